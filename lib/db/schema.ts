@@ -1,0 +1,341 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/**
+ * The data model of ../shared/DESIGN.md. Conventions:
+ * - snake_case plural tables, camelCase TypeScript keys;
+ * - every synced row belongs to one user through xero_tenants.user_id (a tenant row is one user's
+ *   view of one Xero organisation), so every read is scoped by user;
+ * - money is `numeric` (read back as decimal strings, never floats), Xero's date-only fields are
+ *   `date` (org-local calendar dates), Xero's UpdatedDateUTC is `timestamptz`, the record as Xero
+ *   sent it is `jsonb`.
+ */
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const money = (name: string) => numeric(name, { precision: 19, scale: 4 });
+
+// ───────────────────────── next-auth (v4 adapter tables) ─────────────────────────
+
+export const users = pgTable("users", {
+  id: text("id")
+    .primaryKey()
+    .$defaultFn(() => crypto.randomUUID()),
+  name: text("name"),
+  email: text("email").unique(),
+  emailVerified: ts("email_verified"),
+  image: text("image"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/**
+ * Sign-in identities. Deliberately without next-auth's token columns: signing in needs only the
+ * identity, and the Xero grant used for syncing lives encrypted in xero_connections. No plaintext
+ * token is ever stored.
+ */
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] }), index("accounts_user_id_idx").on(t.userId)],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    sessionToken: text("session_token").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expires: ts("expires").notNull(),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId)],
+);
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: ts("expires").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+// ───────────────────────── Xero grants and organisations ─────────────────────────
+
+export const CONNECTION_STATUSES = ["active", "needs_reconnect", "revoked"] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** One Xero OAuth grant of a user (or the app's Custom Connection). */
+export const xeroConnections = pgTable(
+  "xero_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    grantType: text("grant_type", { enum: ["authorization_code", "client_credentials"] }).notNull(),
+    /** Xero's user id (`xero_userid` claim); null for a Custom Connection. */
+    xeroUserId: text("xero_user_id"),
+    /** `authentication_event_id` of the consent that produced the current grant. */
+    authEventId: text("auth_event_id"),
+    scopes: text("scopes").notNull(),
+    /** The token set (access, refresh, id token), AES-256-GCM encrypted: see lib/xero/token-crypto. */
+    tokenSetEncrypted: text("token_set_encrypted").notNull(),
+    accessTokenExpiresAt: ts("access_token_expires_at").notNull(),
+    /** When the current refresh token was issued: it dies after 60 days unused. */
+    refreshTokenIssuedAt: ts("refresh_token_issued_at"),
+    status: text("status", { enum: CONNECTION_STATUSES }).notNull().default("active"),
+    statusReason: text("status_reason"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("xero_connections_user_id_idx").on(t.userId),
+    // Connecting again as the same Xero user refreshes the grant instead of duplicating it.
+    uniqueIndex("xero_connections_user_xero_user_uq").on(t.userId, t.xeroUserId),
+  ],
+);
+
+export const TENANT_STATUSES = ["active", "disconnected", "needs_reconnect"] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** An organisation a connection reaches, as seen by one user. */
+export const xeroTenants = pgTable(
+  "xero_tenants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => xeroConnections.id, { onDelete: "cascade" }),
+    /** Xero's tenantId (the `xero-tenant-id` header). */
+    xeroTenantId: text("xero_tenant_id").notNull(),
+    /** Xero's connection id, for DELETE /connections/{id}. */
+    xeroConnectionId: text("xero_connection_id"),
+    name: text("name").notNull(),
+    tenantType: text("tenant_type").notNull().default("ORGANISATION"),
+    status: text("status", { enum: TENANT_STATUSES }).notNull().default("active"),
+    statusReason: text("status_reason"),
+    connectedAt: ts("connected_at").notNull().defaultNow(),
+    disconnectedAt: ts("disconnected_at"),
+    /** A daily-limit 429 stops syncing until then (Xero's rolling day). */
+    rateLimitedUntil: ts("rate_limited_until"),
+    /** Lease that makes one sync per tenant at a time across processes (expires if a worker dies). */
+    syncLockOwner: text("sync_lock_owner"),
+    syncLockExpiresAt: ts("sync_lock_expires_at"),
+    /** The xero_sessions row of the sync holding the lease, so others can follow its progress. */
+    syncSessionId: uuid("sync_session_id"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("xero_tenants_user_xero_tenant_uq").on(t.userId, t.xeroTenantId),
+    index("xero_tenants_connection_id_idx").on(t.connectionId),
+  ],
+);
+
+export const SESSION_KINDS = ["authorize", "callback", "token_refresh", "sync", "webhook", "disconnect"] as const;
+export type XeroSessionKind = (typeof SESSION_KINDS)[number];
+export const SESSION_OUTCOMES = ["running", "success", "error", "rate_limited", "cancelled"] as const;
+export type XeroSessionOutcome = (typeof SESSION_OUTCOMES)[number];
+
+/** The log of every interaction with Xero (the original design's "sessions"). Never holds a secret. */
+export const xeroSessions = pgTable(
+  "xero_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id").references(() => xeroConnections.id, { onDelete: "set null" }),
+    tenantId: uuid("tenant_id").references(() => xeroTenants.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: SESSION_KINDS }).notNull(),
+    entity: text("entity"),
+    /** What started it: manual, schedule, cli, webhook, login. */
+    trigger: text("trigger"),
+    startedAt: ts("started_at").notNull().defaultNow(),
+    finishedAt: ts("finished_at"),
+    /** Liveness of a running sync; a stale one with no finish is shown as interrupted. */
+    heartbeatAt: ts("heartbeat_at"),
+    outcome: text("outcome", { enum: SESSION_OUTCOMES }).notNull().default("running"),
+    apiCalls: integer("api_calls").notNull().default(0),
+    pages: integer("pages").notNull().default(0),
+    recordsFetched: integer("records_fetched").notNull().default(0),
+    recordsInserted: integer("records_inserted").notNull().default(0),
+    recordsUpdated: integer("records_updated").notNull().default(0),
+    recordsUnchanged: integer("records_unchanged").notNull().default(0),
+    rateLimitWaits: integer("rate_limit_waits").notNull().default(0),
+    rateLimitWaitMs: bigint("rate_limit_wait_ms", { mode: "number" }).notNull().default(0),
+    retries: integer("retries").notNull().default(0),
+    error: text("error"),
+    /** Non-secret details (e.g. Xero error type, tenants granted, cursor before/after). */
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index("xero_sessions_user_started_idx").on(t.userId, t.startedAt.desc()),
+    index("xero_sessions_tenant_started_idx").on(t.tenantId, t.startedAt.desc()),
+  ],
+);
+
+/** Pending Connect Xero attempts: single-use, short-lived, bound to the user who started them. */
+export const xeroAuthRequests = pgTable(
+  "xero_auth_requests",
+  {
+    /** SHA-256 of the `state` sent to Xero (the state itself is never stored). */
+    stateHash: text("state_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** PKCE verifier, AES-256-GCM encrypted. */
+    codeVerifierEncrypted: text("code_verifier_encrypted").notNull(),
+    nonce: text("nonce"),
+    sessionId: uuid("session_id"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("xero_auth_requests_user_idx").on(t.userId)],
+);
+
+export const SYNC_ENTITIES = ["invoices", "contacts"] as const;
+export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+
+/** Per (tenant, entity): the committed high-water mark of Xero's UpdatedDateUTC. */
+export const syncCursors = pgTable(
+  "sync_cursors",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => xeroTenants.id, { onDelete: "cascade" }),
+    entity: text("entity").notNull(),
+    /** Largest UpdatedDateUTC stored; advanced only in the transaction that stores those records. */
+    highWaterMark: ts("high_water_mark"),
+    lastAttemptAt: ts("last_attempt_at"),
+    lastSuccessAt: ts("last_success_at"),
+    /** Xero's DateTimeUTC of the last successful sync (Xero's clock, not ours). */
+    lastXeroTime: ts("last_xero_time"),
+    lastError: text("last_error"),
+    lastErrorAt: ts("last_error_at"),
+    lastFullSyncAt: ts("last_full_sync_at"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.entity] })],
+);
+
+// ───────────────────────── the mirror ─────────────────────────
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => xeroTenants.id, { onDelete: "cascade" }),
+    invoiceId: uuid("invoice_id").notNull(),
+    /** ACCREC (sales) or ACCPAY (bills). */
+    type: text("type").notNull(),
+    invoiceNumber: text("invoice_number"),
+    reference: text("reference"),
+    status: text("status").notNull(),
+    contactId: uuid("contact_id"),
+    contactName: text("contact_name"),
+    date: date("date"),
+    dueDate: date("due_date"),
+    fullyPaidOnDate: date("fully_paid_on_date"),
+    currencyCode: text("currency_code"),
+    currencyRate: numeric("currency_rate", { precision: 19, scale: 10 }),
+    lineAmountTypes: text("line_amount_types"),
+    subTotal: money("sub_total"),
+    totalTax: money("total_tax"),
+    total: money("total"),
+    amountDue: money("amount_due"),
+    amountPaid: money("amount_paid"),
+    amountCredited: money("amount_credited"),
+    hasAttachments: boolean("has_attachments").notNull().default(false),
+    xeroUpdatedAt: ts("xero_updated_at").notNull(),
+    raw: jsonb("raw").notNull(),
+    firstSyncedAt: ts("first_synced_at").notNull().defaultNow(),
+    lastSyncedAt: ts("last_synced_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.invoiceId] }),
+    index("invoices_tenant_date_idx").on(t.tenantId, t.date.desc(), t.invoiceId),
+    index("invoices_tenant_due_date_idx").on(t.tenantId, t.dueDate, t.invoiceId),
+    index("invoices_tenant_status_idx").on(t.tenantId, t.status),
+    index("invoices_tenant_contact_idx").on(t.tenantId, t.contactId),
+    index("invoices_tenant_updated_idx").on(t.tenantId, t.xeroUpdatedAt),
+    index("invoices_tenant_total_idx").on(t.tenantId, t.total),
+    // Search by number, reference or contact name is a substring match: trigram indexes (pg_trgm).
+    index("invoices_number_trgm_idx").using("gin", sql`${t.invoiceNumber} gin_trgm_ops`),
+    index("invoices_reference_trgm_idx").using("gin", sql`${t.reference} gin_trgm_ops`),
+    index("invoices_contact_name_trgm_idx").using("gin", sql`${t.contactName} gin_trgm_ops`),
+  ],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => xeroTenants.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id").notNull(),
+    name: text("name").notNull(),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    emailAddress: text("email_address"),
+    contactNumber: text("contact_number"),
+    accountNumber: text("account_number"),
+    /** ACTIVE, ARCHIVED or GDPRREQUEST. */
+    contactStatus: text("contact_status").notNull(),
+    isCustomer: boolean("is_customer").notNull().default(false),
+    isSupplier: boolean("is_supplier").notNull().default(false),
+    defaultCurrency: text("default_currency"),
+    taxNumber: text("tax_number"),
+    xeroUpdatedAt: ts("xero_updated_at").notNull(),
+    raw: jsonb("raw").notNull(),
+    firstSyncedAt: ts("first_synced_at").notNull().defaultNow(),
+    lastSyncedAt: ts("last_synced_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.contactId] }),
+    index("contacts_tenant_name_idx").on(t.tenantId, t.name),
+    index("contacts_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
+    index("contacts_email_trgm_idx").using("gin", sql`${t.emailAddress} gin_trgm_ops`),
+    index("contacts_tenant_status_idx").on(t.tenantId, t.contactStatus),
+    index("contacts_tenant_updated_idx").on(t.tenantId, t.xeroUpdatedAt),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type XeroConnection = typeof xeroConnections.$inferSelect;
+export type NewXeroConnection = typeof xeroConnections.$inferInsert;
+export type XeroTenant = typeof xeroTenants.$inferSelect;
+export type NewXeroTenant = typeof xeroTenants.$inferInsert;
+export type XeroSession = typeof xeroSessions.$inferSelect;
+export type NewXeroSession = typeof xeroSessions.$inferInsert;
+export type XeroAuthRequest = typeof xeroAuthRequests.$inferSelect;
+export type SyncCursor = typeof syncCursors.$inferSelect;
+export type Invoice = typeof invoices.$inferSelect;
+export type NewInvoice = typeof invoices.$inferInsert;
+export type Contact = typeof contacts.$inferSelect;
+export type NewContact = typeof contacts.$inferInsert;

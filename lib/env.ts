@@ -1,0 +1,171 @@
+import { z } from "zod";
+
+/**
+ * The typed environment (create-t3-app's habit): every variable is validated once, here, with a
+ * message naming the bad variable. Nothing else in the project reads `process.env` for settings.
+ *
+ * Demo mode is "no Xero credentials configured": `npm start` (lib/cli/start.ts) then starts the
+ * Xero simulator and fills XERO_* with the simulator's URLs and its demo client before the app
+ * starts, so inside the app demo mode is just another set of values.
+ */
+
+const DEFAULT_SCOPES =
+  "openid profile email offline_access accounting.invoices.read accounting.contacts.read accounting.settings.read";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "postgres:" || u.protocol === "postgresql:";
+    } catch {
+      return false;
+    }
+  }, "must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@localhost:5432/xero_sync");
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+/** 32 bytes as 64 hex characters or base64 (44 characters). */
+const encryptionKey = z
+  .string()
+  .trim()
+  .refine((v) => decodeKey(v) !== null, "must be 32 random bytes, as 64 hex characters or base64 (openssl rand -base64 32)");
+
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const buf = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    return buf.length === 32 ? buf : null;
+  }
+  return null;
+}
+
+const intFromString = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? String(def) : v))
+    .pipe(z.string().regex(/^\d+$/, "must be a whole number"))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    /** Unset: embedded PGlite under DATA_DIR. Set: PostgreSQL through postgres.js. */
+    DATABASE_URL: postgresUrl.optional().or(z.literal("").transform(() => undefined)),
+    DATA_DIR: z.string().trim().default("./.data"),
+    PORT: intFromString(3000, 1, 65535),
+    NEXTAUTH_URL: httpUrl.default("http://localhost:3000"),
+    AUTH_SECRET: optionalString,
+    NEXTAUTH_SECRET: optionalString,
+    XERO_CLIENT_ID: optionalString,
+    XERO_CLIENT_SECRET: optionalString,
+    XERO_REDIRECT_URI: httpUrl.optional(),
+    XERO_SCOPES: z.string().trim().default(DEFAULT_SCOPES),
+    XERO_GRANT_TYPE: z.enum(["authorization_code", "client_credentials"]).default("authorization_code"),
+    XERO_WEBHOOK_KEY: optionalString,
+    XERO_IDENTITY_URL: httpUrl.default("https://identity.xero.com"),
+    XERO_API_URL: httpUrl.default("https://api.xero.com"),
+    XERO_TIMEOUT_MS: intFromString(30_000, 1_000, 600_000),
+    /** Set by `npm start` when it runs the bundled simulator (demo mode). */
+    XERO_DEMO: z.enum(["0", "1"]).default("0"),
+    XERO_SIM_PORT: intFromString(4010, 1, 65535),
+    TOKEN_ENCRYPTION_KEY: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
+    SYNC_INTERVAL_MINUTES: intFromString(15, 0, 24 * 60),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.XERO_DEMO !== "1") {
+      if (!env.AUTH_SECRET && !env.NEXTAUTH_SECRET) {
+        ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required outside demo mode (openssl rand -base64 32)" });
+      }
+      if (!env.TOKEN_ENCRYPTION_KEY) {
+        ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEY"], message: "is required outside demo mode (openssl rand -base64 32)" });
+      }
+    }
+    if (env.XERO_CLIENT_ID && !env.XERO_CLIENT_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["XERO_CLIENT_SECRET"], message: "is required when XERO_CLIENT_ID is set" });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema> & {
+  /** The secret next-auth signs with (AUTH_SECRET, or NEXTAUTH_SECRET for next-auth v4 habits). */
+  authSecret: string | undefined;
+  redirectUri: string;
+  scopes: string[];
+  demo: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid environment:\n  ${issues.join("\n  ")}\nSee .env.example for what each variable means.`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses an environment (default: process.env). Throws EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => {
+        const name = i.path.join(".") || "environment";
+        const value = typeof i.path[0] === "string" ? source[i.path[0]] : undefined;
+        // Never echo values of secrets; a URL's shape helps, so show those without credentials.
+        const shown = value !== undefined && /URL$/.test(name) ? ` (got "${redactUrl(value)}")` : "";
+        return `${name} ${i.message}${shown}`;
+      }),
+    );
+  }
+  const env = result.data;
+  return {
+    ...env,
+    authSecret: env.AUTH_SECRET ?? env.NEXTAUTH_SECRET,
+    redirectUri: env.XERO_REDIRECT_URI ?? `${env.NEXTAUTH_URL}/api/xero/callback`,
+    scopes: env.XERO_SCOPES.split(/[\s,]+/).filter(Boolean),
+    demo: env.XERO_DEMO === "1",
+  };
+}
+
+/** Replaces the password of a URL with *** so it can be shown in an error message. */
+export function redactUrl(value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return value.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  }
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
