@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { redactUrl } from "@/lib/env";
 import * as schema from "./schema";
@@ -141,4 +141,13 @@ export function describeError(error: unknown): string {
     return typeof code === "string" && !msg.includes(code) ? `${code} ${msg}`.trim() : msg || String(code ?? error.name);
   }
   return String(error);
+}
+
+/**
+ * Runs raw SQL and returns its rows on either driver: postgres.js resolves `execute` to an array
+ * of rows, PGlite to `{ rows }`.
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
 }
