@@ -1,0 +1,32 @@
+import { getServerSession } from "next-auth/next";
+import { redirect } from "next/navigation";
+import { getAuthOptions, SIGN_IN_PATH } from "./options";
+
+/** The signed-in person, as every server entry point sees them. */
+export interface CurrentUser {
+  id: string;
+  name: string | null;
+  email: string | null;
+}
+
+/**
+ * The signed-in user of the current request (server components, route handlers, server actions),
+ * or null. Reads the next-auth database session through our adapter.
+ */
+export async function getCurrentUser(): Promise<CurrentUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const user = session?.user;
+  if (!user?.id) return null;
+  return { id: user.id, name: user.name ?? null, email: user.email ?? null };
+}
+
+/**
+ * For pages and layouts: the signed-in user, or a redirect to the sign-in page (which returns to
+ * `returnTo`, a same-origin path, afterwards).
+ */
+export async function requireUser(returnTo?: string): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (user) return user;
+  const safe = returnTo && returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : undefined;
+  redirect(safe ? `${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(safe)}` : SIGN_IN_PATH);
+}

@@ -1,0 +1,263 @@
+import { and, eq, ne } from "drizzle-orm";
+import type { Db } from "@/lib/db";
+import { logXeroSession } from "@/lib/db/queries/xero-sessions";
+import { xeroConnections, xeroTenants, type XeroConnection } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { XeroAuthError } from "./auth-errors";
+import { clientCredentialsGrant, refreshTokenGrant, XeroOAuthError, type XeroTokenSet } from "./identity";
+import { decryptSecret, encryptSecret } from "./token-crypto";
+
+/**
+ * The token store: Xero token sets encrypted at rest, refreshed a minute before they expire,
+ * one refresh per connection at a time across processes.
+ *
+ * Why the row lock: Xero's refresh tokens are single-use and rotate. Two processes refreshing the
+ * same connection at once would both send the same refresh token; the loser gets a fresh pair it
+ * then overwrites (or invalid_grant), and the grant can be lost. So the refresh runs inside a
+ * transaction holding `SELECT … FOR UPDATE` on the connection row, re-reads the row after the lock
+ * (someone else may have refreshed while we waited) and stores the rotated pair in that same
+ * transaction. On PGlite (one process) transactions are serialised, which gives the same result.
+ */
+
+/** Refresh this long before the access token expires (Xero's tokens last 30 minutes). */
+export const REFRESH_MARGIN_MS = 60_000;
+
+/** The calls to Xero's token endpoint, injectable for unit tests. */
+export interface TokenGrants {
+  refresh(refreshToken: string): Promise<XeroTokenSet>;
+  clientCredentials(): Promise<XeroTokenSet>;
+}
+
+const defaultGrants: TokenGrants = {
+  refresh: (refreshToken) => refreshTokenGrant(refreshToken),
+  clientCredentials: () => clientCredentialsGrant(),
+};
+
+interface StoredTokenSet {
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  token_type: string;
+  /** epoch milliseconds */
+  expires_at: number;
+  scope?: string;
+}
+
+/** Encrypts a token set for xero_connections.token_set_encrypted. */
+export function encryptTokenSet(tokenSet: XeroTokenSet): string {
+  const stored: StoredTokenSet = {
+    access_token: tokenSet.accessToken,
+    refresh_token: tokenSet.refreshToken,
+    id_token: tokenSet.idToken,
+    token_type: tokenSet.tokenType,
+    expires_at: tokenSet.expiresAt.getTime(),
+    scope: tokenSet.scope,
+  };
+  return encryptSecret(JSON.stringify(stored), "xero_token_set");
+}
+
+/** Decrypts xero_connections.token_set_encrypted. */
+export function decryptTokenSet(encrypted: string): XeroTokenSet {
+  const s = JSON.parse(decryptSecret(encrypted, "xero_token_set")) as StoredTokenSet;
+  return {
+    accessToken: s.access_token,
+    refreshToken: s.refresh_token,
+    idToken: s.id_token,
+    tokenType: s.token_type,
+    expiresAt: new Date(s.expires_at),
+    scope: s.scope,
+  };
+}
+
+/** The columns a new token set writes (for inserts and updates of xero_connections). */
+export function tokenSetColumns(tokenSet: XeroTokenSet, now = new Date()) {
+  return {
+    tokenSetEncrypted: encryptTokenSet(tokenSet),
+    accessTokenExpiresAt: tokenSet.expiresAt,
+    refreshTokenIssuedAt: tokenSet.refreshToken ? now : null,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Stores a new token set on a connection and makes it active again (after a reconnect).
+ * Pass a transaction to make it part of a larger write.
+ */
+export async function saveTokenSet(db: Db, connectionId: string, tokenSet: XeroTokenSet, extra: { scopes?: string; authEventId?: string | null } = {}): Promise<XeroConnection> {
+  const [row] = await db
+    .update(xeroConnections)
+    .set({
+      ...tokenSetColumns(tokenSet),
+      status: "active",
+      statusReason: null,
+      ...(extra.scopes !== undefined ? { scopes: extra.scopes } : {}),
+      ...(extra.authEventId !== undefined ? { authEventId: extra.authEventId } : {}),
+    })
+    .where(eq(xeroConnections.id, connectionId))
+    .returning();
+  if (!row) throw new AppError("not_found", "Xero connection not found.");
+  return row;
+}
+
+/**
+ * Marks a connection (and its tenants that are not already disconnected) as needing a reconnect.
+ * `reason` is shown to the person: keep it free of secrets.
+ */
+export async function markConnectionNeedsReconnect(db: Db, connectionId: string, reason: string): Promise<void> {
+  const now = new Date();
+  await db.update(xeroConnections).set({ status: "needs_reconnect", statusReason: reason, updatedAt: now }).where(eq(xeroConnections.id, connectionId));
+  await db
+    .update(xeroTenants)
+    .set({ status: "needs_reconnect", statusReason: reason })
+    .where(and(eq(xeroTenants.connectionId, connectionId), ne(xeroTenants.status, "disconnected")));
+}
+
+export interface ValidAccessToken {
+  accessToken: string;
+  connection: XeroConnection;
+}
+
+export interface GetValidAccessTokenOptions {
+  /**
+   * Refresh even if the stored token looks valid (e.g. Xero answered 401 to it). Several callers
+   * forcing at once still cause one refresh: a caller whose token was replaced while it waited for
+   * the lock takes the replacement.
+   */
+  forceRefresh?: boolean;
+  grants?: TokenGrants;
+  now?: () => Date;
+}
+
+/**
+ * A usable access token for a connection, refreshing it (under a row lock) when it expires within
+ * a minute. Throws XeroAuthError when the connection needs a reconnect (invalid_grant, revoked),
+ * AppError("xero_unavailable") when Xero's token endpoint failed transiently (retry later), and
+ * AppError("not_found") when the connection does not exist.
+ *
+ * Not scoped by user: it is called by the sync engine for connections it already resolved through
+ * a user-scoped query. Never expose its result to a client.
+ */
+export async function getValidAccessToken(db: Db, connectionId: string, opts: GetValidAccessTokenOptions = {}): Promise<ValidAccessToken> {
+  const now = opts.now ?? (() => new Date());
+  const grants = opts.grants ?? defaultGrants;
+
+  // Fast path without a lock: most calls find a valid token.
+  const [seen] = await db.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId));
+  if (!seen) throw new AppError("not_found", "Xero connection not found.");
+  assertUsable(seen);
+  if (!opts.forceRefresh && isFresh(seen, now())) {
+    return { accessToken: decryptTokenSet(seen.tokenSetEncrypted).accessToken, connection: seen };
+  }
+
+  const startedAt = now();
+  type Outcome =
+    | { kind: "token"; accessToken: string; connection: XeroConnection }
+    | { kind: "auth"; error: XeroAuthError }
+    | { kind: "failed"; error: XeroOAuthError | AppError; connection: XeroConnection };
+
+  const outcome: Outcome = await db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId)).for("update");
+    if (!locked) throw new AppError("not_found", "Xero connection not found.");
+    assertUsable(locked);
+    // Someone refreshed while we waited for the lock (or, when forced, since we read the row).
+    const replaced = locked.tokenSetEncrypted !== seen.tokenSetEncrypted;
+    if (isFresh(locked, now()) && (!opts.forceRefresh || replaced)) {
+      return { kind: "token", accessToken: decryptTokenSet(locked.tokenSetEncrypted).accessToken, connection: locked };
+    }
+
+    const current = decryptTokenSet(locked.tokenSetEncrypted);
+    const clientCredentials = locked.grantType === "client_credentials";
+    let next: XeroTokenSet;
+    try {
+      if (clientCredentials) {
+        next = await grants.clientCredentials();
+      } else {
+        if (!current.refreshToken) {
+          throw new XeroOAuthError("the stored token set has no refresh token", 400, "invalid_grant");
+        }
+        next = await grants.refresh(current.refreshToken);
+        // Xero always rotates; should it not, the old refresh token is still the valid one.
+        if (!next.refreshToken) next = { ...next, refreshToken: current.refreshToken };
+      }
+    } catch (error) {
+      const oauth = error instanceof XeroOAuthError ? error : undefined;
+      if (oauth?.isInvalidGrant && !clientCredentials) {
+        const reason = "Xero no longer accepts this connection's authorisation (the refresh token was revoked, already used, or unused for 60 days). Reconnect to resume syncing.";
+        await markConnectionNeedsReconnect(tx, connectionId, reason);
+        await logXeroSession(tx, {
+          userId: locked.userId,
+          connectionId,
+          kind: "token_refresh",
+          outcome: "error",
+          startedAt,
+          error: "invalid_grant: reconnect required",
+          detail: { grantType: locked.grantType, oauthError: "invalid_grant", status: oauth.status },
+        });
+        return { kind: "auth", error: new XeroAuthError("invalid_grant", connectionId, { cause: error }) };
+      }
+      if (oauth && (oauth.oauthError === "invalid_client" || oauth.oauthError === "unauthorized_client")) {
+        return { kind: "auth", error: new XeroAuthError("invalid_client", connectionId, { cause: error }) };
+      }
+      return {
+        kind: "failed",
+        connection: locked,
+        error:
+          oauth ?? (error instanceof AppError ? error : new AppError("xero_unavailable", undefined, { cause: error })),
+      };
+    }
+
+    const at = now();
+    const [updated] = await tx
+      .update(xeroConnections)
+      .set({
+        ...tokenSetColumns(next, at),
+        // A client_credentials set has no refresh token: keep the column meaningful (issued-at of the grant).
+        refreshTokenIssuedAt: clientCredentials ? locked.refreshTokenIssuedAt : at,
+      })
+      .where(eq(xeroConnections.id, connectionId))
+      .returning();
+    await logXeroSession(tx, {
+      userId: locked.userId,
+      connectionId,
+      kind: "token_refresh",
+      outcome: "success",
+      startedAt,
+      detail: {
+        grantType: locked.grantType,
+        forced: Boolean(opts.forceRefresh),
+        accessTokenExpiresAt: next.expiresAt.toISOString(),
+      },
+    });
+    return { kind: "token", accessToken: next.accessToken, connection: updated! };
+  });
+
+  if (outcome.kind === "token") return { accessToken: outcome.accessToken, connection: outcome.connection };
+  if (outcome.kind === "auth") throw outcome.error;
+
+  // A transient failure changed nothing: the stored pair is still the valid one. Log it outside
+  // the (already finished) transaction.
+  const error = outcome.error;
+  const status = error instanceof XeroOAuthError ? error.status : undefined;
+  await logXeroSession(db, {
+    userId: outcome.connection.userId,
+    connectionId,
+    kind: "token_refresh",
+    outcome: "error",
+    startedAt,
+    error: error.message,
+    detail: { grantType: outcome.connection.grantType, status, oauthError: error instanceof XeroOAuthError ? error.oauthError : undefined },
+  });
+  if (error instanceof AppError) throw error;
+  throw new AppError(status === 429 ? "rate_limited" : "xero_unavailable", "Xero's sign-in service did not answer; the token refresh will be retried.", {
+    cause: error,
+  });
+}
+
+function isFresh(connection: XeroConnection, now: Date): boolean {
+  return connection.accessTokenExpiresAt.getTime() - REFRESH_MARGIN_MS > now.getTime();
+}
+
+function assertUsable(connection: XeroConnection): void {
+  if (connection.status === "needs_reconnect") throw new XeroAuthError("needs_reconnect", connection.id);
+  if (connection.status === "revoked") throw new XeroAuthError("revoked", connection.id);
+}
