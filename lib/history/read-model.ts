@@ -1,0 +1,92 @@
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/lib/db";
+import { SESSION_KINDS, SESSION_OUTCOMES, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
+import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor } from "@/lib/invoices/keyset";
+import { first, pageSizeParam, pick, uuidParam, type RawSearchParams } from "@/lib/invoices/search-params";
+
+/**
+ * Sync history: the user's xero_sessions log, newest first, filterable by organisation, kind and
+ * outcome. Keyset pages over (started_at DESC, id) use xero_sessions_user_started_idx.
+ */
+
+/** A running session whose heartbeat is older than this is shown as interrupted. */
+export const STALE_HEARTBEAT_MS = 5 * 60_000;
+
+export interface HistoryQuery {
+  tenant?: string;
+  kind?: (typeof SESSION_KINDS)[number];
+  outcome?: (typeof SESSION_OUTCOMES)[number] | "interrupted";
+  size: number;
+  after: Cursor | null;
+  before: Cursor | null;
+  page: number;
+}
+
+const SORT_KEY = "started.desc";
+
+export function parseHistoryQuery(raw: RawSearchParams): HistoryQuery {
+  const after = decodeCursor(first(raw, "after"), SORT_KEY, UUID_RE);
+  const before = after ? null : decodeCursor(first(raw, "before"), SORT_KEY, UUID_RE);
+  const pageHint = Number(first(raw, "p"));
+  return {
+    tenant: uuidParam(raw, "org"),
+    kind: pick(raw, "kind", SESSION_KINDS),
+    outcome: pick(raw, "outcome", [...SESSION_OUTCOMES, "interrupted"] as const),
+    size: pageSizeParam(raw),
+    after,
+    before,
+    page: after || before ? (Number.isInteger(pageHint) && pageHint > 1 && pageHint < 1e7 ? pageHint : 2) : 1,
+  };
+}
+
+export type HistoryRow = XeroSession & { tenantName: string | null; interrupted: boolean };
+
+export interface HistoryPage {
+  rows: HistoryRow[];
+  next: string | null;
+  prev: string | null;
+}
+
+export function isInterrupted(s: Pick<XeroSession, "outcome" | "heartbeatAt" | "startedAt">, now = new Date()): boolean {
+  return s.outcome === "running" && now.getTime() - (s.heartbeatAt ?? s.startedAt).getTime() > STALE_HEARTBEAT_MS;
+}
+
+export async function listHistory(db: Db, userId: string, q: HistoryQuery, now = new Date()): Promise<HistoryPage> {
+  const conds: SQL[] = [eq(xeroSessions.userId, userId)];
+  if (q.tenant) conds.push(eq(xeroSessions.tenantId, q.tenant));
+  if (q.kind) conds.push(eq(xeroSessions.kind, q.kind));
+  const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS);
+  if (q.outcome === "interrupted") {
+    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) < ${staleBefore}`);
+  } else if (q.outcome === "running") {
+    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) >= ${staleBefore}`);
+  } else if (q.outcome) {
+    conds.push(eq(xeroSessions.outcome, q.outcome));
+  }
+  const page = await keysetPage<XeroSession & { tenantName: string | null; _k: string | null; _id: string }>(
+    {
+      sort: { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false },
+      dir: "desc",
+      id: xeroSessions.id,
+      after: q.after,
+      before: q.before,
+      limit: q.size,
+      fetch: async (where, orderBy, limit) => {
+        const rows = await db
+          .select({ s: xeroSessions, tenantName: xeroTenants.name, _k: sql<string>`${xeroSessions.startedAt}::text`, _id: sql<string>`${xeroSessions.id}::text` })
+          .from(xeroSessions)
+          .leftJoin(xeroTenants, eq(xeroTenants.id, xeroSessions.tenantId))
+          .where(and(...conds, where))
+          .orderBy(...orderBy)
+          .limit(limit);
+        return rows.map((r) => ({ ...r.s, tenantName: r.tenantName, _k: r._k, _id: r._id }));
+      },
+    },
+    SORT_KEY,
+  );
+  return {
+    rows: page.rows.map(({ _k: _a, _id: _b, ...r }) => ({ ...r, interrupted: isInterrupted(r, now) })),
+    next: page.next ? encodeCursor(page.next) : null,
+    prev: page.prev ? encodeCursor(page.prev) : null,
+  };
+}

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { analyze, seedContacts, seedInvoices, seedSyncHistory, seedTenant, seedUser, type SeededContact } from "@/tests/helpers/seed-mirror";
+import { getInvoiceDetail, invoiceBatches, invoiceTotals, listInvoices, parseInvoiceQuery, type InvoiceListRow } from "@/lib/invoices/read-model";
+import { fromURLSearchParams } from "@/lib/invoices/search-params";
+import { contactBatches, getContactDetail, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
+import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
+import { getOrgOverviews, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
+import { invoices } from "@/lib/db/schema";
+
+/**
+ * The dashboard read models on a real migrated database (run on PGlite and on PostgreSQL):
+ * scoping by user, keyset paging forwards/backwards equals one big sorted read, filters, search
+ * with wildcards, totals per currency, and hostile query strings.
+ */
+
+let t: TestDatabase;
+let userId: string;
+let otherUserId: string;
+let tenantId: string;
+let otherTenantId: string;
+let contactList: SeededContact[];
+const NOW = new Date("2026-06-15T12:00:00Z");
+const N = 730;
+
+const q = (s: string) => parseInvoiceQuery(fromURLSearchParams(new URLSearchParams(s)));
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const u = await seedUser(t.db, { email: "owner@example.test" });
+  const o = await seedUser(t.db, { email: "other@example.test" });
+  userId = u.id;
+  otherUserId = o.id;
+  const tenant = await seedTenant(t.db, userId, { name: "Bayside Club" });
+  tenantId = tenant.id;
+  const other = await seedTenant(t.db, otherUserId, { name: "Someone Else Ltd" });
+  otherTenantId = other.id;
+  contactList = await seedContacts(t.db, tenantId, 120);
+  await seedInvoices(t.db, tenantId, N, contactList, { today: NOW });
+  const otherContacts = await seedContacts(t.db, otherTenantId, 10, { ns: 0xc1 });
+  await seedInvoices(t.db, otherTenantId, 50, otherContacts, { today: NOW, ns: 0x1b });
+  // Edge rows: wildcard characters in the number, and a null date.
+  await t.db.insert(invoices).values([
+    { tenantId, invoiceId: "00000000-0000-4000-8000-000000000001", type: "ACCREC", invoiceNumber: "50%_OFF\\1", status: "AUTHORISED", xeroUpdatedAt: NOW, raw: {}, total: "10", amountDue: "10", currencyCode: "NZD" },
+    { tenantId, invoiceId: "00000000-0000-4000-8000-000000000002", type: "ACCREC", invoiceNumber: "50X_OFF", status: "DRAFT", xeroUpdatedAt: NOW, raw: {}, total: "5", amountDue: "5", currencyCode: "USD" },
+  ]);
+  await seedSyncHistory(t.db, userId, tenantId, { now: NOW });
+  await analyze(t.db);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+async function walkAll(query: string, size = 25): Promise<InvoiceListRow[]> {
+  const out: InvoiceListRow[] = [];
+  let qs = `${query}&size=${size}`;
+  for (let i = 0; i < 200; i++) {
+    const page = await listInvoices(t.db, userId, q(qs), NOW);
+    out.push(...page.rows);
+    if (!page.next) break;
+    qs = `${query}&size=${size}&after=${page.next}`;
+  }
+  return out;
+}
+
+describe("invoices read model", () => {
+  it("scopes by user: only the user's invoices, and another user's tenant id yields nothing", async () => {
+    const page = await listInvoices(t.db, userId, q("size=100"), NOW);
+    expect(page.total).toBe(N + 2);
+    expect(page.rows.every((r) => r.tenantId === tenantId)).toBe(true);
+    const foreign = await listInvoices(t.db, userId, q(`org=${otherTenantId}`), NOW);
+    expect(foreign.total).toBe(0);
+    expect(foreign.rows).toEqual([]);
+    expect(await getInvoiceDetail(t.db, userId, otherTenantId, foreign.rows[0]?.invoiceId ?? "00000000-0000-4000-8000-000000000001")).toBeUndefined();
+  });
+
+  for (const sort of ["date", "number", "contact", "due", "total", "amountDue", "status", "updated"]) {
+    for (const dir of ["asc", "desc"]) {
+      it(`keyset paging by ${sort} ${dir} visits every row once, in order, and Previous retraces`, async () => {
+        const all = await walkAll(`sort=${sort}&dir=${dir}`, 100);
+        expect(all.length).toBe(N + 2);
+        expect(new Set(all.map((r) => r.invoiceId)).size).toBe(N + 2);
+        // Backwards from the last page gives the same sequence.
+        const back: InvoiceListRow[] = [];
+        let page = await listInvoices(t.db, userId, q(`sort=${sort}&dir=${dir}&size=100&last=1`), NOW);
+        back.unshift(...page.rows);
+        for (let i = 0; i < 50 && page.prev; i++) {
+          page = await listInvoices(t.db, userId, q(`sort=${sort}&dir=${dir}&size=100&before=${page.prev}`), NOW);
+          back.unshift(...page.rows);
+        }
+        expect(back.map((r) => r.invoiceId)).toEqual(all.map((r) => r.invoiceId));
+      });
+    }
+  }
+
+  it("date desc order is newest first with undated rows last", async () => {
+    const all = await walkAll("sort=date&dir=desc", 200);
+    const dated = all.filter((r) => r.date);
+    expect(dated.map((r) => r.date)).toEqual([...dated.map((r) => r.date)].sort().reverse());
+    expect(all.slice(-2).every((r) => r.date === null)).toBe(true);
+  });
+
+  it("filters by status, type, contact, date range and overdue", async () => {
+    const paid = await listInvoices(t.db, userId, q("status=PAID&size=100"), NOW);
+    expect(paid.rows.every((r) => r.status === "PAID")).toBe(true);
+    const bills = await listInvoices(t.db, userId, q("type=bills&size=100"), NOW);
+    expect(bills.rows.every((r) => r.type === "ACCPAY")).toBe(true);
+    const c = contactList[3]!;
+    const byContact = await listInvoices(t.db, userId, q(`contact=${c.contactId}&size=100`), NOW);
+    expect(byContact.rows.every((r) => r.contactId === c.contactId)).toBe(true);
+    const range = await listInvoices(t.db, userId, q("from=2026-01-01&to=2026-01-31&size=100"), NOW);
+    expect(range.rows.every((r) => r.date! >= "2026-01-01" && r.date! <= "2026-01-31")).toBe(true);
+    const overdue = await listInvoices(t.db, userId, q("overdue=1&size=100"), NOW);
+    expect(overdue.total).toBeGreaterThan(0);
+    expect(overdue.rows.every((r) => r.overdue)).toBe(true);
+  });
+
+  it("searches number, reference and contact name with wildcards taken literally", async () => {
+    const pct = await listInvoices(t.db, userId, q(`q=${encodeURIComponent("50%_OFF")}`), NOW);
+    expect(pct.rows.map((r) => r.invoiceNumber)).toEqual(["50%_OFF\\1"]);
+    const underscore = await listInvoices(t.db, userId, q(`q=${encodeURIComponent("_")}`), NOW);
+    expect(underscore.rows.map((r) => r.invoiceNumber).sort()).toEqual(["50%_OFF\\1", "50X_OFF"]);
+    const backslash = await listInvoices(t.db, userId, q(`q=${encodeURIComponent("\\")}`), NOW);
+    expect(backslash.total).toBe(1);
+    const byRef = await listInvoices(t.db, userId, q("q=po%201003"), NOW);
+    expect(byRef.rows.every((r) => r.reference?.toLowerCase().includes("po 1003"))).toBe(true);
+    const name = contactList[0]!.name;
+    const byName = await listInvoices(t.db, userId, q(`q=${encodeURIComponent(name.toUpperCase())}`), NOW);
+    expect(byName.rows.every((r) => r.contactName?.toLowerCase().includes(name.toLowerCase()))).toBe(true);
+  });
+
+  it("totals per currency exclude VOIDED and DELETED unless asked for", async () => {
+    const totals = await invoiceTotals(t.db, userId, q(""), NOW);
+    const all = await walkAll("", 200);
+    const live = all.filter((r) => r.status !== "VOIDED" && r.status !== "DELETED" && r.currencyCode === "NZD");
+    const nzd = totals.find((x) => x.currency === "NZD")!;
+    expect(nzd.count).toBe(live.length);
+    const cents = live.reduce((s, r) => s + Math.round(Number(r.total) * 100), 0);
+    expect(Math.round(Number(nzd.total) * 100)).toBe(cents);
+    expect(totals.find((x) => x.currency === "USD")?.total).toBe("5.0000");
+    const voided = await invoiceTotals(t.db, userId, q("status=VOIDED"), NOW);
+    expect(voided[0]?.count).toBe(all.filter((r) => r.status === "VOIDED").length);
+  });
+
+  it("hostile or malformed query strings fall back cleanly", async () => {
+    const hostile = [
+      "sort=invoice_id;drop table invoices&dir=sideways",
+      "size=100000&p=-4&after=not-a-cursor",
+      "after=" + Buffer.from(JSON.stringify({ s: "date.desc", k: "x'); drop table invoices;--", id: "00000000-0000-4000-8000-000000000001" })).toString("base64url"),
+      "after=" + Buffer.from(JSON.stringify({ s: "date.desc", k: "2026-01-01", id: "nope" })).toString("base64url"),
+      "status=PAID&status=DRAFT&org=../../etc&contact=%00&from=2026-13-45&to=yesterday&q=" + "%".repeat(500),
+      "q=%E0%A4%A&overdue=yes&type=all",
+    ];
+    for (const s of hostile) {
+      const parsed = q(s);
+      expect(parsed.size).toBeLessThanOrEqual(100);
+      const page = await listInvoices(t.db, userId, parsed, NOW);
+      expect(Array.isArray(page.rows)).toBe(true);
+      await invoiceTotals(t.db, userId, parsed, NOW);
+    }
+    // A well-formed cursor whose value is not of the column's type starts from the first page.
+    for (const [sort, k] of [["date", "2026-02-30x"], ["total", "1e309"], ["updated", "yesterday"], ["date", "9999-99-99"], ["date", "2026-02-30"], ["updated", "2026-02-30 10:00:00+00"]]) {
+      const weird = q(`sort=${sort}&dir=desc&after=` + Buffer.from(JSON.stringify({ s: `${sort}.desc`, k, id: "00000000-0000-4000-8000-000000000001" })).toString("base64url"));
+      const first = await listInvoices(t.db, userId, q(`sort=${sort}&dir=desc`), NOW);
+      expect((await listInvoices(t.db, userId, weird, NOW)).rows.map((r) => r.invoiceId)).toEqual(first.rows.map((r) => r.invoiceId));
+    }
+  });
+
+  it("detail: line items, payments and the syncs around it", async () => {
+    const page = await listInvoices(t.db, userId, q("status=PAID&size=1"), NOW);
+    const row = page.rows[0]!;
+    const d = await getInvoiceDetail(t.db, userId, row.tenantId, row.invoiceId, NOW);
+    expect(d?.invoice.invoiceId).toBe(row.invoiceId);
+    expect((d?.invoice.raw as { LineItems: unknown[] }).LineItems).toHaveLength(3);
+    expect(await getInvoiceDetail(t.db, otherUserId, row.tenantId, row.invoiceId, NOW)).toBeUndefined();
+    expect(await getInvoiceDetail(t.db, userId, "nope", row.invoiceId, NOW)).toBeUndefined();
+  });
+
+  it("batches for export cover the filtered set exactly once", async () => {
+    const ids: string[] = [];
+    for await (const batch of invoiceBatches(t.db, userId, q("sort=total&dir=desc"), 97, NOW)) ids.push(...batch.map((r) => r.invoiceId));
+    expect(ids.length).toBe(N + 2);
+    expect(new Set(ids).size).toBe(N + 2);
+  });
+});
+
+describe("contacts read model", () => {
+  const cq = (s: string) => parseContactQuery(fromURLSearchParams(new URLSearchParams(s)));
+  it("pages through every contact once, with receivables from sales invoices", async () => {
+    const seen: string[] = [];
+    let qs = "size=25";
+    for (let i = 0; i < 20; i++) {
+      const page = await listContacts(t.db, userId, cq(qs), NOW);
+      seen.push(...page.rows.map((r) => r.contactId));
+      if (!page.next) break;
+      qs = `size=25&after=${page.next}`;
+    }
+    expect(seen.length).toBe(120);
+    expect(new Set(seen).size).toBe(120);
+    const withMoney = await listContacts(t.db, userId, cq("size=100"), NOW);
+    expect(withMoney.rows.some((r) => r.receivables.length > 0 && Number(r.receivables[0]!.outstanding) > 0)).toBe(true);
+  });
+
+  it("filters archived, role and search; other users' contacts are invisible", async () => {
+    const archived = await listContacts(t.db, userId, cq("status=ARCHIVED&size=100"), NOW);
+    expect(archived.total).toBeGreaterThan(0);
+    expect(archived.rows.every((r) => r.contactStatus === "ARCHIVED")).toBe(true);
+    const suppliers = await listContacts(t.db, userId, cq("role=supplier&size=100"), NOW);
+    expect(suppliers.rows.every((r) => r.isSupplier)).toBe(true);
+    const search = await listContacts(t.db, userId, cq("q=ava.1%40"), NOW);
+    expect(search.rows.every((r) => r.emailAddress?.startsWith("ava.1"))).toBe(true);
+    const foreign = await listContacts(t.db, userId, cq(`org=${otherTenantId}`), NOW);
+    expect(foreign.total).toBe(0);
+    const c = contactList[0]!;
+    expect((await getContactDetail(t.db, userId, tenantId, c.contactId, NOW))?.contact.name).toBe(c.name);
+    expect(await getContactDetail(t.db, otherUserId, tenantId, c.contactId, NOW)).toBeUndefined();
+  });
+
+  it("sorts by email and updated in both directions without losing rows", async () => {
+    for (const s of ["sort=email&dir=asc", "sort=email&dir=desc", "sort=updated&dir=desc", "sort=name&dir=desc"]) {
+      const ids: string[] = [];
+      for await (const b of contactBatches(t.db, userId, cq(s), 33, NOW)) ids.push(...b.map((r) => r.contactId));
+      expect(new Set(ids).size).toBe(120);
+    }
+  });
+});
+
+describe("history and overview", () => {
+  it("lists the sessions log newest first with filters", async () => {
+    const all = await listHistory(t.db, userId, parseHistoryQuery({ size: "100" }), NOW);
+    expect(all.rows.length).toBe(25);
+    const starts = all.rows.map((r) => r.startedAt.getTime());
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
+    const errors = await listHistory(t.db, userId, parseHistoryQuery({ outcome: "error" }), NOW);
+    expect(errors.rows.length).toBe(1);
+    expect(errors.rows[0]!.error).toMatch(/503/);
+    const other = await listHistory(t.db, otherUserId, parseHistoryQuery({}), NOW);
+    expect(other.rows).toEqual([]);
+    const p1 = await listHistory(t.db, userId, parseHistoryQuery({ size: "25", kind: "sync" }), NOW);
+    expect(p1.next).toBeNull();
+  });
+
+  it("overview: per-org state, records held, next sync, and both charts", async () => {
+    const orgs = await getOrgOverviews(t.db, userId, { now: NOW, intervalMinutes: 15 });
+    expect(orgs).toHaveLength(1);
+    const org = orgs[0]!;
+    expect(org.state).toBe("active");
+    expect(org.entities.find((e) => e.entity === "invoices")?.records).toBe(N + 2);
+    expect(org.entities.find((e) => e.entity === "contacts")?.records).toBe(120);
+    expect(org.entities[0]?.nextSyncAt?.getTime()).toBe(NOW.getTime());
+    const aging = await receivablesAging(t.db, [tenantId], NOW);
+    const nzd = aging.find((a) => a.currency === "NZD")!;
+    expect(nzd.buckets.map((b) => b.bucket)).toEqual(["current", "1–30", "31–60", "61–90", "90+"]);
+    expect(nzd.buckets.reduce((s, b) => s + b.count, 0)).toBeGreaterThan(0);
+    const monthly = await invoicedVsPaid(t.db, [tenantId], NOW);
+    expect(monthly[0]?.months).toHaveLength(12);
+    expect(monthly[0]?.months.at(-1)?.month).toBe("2026-06");
+    expect(await getOrgOverviews(t.db, otherUserId, { now: NOW, tenantId })).toEqual([]);
+  });
+});
