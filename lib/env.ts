@@ -83,6 +83,16 @@ export const envSchema = z
     XERO_REDIRECT_URI: httpUrl.optional(),
     XERO_SCOPES: z.string().trim().default(DEFAULT_SCOPES),
     XERO_GRANT_TYPE: z.enum(["authorization_code", "client_credentials"]).default("authorization_code"),
+    /**
+     * With XERO_GRANT_TYPE=client_credentials: email of the user who owns the Custom Connection and
+     * its synced data (created if missing). Default custom-connection@xero-sync.local.
+     */
+    XERO_CUSTOM_CONNECTION_OWNER: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v === "" ? undefined : v))
+      .pipe(z.email("must be an email address").optional()),
     XERO_WEBHOOK_KEY: optionalString,
     XERO_IDENTITY_URL: httpUrl.default("https://identity.xero.com"),
     XERO_API_URL: httpUrl.default("https://api.xero.com"),

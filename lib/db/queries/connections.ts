@@ -1,0 +1,84 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { Db } from "../client";
+import { xeroConnections, type NewXeroConnection, type XeroConnection } from "../schema";
+
+/**
+ * xero_connections: one Xero grant of a user. Every read is scoped by the owner: a connection id
+ * of someone else behaves as if it did not exist. The token set column is encrypted and is only
+ * read through lib/xero/token-store.ts.
+ */
+
+/** A connection without its encrypted token set: what pages and the API may see. */
+export type ConnectionSummary = Omit<XeroConnection, "tokenSetEncrypted">;
+
+const summaryColumns = {
+  id: xeroConnections.id,
+  userId: xeroConnections.userId,
+  grantType: xeroConnections.grantType,
+  xeroUserId: xeroConnections.xeroUserId,
+  authEventId: xeroConnections.authEventId,
+  scopes: xeroConnections.scopes,
+  accessTokenExpiresAt: xeroConnections.accessTokenExpiresAt,
+  refreshTokenIssuedAt: xeroConnections.refreshTokenIssuedAt,
+  status: xeroConnections.status,
+  statusReason: xeroConnections.statusReason,
+  createdAt: xeroConnections.createdAt,
+  updatedAt: xeroConnections.updatedAt,
+};
+
+export async function getConnectionById(db: Db, userId: string, id: string): Promise<ConnectionSummary | undefined> {
+  const [row] = await db
+    .select(summaryColumns)
+    .from(xeroConnections)
+    .where(and(eq(xeroConnections.id, id), eq(xeroConnections.userId, userId)));
+  return row;
+}
+
+export async function listConnectionsByUser(db: Db, userId: string): Promise<ConnectionSummary[]> {
+  return db.select(summaryColumns).from(xeroConnections).where(eq(xeroConnections.userId, userId)).orderBy(asc(xeroConnections.createdAt));
+}
+
+/** The user's grant from this Xero user (a reconnect updates it instead of adding another). */
+export async function getConnectionByXeroUser(db: Db, userId: string, xeroUserId: string): Promise<XeroConnection | undefined> {
+  const [row] = await db
+    .select()
+    .from(xeroConnections)
+    .where(and(eq(xeroConnections.userId, userId), eq(xeroConnections.xeroUserId, xeroUserId)));
+  return row;
+}
+
+/** The user's Custom Connection (client_credentials; there is at most one per owner). */
+export async function getCustomConnection(db: Db, userId: string): Promise<XeroConnection | undefined> {
+  const [row] = await db
+    .select()
+    .from(xeroConnections)
+    .where(and(eq(xeroConnections.userId, userId), eq(xeroConnections.grantType, "client_credentials"), isNull(xeroConnections.xeroUserId)));
+  return row;
+}
+
+export async function insertConnection(db: Db, values: NewXeroConnection): Promise<XeroConnection> {
+  const [row] = await db.insert(xeroConnections).values(values).returning();
+  return row!;
+}
+
+export async function updateConnection(
+  db: Db,
+  userId: string,
+  id: string,
+  values: Partial<Omit<NewXeroConnection, "id" | "userId" | "createdAt">>,
+): Promise<XeroConnection | undefined> {
+  const [row] = await db
+    .update(xeroConnections)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(xeroConnections.id, id), eq(xeroConnections.userId, userId)))
+    .returning();
+  return row;
+}
+
+export async function deleteConnection(db: Db, userId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(xeroConnections)
+    .where(and(eq(xeroConnections.id, id), eq(xeroConnections.userId, userId)))
+    .returning({ id: xeroConnections.id });
+  return rows.length > 0;
+}
