@@ -1,0 +1,43 @@
+/**
+ * `npm run xero-sim -- --port 4010 --seed 42 [--no-limits] [--no-control] [--redirect-uri URL]`
+ * Starts the simulator in demo mode on 127.0.0.1 and prints how to point the app at it.
+ */
+import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS, startSimulator } from "./index";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return eq?.slice(name.length + 3);
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+const port = Number(arg("port") ?? 4010);
+const seed = Number(arg("seed") ?? 42);
+const redirect = arg("redirect-uri");
+const sim = await startSimulator({
+  port,
+  seed,
+  host: arg("host") ?? "127.0.0.1",
+  mode: "demo",
+  control: !flag("no-control"),
+  ...(flag("no-limits") ? { limits: false as const } : {}),
+  ...(redirect ? { demoRedirectUris: [redirect] } : {}),
+});
+
+const tenants = sim.sim.tenantList();
+console.log(`Xero simulator listening on ${sim.url}  (seed ${seed}, limits ${sim.sim.limiter.config.enabled ? "on" : "off"})
+
+  XERO_IDENTITY_URL=${sim.url}
+  XERO_API_URL=${sim.url}
+  XERO_CLIENT_ID=${DEMO_CLIENT_ID}
+  XERO_CLIENT_SECRET=${DEMO_CLIENT_SECRET}
+  redirect URIs (exact): ${[...DEMO_REDIRECT_URIS, ...(redirect ? [redirect] : [])].join(", ")}
+
+  Custom Connection: ${DEMO_CC_CLIENT_ID} / ${DEMO_CC_CLIENT_SECRET}
+  Organisations: ${tenants.map((t) => `${t.name} [${t.id}] ${t.invoices.length} invoices`).join("; ")}
+  Control endpoints: ${sim.url}/__sim/health (see lib/xero-simulator/README.md)`);
+
+const stop = () => void sim.close().then(() => process.exit(0));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,212 @@
+/**
+ * Control endpoints under /__sim/ for tests and the demo (only when `control` is on).
+ * See README.md in this folder for each endpoint's body and answer.
+ */
+import { type Change, type Entity, type TenantSpec, mutate } from "./data";
+import { FAULT_KINDS, type FaultSpec } from "./faults";
+import { moneyString } from "./format";
+import { type Ctx, HttpError, jsonBody, sendJson } from "./http";
+import type { LimitConfig } from "./limits";
+import { DEFAULT_TENANTS, type Sim } from "./state";
+
+function bad(message: string): HttpError {
+  return new HttpError(400, { error: "bad_request", message });
+}
+
+function num(v: unknown, name: string, opt = false): number | undefined {
+  if (v === undefined && opt) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${name} must be a number`);
+  return v;
+}
+
+export function tenantSummary(sim: Sim) {
+  return sim.tenantList().map((t) => ({
+    tenantId: t.id,
+    name: t.name,
+    shortCode: t.shortCode,
+    countryCode: t.profile.countryCode,
+    baseCurrency: t.profile.baseCurrency,
+    invoices: t.invoices.length,
+    contacts: t.contacts.length,
+    customConnection: t.id === sim.customConnectionTenant,
+  }));
+}
+
+/** Applies a mutation and fans it out to webhooks. Used by /__sim/mutate and the between-pages fault. */
+export function applyMutation(sim: Sim, tenantRef: string | undefined, entity: Entity, count: number, kinds?: string[]): Change[] {
+  const t = sim.findTenant(tenantRef) ?? (tenantRef ? undefined : sim.tenantList()[0]);
+  if (!t) throw bad(`unknown tenant ${tenantRef}`);
+  if (entity !== "invoices" && entity !== "contacts") throw bad("entity must be invoices or contacts");
+  let changes: Change[];
+  try {
+    changes = mutate(t, entity, count, kinds, sim.clock.now());
+  } catch (e) {
+    throw bad(e instanceof Error ? e.message : String(e));
+  }
+  sim.webhooks.deliver(t.id, changes);
+  return changes;
+}
+
+function state(sim: Sim, ctx: Ctx) {
+  const t = sim.findTenant(ctx.query.get("tenantId") ?? undefined);
+  if (!t) throw bad("tenantId is required and must name a tenant");
+  const entity = ctx.query.get("entity") ?? "invoices";
+  if (entity === "invoices") {
+    return t.invoices.map((i) => ({
+      id: i.id,
+      number: i.number,
+      type: i.type,
+      status: i.status,
+      contactId: t.contacts[i.contact]?.id ?? null,
+      currency: i.currency,
+      currencyRate: i.rate,
+      lineAmountTypes: i.lat,
+      date: new Date(i.dateDay * 86_400_000).toISOString().slice(0, 10),
+      dueDate: new Date(i.dueDay * 86_400_000).toISOString().slice(0, 10),
+      subTotal: moneyString(i.sub),
+      totalTax: moneyString(i.tax),
+      total: moneyString(i.total),
+      amountPaid: moneyString(i.paid),
+      amountDue: moneyString(i.status === "VOIDED" || i.status === "DELETED" ? 0 : i.total - i.paid),
+      updatedDateUtc: new Date(i.updatedMs).toISOString(),
+    }));
+  }
+  if (entity === "contacts") {
+    return t.contacts.map((c) => ({ id: c.id, name: c.name, status: c.status, isCustomer: c.isCustomer, isSupplier: c.isSupplier, updatedDateUtc: new Date(c.updatedMs).toISOString() }));
+  }
+  throw bad("entity must be invoices or contacts");
+}
+
+/** Handles /__sim/* ; returns false when the path is not a control endpoint. */
+export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
+  const route = `${ctx.method} ${ctx.path.replace(/\/+$/, "")}`;
+  const res = ctx.res;
+  switch (route) {
+    case "GET /__sim/health":
+      sendJson(res, 200, { ok: true, mode: sim.config.mode, url: sim.url, now: new Date(sim.clock.now()).toISOString(), seed: sim.seed, tenants: sim.tenants.size });
+      return true;
+    case "GET /__sim/tenants":
+      sendJson(res, 200, tenantSummary(sim));
+      return true;
+    case "GET /__sim/users":
+      sendJson(res, 200, sim.users);
+      return true;
+    case "POST /__sim/reset": {
+      const b = jsonBody(ctx);
+      const seed = num(b.seed, "seed", true) ?? sim.seed;
+      const specs = b.tenants === undefined ? DEFAULT_TENANTS : b.tenants;
+      if (!Array.isArray(specs) || specs.some((s) => !s || typeof s !== "object" || typeof (s as TenantSpec).name !== "string")) throw bad("tenants must be [{name, invoices?, contacts?, tenantId?, country?, sharedTimestamp?}]");
+      const started = Date.now();
+      try {
+        sim.reset(seed, specs as TenantSpec[], { customConnectionTenant: b.customConnectionTenant as string | undefined, keepAuth: b.keepAuth === true });
+      } catch (e) {
+        throw bad(e instanceof Error ? e.message : String(e));
+      }
+      sendJson(res, 200, { seed, tenants: tenantSummary(sim), ms: Date.now() - started });
+      return true;
+    }
+    case "POST /__sim/clients": {
+      const b = jsonBody(ctx);
+      if (typeof b.clientId !== "string" || typeof b.clientSecret !== "string") throw bad("clientId and clientSecret are required");
+      const redirectUris = Array.isArray(b.redirectUris) ? b.redirectUris.map(String) : [];
+      const grantTypes = Array.isArray(b.grantTypes) ? b.grantTypes.map(String) : undefined;
+      const c = sim.registerClient({
+        clientId: b.clientId,
+        clientSecret: b.clientSecret,
+        redirectUris,
+        ...(grantTypes ? { grantTypes } : {}),
+        ...(typeof b.customConnectionTenant === "string" ? { customConnectionTenant: b.customConnectionTenant } : {}),
+        ...(typeof b.name === "string" ? { name: b.name } : {}),
+      });
+      sendJson(res, 201, { ...c, clientSecret: undefined });
+      return true;
+    }
+    case "GET /__sim/clock":
+    case "POST /__sim/clock": {
+      if (ctx.method === "POST") {
+        const b = jsonBody(ctx);
+        if (b.advanceMs !== undefined) sim.clock.advance(num(b.advanceMs, "advanceMs") ?? 0);
+        else if (b.setMs !== undefined) sim.clock.set(num(b.setMs, "setMs") ?? 0);
+        else if (typeof b.set === "string" && !Number.isNaN(Date.parse(b.set))) sim.clock.set(Date.parse(b.set));
+        else throw bad("give advanceMs, setMs or set (ISO date)");
+      }
+      const now = sim.clock.now();
+      sendJson(res, 200, { now, iso: new Date(now).toISOString(), offsetMs: sim.clock.offset });
+      return true;
+    }
+    case "GET /__sim/limits":
+    case "POST /__sim/limits": {
+      if (ctx.method === "POST") {
+        const b = jsonBody(ctx);
+        const patch: Partial<LimitConfig> = {};
+        if (b.enabled !== undefined) patch.enabled = b.enabled === true;
+        for (const k of ["concurrent", "perMinute", "perDay", "appPerMinute"] as const) if (b[k] !== undefined) patch[k] = num(b[k], k);
+        sim.limiter.configure(patch);
+        if (b.resetCounters === true) sim.limiter.resetCounters();
+      }
+      sendJson(res, 200, sim.limiter.config);
+      return true;
+    }
+    case "GET /__sim/faults":
+      sendJson(res, 200, sim.faults.list());
+      return true;
+    case "POST /__sim/faults": {
+      const b = jsonBody(ctx);
+      const list = Array.isArray(b.faults) ? b.faults : [b];
+      const added = [];
+      for (const f of list as FaultSpec[]) {
+        if (!f || !FAULT_KINDS.includes(f.kind)) throw bad(`fault kind must be one of ${FAULT_KINDS.join(", ")}`);
+        added.push(sim.faults.add(f));
+      }
+      sendJson(res, 200, { added, active: sim.faults.list() });
+      return true;
+    }
+    case "DELETE /__sim/faults":
+      sim.faults.clear();
+      sendJson(res, 200, { active: [] });
+      return true;
+    case "POST /__sim/mutate": {
+      const b = jsonBody(ctx);
+      const count = num(b.count ?? 1, "count") ?? 1;
+      const kinds = Array.isArray(b.kinds) ? b.kinds.map(String) : undefined;
+      const changes = applyMutation(sim, b.tenantId as string | undefined, (b.entity ?? "invoices") as Entity, count, kinds);
+      sendJson(res, 200, { changes });
+      return true;
+    }
+    case "GET /__sim/state":
+      sendJson(res, 200, state(sim, ctx));
+      return true;
+    case "GET /__sim/log": {
+      const since = Number(ctx.query.get("since") ?? 0);
+      const path = ctx.query.get("path");
+      const tenantId = ctx.query.get("tenantId");
+      const entries = sim.log.filter((e) => e.seq > since && (!path || e.path.toLowerCase().includes(path.toLowerCase())) && (!tenantId || e.tenantId === tenantId));
+      sendJson(res, 200, { entries, lastSeq: sim.logSeq });
+      return true;
+    }
+    case "DELETE /__sim/log":
+      sim.log.length = 0;
+      sendJson(res, 200, { entries: [], lastSeq: sim.logSeq });
+      return true;
+    case "GET /__sim/webhooks":
+      await sim.webhooks.idle();
+      sendJson(res, 200, { url: sim.webhooks.url, active: sim.webhooks.active, sequence: sim.webhooks.sequence, deliveries: sim.webhooks.deliveries });
+      return true;
+    case "POST /__sim/webhooks/config": {
+      const b = jsonBody(ctx);
+      if (typeof b.url !== "string" || typeof b.key !== "string") throw bad("url and key are required");
+      const result = await sim.webhooks.configure(b.url, b.key);
+      sendJson(res, 200, result);
+      return true;
+    }
+    case "DELETE /__sim/webhooks/config":
+      sim.webhooks.disable();
+      sendJson(res, 200, { active: false });
+      return true;
+    case "GET /__sim/grants":
+      sendJson(res, 200, [...sim.grants.values()].map((g) => ({ authEventId: g.id, clientId: g.clientId, userId: g.userId, kind: g.kind, scopes: g.scopes, tenantIds: g.tenantIds, revoked: g.revoked })));
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,307 @@
+/** The simulator's HTTP server: routing, logging, faults, rate limits. */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getContact, getInvoice, getOrganisation, listContacts, listInvoices, resolveTenant, type ListResult } from "./accounting";
+import { applyMutation, control } from "./control";
+import type { TenantSpec } from "./data";
+import type { ActiveFault } from "./faults";
+import { type Ctx, HttpError, type LogEntry, readBody, sendHtml, sendJson, sendText } from "./http";
+import {
+  authenticate,
+  authenticationUnsuccessful,
+  authorizeGet,
+  authorizePost,
+  deleteConnection,
+  discovery,
+  expireToken,
+  jwks,
+  listConnections,
+  revocationEndpoint,
+  revokeGrant,
+  tokenEndpoint,
+  tokenExpiredError,
+  userinfo,
+} from "./identity";
+import type { LimitConfig } from "./limits";
+import {
+  DEFAULT_TENANTS,
+  DEMO_CC_CLIENT_ID,
+  DEMO_CC_CLIENT_SECRET,
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_REDIRECT_URIS,
+  type RegisteredClient,
+  Sim,
+  type SimConfig,
+} from "./state";
+
+export interface SimulatorOptions {
+  /** 0 (default for tests) picks a free port. */
+  port?: number;
+  host?: string;
+  seed?: number;
+  /** "demo" (CLI default) or "test" (default here). Both enable /__sim/ unless control is false. */
+  mode?: "test" | "demo";
+  /** false: /__sim/* answers 404 (a production-like simulator). */
+  control?: boolean;
+  /** Organisations at start; default: three demo organisations with a few hundred invoices each. */
+  tenants?: TenantSpec[];
+  /** Tenant (id, name or index) the demo Custom Connection reaches; default: the first. */
+  customConnectionTenant?: string | number;
+  /** More registered apps (the demo apps are always there). */
+  clients?: (Partial<RegisteredClient> & { clientId: string; clientSecret: string })[];
+  /** Extra redirect URIs for the demo client (e.g. the app's real callback URL). */
+  demoRedirectUris?: string[];
+  /** Rate limits (on by default); false counts but never rejects. */
+  limits?: Partial<LimitConfig> | false;
+  /** Skip the consent page for every authorize request: sign in as `user`, grant `tenants`. */
+  autoConsent?: SimConfig["autoConsent"];
+  /** Base URL the simulator announces (issuer, resource URLs); default http://host:port. */
+  publicUrl?: string;
+  /** ProviderName in API envelopes for clients without a name. */
+  providerName?: string;
+  /** Token lifetimes (defaults are Xero's). */
+  accessTokenTtlMs?: number;
+  refreshGraceMs?: number;
+  refreshIdleMs?: number;
+}
+
+export interface RunningSimulator {
+  url: string;
+  port: number;
+  sim: Sim;
+  clientId: string;
+  clientSecret: string;
+  close(): Promise<void>;
+}
+
+const MIN = 60_000;
+
+function isApiPath(path: string): "accounting" | "connections" | null {
+  const p = path.toLowerCase();
+  if (p.startsWith("/api.xro/2.0/")) return "accounting";
+  if (p === "/connections" || p.startsWith("/connections/")) return "connections";
+  return null;
+}
+
+function faultResponse(sim: Sim, ctx: Ctx, f: ActiveFault): boolean {
+  const res = ctx.res;
+  ctx.log.fault = f.kind;
+  switch (f.kind) {
+    case "drop":
+      ctx.log.status = 0;
+      ctx.req.socket.destroy();
+      return true;
+    case "500":
+      sendJson(res, 500, { Type: null, Title: "An error occurred", Status: 500, Detail: "An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.", Instance: sim.newId(), Extensions: {} });
+      return true;
+    case "503":
+      sendText(res, 503, "The Xero API is temporarily unavailable. Please try again later.", { "Retry-After": 5 });
+      return true;
+    case "429-minute":
+    case "429-day":
+    case "429-concurrent": {
+      const problem = f.kind.slice(4);
+      const retry = f.retryAfterS ?? (problem === "minute" ? 5 : problem === "day" ? 3600 : 1);
+      const remaining = { "X-MinLimit-Remaining": problem === "minute" ? "0" : "10", "X-DayLimit-Remaining": problem === "day" ? "0" : "1000", "X-AppMinLimit-Remaining": "9000" };
+      sendText(res, 429, "", { "Retry-After": String(retry), "X-Rate-Limit-Problem": problem, ...remaining });
+      return true;
+    }
+    case "token-expired": {
+      const bearer = /^Bearer\s+(.+)$/i.exec(ctx.req.headers.authorization ?? "")?.[1];
+      if (bearer) expireToken(sim, bearer.trim());
+      throw tokenExpiredError(sim.clock.now());
+    }
+    case "token-revoked": {
+      const bearer = /^Bearer\s+(.+)$/i.exec(ctx.req.headers.authorization ?? "")?.[1]?.trim();
+      const grant = bearer ? sim.grants.get(sim.accessTokens.get(bearer)?.grantId ?? "") : undefined;
+      if (grant) revokeGrant(sim, grant);
+      throw authenticationUnsuccessful();
+    }
+    default:
+      return false;
+  }
+}
+
+async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Promise<void> {
+  ctx.log.kind = kind === "accounting" ? "api" : "identity";
+  const header = String(ctx.req.headers["xero-tenant-id"] ?? "").trim() || null;
+  ctx.log.tenantId = header;
+  const pageParam = [...ctx.query].find(([k]) => k.toLowerCase() === "page")?.[1];
+  const page = Number(pageParam ?? 1) || 1;
+  const fault = sim.faults.take({ path: ctx.path, tenantId: header, page });
+  if (fault) {
+    if (fault.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
+    else if (faultResponse(sim, ctx, fault)) return;
+  }
+
+  if (kind === "connections") {
+    const rest = ctx.path.split("/").filter(Boolean);
+    if (rest.length === 1 && ctx.method === "GET") return listConnections(sim, ctx);
+    if (rest.length === 2 && ctx.method === "DELETE") return deleteConnection(sim, ctx, rest[1] ?? "");
+    throw new HttpError(405, { Title: "Method Not Allowed", Status: 405 });
+  }
+
+  const auth = authenticate(sim, ctx);
+  const tenant = resolveTenant(sim, ctx, auth);
+  const client = sim.clients.get(auth.grant.clientId);
+  const now = sim.clock.now();
+  const admission = sim.limiter.admit(auth.grant.clientId, tenant.id, now);
+  if (!admission.ok) {
+    sendText(ctx.res, 429, "", { ...admission.headers, "Retry-After": String(admission.retryAfterS), "X-Rate-Limit-Problem": admission.problem });
+    return;
+  }
+  (ctx.res as unknown as { simRateHeaders?: Record<string, string> }).simRateHeaders = admission.headers;
+  ctx.res.on("close", admission.release);
+  ctx.res.on("finish", admission.release);
+  if (fault?.kind === "delay") ctx.log.fault = "delay";
+
+  const parts = ctx.path.replace(/^\/api\.xro\/2\.0\//i, "").split("/").filter(Boolean);
+  const resource = (parts[0] ?? "").toLowerCase();
+  const id = parts[1] ? decodeURIComponent(parts[1]) : undefined;
+  if (ctx.method !== "GET") throw new HttpError(405, { Title: "Method Not Allowed", Status: 405, Detail: "The simulator serves reads only" }, admission.headers);
+  const name = client?.name ?? sim.config.providerName;
+  let listed: ListResult | null = null;
+  if (resource === "invoices" && parts.length <= 2) {
+    if (id) getInvoice(sim, ctx, auth, tenant, name, id);
+    else listed = listInvoices(sim, ctx, auth, tenant, name);
+  } else if (resource === "contacts" && parts.length <= 2) {
+    if (id) getContact(sim, ctx, auth, tenant, name, id);
+    else listed = listContacts(sim, ctx, auth, tenant, name);
+  } else if ((resource === "organisation" || resource === "organisations") && parts.length === 1) {
+    getOrganisation(sim, ctx, auth, tenant, name);
+  } else {
+    throw new HttpError(404, "The resource you're looking for cannot be found", admission.headers);
+  }
+
+  if (listed) {
+    // Someone edits in Xero right after this page went out (mutate-between-pages faults).
+    for (const f of sim.faults.takeAfterPage({ path: ctx.path, tenantId: tenant.id, page: listed.page })) {
+      applyMutation(sim, f.tenantId ?? tenant.id, f.entity ?? (resource === "contacts" ? "contacts" : "invoices"), f.count ?? 1, f.kinds);
+    }
+  }
+}
+
+function landing(sim: Sim): string {
+  return `<!doctype html><meta charset="utf-8"><title>Xero simulator</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:720px;margin:40px auto;color:#1e3145}code{background:#eef3f7;padding:1px 5px;border-radius:4px}h1{color:#13b5ea}</style>
+<h1>Xero simulator</h1><p>Identity and Accounting API on <code>${sim.url}</code>. Discovery: <a href="/.well-known/openid-configuration">/.well-known/openid-configuration</a>. Tenants: <a href="/__sim/tenants">/__sim/tenants</a>. See lib/xero-simulator/README.md.</p>`;
+}
+
+async function route(sim: Sim, ctx: Ctx): Promise<void> {
+  const p = ctx.path.replace(/\/+$/, "") || "/";
+  const lower = p.toLowerCase();
+  const m = ctx.method;
+  if (lower.startsWith("/__sim/") || lower === "/__sim") {
+    ctx.log.kind = "page";
+    if (!sim.config.control || !(await control(sim, ctx))) throw new HttpError(404, { error: "not_found" });
+    return;
+  }
+  const apiKind = isApiPath(p);
+  if (apiKind) return api(sim, ctx, apiKind);
+  ctx.log.kind = "identity";
+  if (m === "GET" && lower === "/.well-known/openid-configuration") return discovery(sim, ctx);
+  if (m === "GET" && lower === "/.well-known/openid-configuration/jwks") return jwks(sim, ctx);
+  if (lower === "/identity/connect/authorize" || lower === "/connect/authorize") {
+    ctx.log.kind = "page";
+    if (m === "GET") return authorizeGet(sim, ctx);
+    if (m === "POST") return authorizePost(sim, ctx);
+  }
+  if (m === "POST" && lower === "/connect/token") return tokenEndpoint(sim, ctx);
+  if (m === "POST" && lower === "/connect/revocation") return revocationEndpoint(sim, ctx);
+  if ((m === "GET" || m === "POST") && lower === "/connect/userinfo") return userinfo(sim, ctx);
+  if (m === "GET" && p === "/") {
+    ctx.log.kind = "page";
+    return sendHtml(ctx.res, 200, landing(sim));
+  }
+  throw new HttpError(404, { error: "not_found" });
+}
+
+async function handle(sim: Sim, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const url = new URL(req.url ?? "/", "http://sim.local");
+  const method = (req.method ?? "GET").toUpperCase();
+  const entry: LogEntry = {
+    seq: 0,
+    method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    tenantId: null,
+    status: 0,
+    timestamp: new Date(sim.clock.now()).toISOString(),
+    durationMs: 0,
+    kind: "identity",
+  };
+  const ctx: Ctx = { req, res, method, path: url.pathname, query: url.searchParams, body: "", log: entry };
+  const done = () => {
+    if (entry.seq) return;
+    if (entry.kind === "page" && entry.path.startsWith("/__sim")) return; // control calls are not Xero traffic
+    entry.seq = ++sim.logSeq;
+    entry.status = res.headersSent ? res.statusCode : entry.status;
+    entry.durationMs = Date.now() - started;
+    sim.log.push(entry);
+    if (sim.log.length > 100_000) sim.log.splice(0, sim.log.length - 100_000);
+  };
+  res.on("finish", done);
+  res.on("close", done);
+  try {
+    if (method !== "GET" && method !== "HEAD") ctx.body = await readBody(req);
+    await route(sim, ctx);
+  } catch (e) {
+    if (e instanceof HttpError) {
+      if (typeof e.body === "string") sendText(res, e.status, e.body, { ...(res as unknown as { simRateHeaders?: Record<string, string> }).simRateHeaders, ...e.headers });
+      else sendJson(res, e.status, e.body, { ...(res as unknown as { simRateHeaders?: Record<string, string> }).simRateHeaders, ...e.headers });
+    } else {
+      console.error("[xero-sim] internal error", e);
+      sendJson(res, 500, { Title: "Internal Server Error", Status: 500, Detail: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}
+
+/**
+ * Starts a simulator. Tests: `await startSimulator({ port: 0 })` and `close()` in afterAll.
+ * Identity and API share one origin, so XERO_IDENTITY_URL = XERO_API_URL = `url`.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const config: SimConfig = {
+    mode: options.mode ?? "test",
+    control: options.control ?? true,
+    providerName: options.providerName ?? "Xero Sync (simulated)",
+    ...(options.autoConsent ? { autoConsent: options.autoConsent } : {}),
+    accessTokenTtlMs: options.accessTokenTtlMs ?? 30 * MIN,
+    refreshGraceMs: options.refreshGraceMs ?? 30 * MIN,
+    refreshIdleMs: options.refreshIdleMs ?? 60 * 24 * 60 * MIN,
+    codeTtlMs: 5 * MIN,
+  };
+  const sim = new Sim(config, options.limits);
+  sim.registerClient({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [...DEMO_REDIRECT_URIS, ...(options.demoRedirectUris ?? [])], grantTypes: ["authorization_code", "refresh_token"], name: "Xero Sync (demo)" });
+  sim.registerClient({ clientId: DEMO_CC_CLIENT_ID, clientSecret: DEMO_CC_CLIENT_SECRET, redirectUris: [], grantTypes: ["client_credentials"], name: "Xero Sync (custom connection)" });
+  for (const c of options.clients ?? []) sim.registerClient(c);
+  sim.reset(options.seed ?? 42, options.tenants ?? DEFAULT_TENANTS, options.customConnectionTenant !== undefined ? { customConnectionTenant: options.customConnectionTenant } : {});
+
+  const server = createServer((req, res) => void handle(sim, req, res));
+  server.keepAliveTimeout = 5_000;
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  sim.url = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, "");
+  return {
+    url: sim.url,
+    port,
+    sim,
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
