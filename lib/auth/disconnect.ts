@@ -1,0 +1,24 @@
+import { z } from "zod";
+import type { Db } from "@/lib/db";
+import { disconnectConnection, disconnectTenant, type DisconnectResult } from "@/lib/xero/connections";
+
+/** Input of the disconnect API and actions: exactly one of tenantId / connectionId. */
+export const disconnectInputSchema = z
+  .object({
+    tenantId: z.uuid().optional(),
+    connectionId: z.uuid().optional(),
+    /** Checkbox ("on"), "true"/"false" or a boolean. */
+    deleteData: z
+      .union([z.boolean(), z.enum(["true", "false", "on", "1", "0"])])
+      .optional()
+      .transform((v) => v === true || v === "true" || v === "on" || v === "1"),
+  })
+  .refine((v) => Boolean(v.tenantId) !== Boolean(v.connectionId), { message: "Give either tenantId or connectionId." });
+
+export type DisconnectInput = z.output<typeof disconnectInputSchema>;
+
+export function runDisconnect(db: Db, userId: string, input: DisconnectInput): Promise<DisconnectResult> {
+  return input.tenantId
+    ? disconnectTenant(db, userId, input.tenantId, { deleteData: input.deleteData })
+    : disconnectConnection(db, userId, input.connectionId!, { deleteData: input.deleteData });
+}
