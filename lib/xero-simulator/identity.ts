@@ -273,12 +273,15 @@ function issue(sim: Sim, grant: Grant, withNonce: boolean): Record<string, unkno
   sim.accessTokens.set(access, { grantId: grant.id, expMs });
   const out: Record<string, unknown> = {};
   if (user && grant.scopes.includes("openid")) {
+    // id_token times use the real clock, not the simulated one: clients (openid-client, next-auth)
+    // check nbf / iat / exp against their own clock, and tests move the simulated clock forward.
+    const realIat = Math.floor(Date.now() / 1000);
     out.id_token = signJwt({
-      nbf: iat,
-      exp: iat + 300,
+      nbf: realIat,
+      exp: realIat + 300,
       iss: sim.issuer,
       aud: grant.clientId,
-      iat,
+      iat: realIat,
       at_hash: atHash(access),
       sid: grant.sessionId,
       sub: user.sub,
