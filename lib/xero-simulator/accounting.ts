@@ -129,7 +129,6 @@ function invoiceJson(t: Tenant, inv: InvoiceRec, detail: "full" | "list" | "summ
       Tracking: [],
       Quantity: l.Quantity,
       LineItemID: l.LineItemID,
-      ValidationErrors: [],
     }));
   }
   out.SubTotal = money(inv.sub);

@@ -1,0 +1,194 @@
+/**
+ * Every simulator response validates against Xero's own OpenAPI descriptions
+ * (../shared/xero-openapi). The schemas are used as published, with two adaptations:
+ * - strict mode: an object may only carry properties its schema declares (the spec never says
+ *   additionalProperties: false, but a misspelt field would otherwise pass silently). Allowed
+ *   extras, which real Xero sends although the spec omits them: the envelope's Id / Status /
+ *   ProviderName / DateTimeUTC, an invoice's DateString / DueDateString, and `scope` in token
+ *   responses.
+ * - "date-time" accepts Xero's zone-less identity timestamps ("2019-12-07T18:46:19.5165400",
+ *   the spec's own example for Connection.createdDateUtc), which standard date-time rejects.
+ */
+import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import Ajv, { type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningSimulator } from "@/lib/xero-simulator";
+import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET } from "@/lib/xero-simulator";
+import { ALL_SCOPES, apiGet, configFor, connect, ctl, start } from "./helpers";
+
+const SPEC_DIR = path.resolve(process.cwd(), "../shared/xero-openapi");
+type Json = Record<string, unknown>;
+
+const EXTRAS: Record<string, string[]> = {
+  Invoices: ["Id", "Status", "ProviderName", "DateTimeUTC"],
+  Contacts: ["Id", "Status", "ProviderName", "DateTimeUTC"],
+  Organisations: ["Id", "Status", "ProviderName", "DateTimeUTC"],
+  Invoice: ["DateString", "DueDateString"],
+  AccessToken: ["scope"],
+};
+
+/** Deep copy of components.schemas with additionalProperties:false on every object schema. */
+function strictSchemas(schemas: Json): Json {
+  const visit = (node: unknown, name?: string): unknown => {
+    if (Array.isArray(node)) return node.map((n) => visit(n));
+    if (!node || typeof node !== "object") return node;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(node as Json)) out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, visit(s)])) : visit(v);
+    if (out.properties && out.additionalProperties === undefined && !out.allOf && !out.oneOf) {
+      out.additionalProperties = false;
+      for (const extra of EXTRAS[name ?? ""] ?? []) (out.properties as Json)[extra] = {};
+    }
+    return out;
+  };
+  return Object.fromEntries(Object.entries(schemas).map(([n, s]) => [n, visit(s, n)]));
+}
+
+function loadAjv(): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  for (const f of ["double", "float", "int32", "int64", "byte", "binary"]) ajv.addFormat(f, true);
+  ajv.addFormat("date-time", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/i);
+  for (const [id, file] of [["accounting", "xero_accounting.yaml"], ["identity", "xero-identity.yaml"], ["webhooks", "xero-webhooks.yaml"]] as const) {
+    const doc = parse(readFileSync(path.join(SPEC_DIR, file), "utf8")) as { components: { schemas: Json } };
+    ajv.addSchema({ $id: id, components: { schemas: id === "webhooks" ? doc.components.schemas : strictSchemas(doc.components.schemas) } });
+  }
+  return ajv;
+}
+
+let ajv: Ajv;
+let sim: RunningSimulator;
+let token: string;
+let tenantId: string;
+const validators = new Map<string, ValidateFunction>();
+
+function validate(ref: string, data: unknown): void {
+  let v = validators.get(ref);
+  if (!v) {
+    v = ajv.getSchema(ref);
+    if (!v) throw new Error(`no schema ${ref}`);
+    validators.set(ref, v);
+  }
+  const ok = v(data);
+  expect(ok ? [] : (v.errors ?? []).slice(0, 5).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`), ref).toEqual([]);
+}
+
+async function getJson(p: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await apiGet(sim, p, token, tenantId, headers);
+  expect(res.status, p).toBe(200);
+  return res.json();
+}
+
+beforeAll(async () => {
+  ajv = loadAjv();
+  sim = await start({ limits: false, tenants: [{ name: "Validation Ltd (UK)", invoices: 2500, contacts: 400 }, { name: "Kiwi Validation (NZ)", invoices: 300 }, { name: "Aussie Validation (AU)", invoices: 300 }, { name: "Yankee Validation (US)", invoices: 300 }] });
+  const ts = await connect(sim, configFor(sim));
+  token = ts.access_token!;
+  tenantId = (await ctl<{ tenantId: string }[]>(sim, "GET", "/__sim/tenants"))[0]!.tenantId;
+});
+afterAll(() => sim.close());
+
+describe("Xero's OpenAPI schemas", () => {
+  it("the spec's own Connection example passes the date-time adaptation", () => {
+    validate("identity#/components/schemas/Connection", { id: "7cb59f93-2964-421d-bb5e-a0f7a4572a44", tenantId: "fe79f7dd-b6d4-4a92-ba7b-538af6289c58", tenantType: "ORGANISATION", tenantName: "Demo Company (NZ)", createdDateUtc: "2019-12-07T18:46:19.5165400", updatedDateUtc: "2019-12-07T18:46:19.5187840" });
+  });
+
+  it("strict mode catches an undeclared or mistyped field", () => {
+    const v = ajv.getSchema("accounting#/components/schemas/Invoice")!;
+    expect(v({ InvoiceID: "eda955dd-df53-4714-9106-2140a47324eb", LineAmountType: "Exclusive" })).toBe(false);
+    expect(v({ InvoiceID: "not-a-guid" })).toBe(false);
+    expect(v({ Status: "PENDING" })).toBe(false);
+  });
+
+  it("GET /Invoices: every record of every page (2,500 invoices with line items), unpaged, summaryOnly, filtered", async () => {
+    for (let page = 1; page <= 3; page++) validate("accounting#/components/schemas/Invoices", await getJson(`/api.xro/2.0/Invoices?page=${page}&pageSize=1000`));
+    validate("accounting#/components/schemas/Invoices", await getJson("/api.xro/2.0/Invoices"));
+    validate("accounting#/components/schemas/Invoices", await getJson("/api.xro/2.0/Invoices?page=1&summaryOnly=true"));
+    validate("accounting#/components/schemas/Invoices", await getJson("/api.xro/2.0/Invoices?page=1&Statuses=PAID,VOIDED&order=Total%20DESC", { "If-Modified-Since": new Date(Date.now() - 90 * 86_400_000).toISOString() }));
+  });
+
+  it("GET /Invoices/{id}, /Contacts (all pages, archived, summary), /Contacts/{id}, /Organisation for every country profile", async () => {
+    const list = (await getJson("/api.xro/2.0/Invoices?page=1&pageSize=3")) as { Invoices: { InvoiceID: string }[] };
+    validate("accounting#/components/schemas/Invoices", await getJson(`/api.xro/2.0/Invoices/${list.Invoices[0]!.InvoiceID}`));
+    validate("accounting#/components/schemas/Contacts", await getJson("/api.xro/2.0/Contacts?includeArchived=true"));
+    validate("accounting#/components/schemas/Contacts", await getJson("/api.xro/2.0/Contacts?page=1&pageSize=1000&includeArchived=true"));
+    validate("accounting#/components/schemas/Contacts", await getJson("/api.xro/2.0/Contacts?page=1&summaryOnly=true"));
+    const contacts = (await getJson("/api.xro/2.0/Contacts?page=1&pageSize=1")) as { Contacts: { ContactID: string }[] };
+    validate("accounting#/components/schemas/Contacts", await getJson(`/api.xro/2.0/Contacts/${contacts.Contacts[0]!.ContactID}`));
+    for (const t of await ctl<{ tenantId: string }[]>(sim, "GET", "/__sim/tenants")) {
+      const res = await apiGet(sim, "/api.xro/2.0/Organisation", token, t.tenantId);
+      validate("accounting#/components/schemas/Organisations", await res.json());
+      const inv = await apiGet(sim, "/api.xro/2.0/Invoices?page=1&pageSize=300", token, t.tenantId);
+      validate("accounting#/components/schemas/Invoices", await inv.json());
+    }
+  });
+
+  it("records changed by every mutation kind still validate", async () => {
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "invoices", count: 60 });
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "contacts", count: 30 });
+    const since = new Date(Date.now() - 5000).toISOString();
+    validate("accounting#/components/schemas/Invoices", await getJson("/api.xro/2.0/Invoices?page=1&pageSize=1000", { "If-Modified-Since": since }));
+    validate("accounting#/components/schemas/Contacts", await getJson("/api.xro/2.0/Contacts?page=1&includeArchived=true", { "If-Modified-Since": since }));
+  });
+
+  it("400 answers are Xero's Error schema", async () => {
+    for (const q of ["pageSize=0&page=1", "pageSize=5000&page=1", "order=Nope", "where=Status%3D%3D", "IDs=not-a-guid", "page=-1"]) {
+      const res = await apiGet(sim, `/api.xro/2.0/Invoices?${q}`, token, tenantId);
+      expect(res.status, q).toBe(400);
+      const body = await res.json();
+      validate("accounting#/components/schemas/Error", body);
+      expect(body).toMatchObject({ ErrorNumber: 10, Type: "ValidationException" });
+    }
+  });
+
+  it("GET /connections is an array of Connection; token responses are AccessToken", async () => {
+    const res = await apiGet(sim, "/connections", token, null);
+    const body = (await res.json()) as unknown[];
+    expect(body.length).toBe(4);
+    for (const c of body) validate("identity#/components/schemas/Connection", c);
+    const cc = await fetch(`${sim.url}/connect/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${DEMO_CC_CLIENT_ID}:${DEMO_CC_CLIENT_SECRET}`).toString("base64")}` },
+      body: "grant_type=client_credentials",
+    });
+    const tok = (await cc.json()) as Json;
+    validate("identity#/components/schemas/AccessToken", tok);
+    const ccConns = (await (await apiGet(sim, "/connections", tok.access_token as string, null)).json()) as unknown[];
+    for (const c of ccConns) validate("identity#/components/schemas/Connection", c);
+    expect(ALL_SCOPES.length).toBeGreaterThan(0);
+  });
+
+  it("webhook deliveries are WebhookEvent payloads", async () => {
+    const bodies: string[] = [];
+    const key = "validation-key";
+    const { createHmac } = await import("node:crypto");
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const raw = Buffer.concat(chunks).toString();
+        const ok = createHmac("sha256", key).update(raw).digest("base64") === req.headers["x-xero-signature"];
+        if (ok) bodies.push(raw);
+        res.writeHead(ok ? 200 : 401).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const cfg = await ctl<{ active: boolean }>(sim, "POST", "/__sim/webhooks/config", { url: `http://127.0.0.1:${port}/hook`, key });
+      expect(cfg.active).toBe(true);
+      await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "invoices", count: 5 });
+      await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "contacts", count: 3 });
+      await ctl(sim, "GET", "/__sim/webhooks"); // waits for deliveries
+      const events = bodies.slice(1).map((b) => JSON.parse(b) as Json); // [0] is the intent-to-receive
+      expect(events.length).toBe(2);
+      for (const e of events) validate("webhooks#/components/schemas/WebhookEvent", e);
+    } finally {
+      await ctl(sim, "DELETE", "/__sim/webhooks/config");
+      server.close();
+    }
+  });
+});
