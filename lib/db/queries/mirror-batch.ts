@@ -1,0 +1,120 @@
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Db } from "../client";
+
+/**
+ * The write path shared by the mirrored Xero entities (invoices, contacts): one page of rows
+ * from Xero → only the new or newer ones reach the database (DESIGN.md point 2).
+ *
+ * SETUP.md measured that shipping unchanged JSON costs almost as much as inserting it, so:
+ *   1. read the stored xero_updated_at of the page's ids (one indexed query, ids only);
+ *   2. send only rows that are new or carry a newer UpdatedDateUTC, as ONE jsonb parameter
+ *      unpacked by jsonb_to_recordset (one round trip, no 24,000 bind parameters, and the same
+ *      statement on PGlite and postgres.js — no `::jsonb[]` double-encoding quirk);
+ *   3. the ON CONFLICT … WHERE stored < incoming guard keeps the rule even against a concurrent
+ *      writer. RETURNING tells what was really written.
+ * In `full` mode (an on-demand full re-sync), rows with an equal timestamp are sent too and
+ * rewritten when their JSON differs: that repairs edits Xero made without bumping UpdatedDateUTC.
+ * Run it inside the caller's transaction together with the cursor advance.
+ */
+
+export interface MirrorColumn {
+  /** snake_case column name */
+  name: string;
+  /** PostgreSQL type used to read it out of the jsonb record */
+  type: string;
+  /** camelCase key of the drizzle row */
+  key: string;
+}
+
+export interface MirrorSpec {
+  table: PgTable;
+  tableName: string;
+  idColumn: PgColumn;
+  idName: string;
+  idKey: string;
+  tenantColumn: PgColumn;
+  updatedColumn: PgColumn;
+  /** every column written, excluding tenant_id, first_synced_at, last_synced_at */
+  columns: MirrorColumn[];
+}
+
+export interface BatchResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export type MirrorRow = Record<string, unknown> & { xeroUpdatedAt: Date };
+
+export function resultRows<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function upsertMirrorBatch(
+  db: Db,
+  spec: MirrorSpec,
+  tenantId: string,
+  rows: MirrorRow[],
+  options: { full?: boolean } = {},
+): Promise<BatchResult> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  // Xero should not repeat an id within a page; if it does, keep the newest version.
+  const byId = new Map<string, MirrorRow>();
+  for (const row of rows) {
+    const id = row[spec.idKey] as string;
+    const prev = byId.get(id);
+    if (!prev || prev.xeroUpdatedAt.getTime() <= row.xeroUpdatedAt.getTime()) byId.set(id, row);
+  }
+  const ids = [...byId.keys()];
+  const storedRows = await db
+    .select({ id: spec.idColumn, updatedAt: spec.updatedColumn })
+    .from(spec.table)
+    .where(and(eq(spec.tenantColumn, tenantId), inArray(spec.idColumn, ids)));
+  const stored = new Map<string, number>();
+  for (const r of storedRows) stored.set(r.id as string, (r.updatedAt as Date).getTime());
+
+  const toSend: MirrorRow[] = [];
+  for (const [id, row] of byId) {
+    const prev = stored.get(id);
+    const incoming = row.xeroUpdatedAt.getTime();
+    if (prev === undefined || prev < incoming || (options.full && prev === incoming)) toSend.push(row);
+  }
+  if (toSend.length === 0) return { inserted: 0, updated: 0, unchanged: rows.length };
+
+  const payload = JSON.stringify(
+    toSend.map((row) => {
+      const o: Record<string, unknown> = {};
+      for (const c of spec.columns) {
+        const v = row[c.key];
+        o[c.name] = v instanceof Date ? v.toISOString() : (v ?? null);
+      }
+      return o;
+    }),
+  );
+  const cols = spec.columns.map((c) => c.name);
+  const recordType = spec.columns.map((c) => `${c.name} ${c.type}`).join(", ");
+  const updates = cols.filter((c) => c !== spec.idName).map((c) => `${c} = excluded.${c}`);
+  const t = spec.tableName;
+  let guard = `${t}.xero_updated_at < excluded.xero_updated_at`;
+  if (options.full) guard = `(${guard} or (${t}.xero_updated_at = excluded.xero_updated_at and ${t}.raw is distinct from excluded.raw))`;
+  const statement: SQL = sql.join([
+    sql.raw(`insert into ${t} (tenant_id, ${cols.join(", ")}, first_synced_at, last_synced_at) select `),
+    sql`${tenantId}::uuid`,
+    sql.raw(`, ${cols.map((c) => `r.${c}`).join(", ")}, now(), now() from jsonb_to_recordset(`),
+    sql`${payload}::jsonb`,
+    sql.raw(
+      `) as r(${recordType}) on conflict (tenant_id, ${spec.idName}) do update set ${updates.join(", ")}, last_synced_at = now() where ${guard} returning ${spec.idName} as id`,
+    ),
+  ]);
+  const written = resultRows<{ id: string }>(await db.execute(statement));
+  let inserted = 0;
+  let updated = 0;
+  for (const w of written) {
+    if (stored.has(w.id)) updated++;
+    else inserted++;
+  }
+  // A repeated id within the page counts as unchanged.
+  return { inserted, updated, unchanged: rows.length - inserted - updated };
+}

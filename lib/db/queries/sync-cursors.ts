@@ -1,0 +1,69 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { syncCursors, type SyncCursor } from "../schema";
+
+/**
+ * sync_cursors: per (tenant, entity) the committed high-water mark of Xero's UpdatedDateUTC plus
+ * the bookkeeping the dashboard shows (last attempt / success / error). The high-water mark only
+ * moves forward and only inside the transaction that stored the records it covers (DESIGN.md 3).
+ */
+
+export async function getSyncCursor(db: Db, tenantId: string, entity: string): Promise<SyncCursor | undefined> {
+  const [row] = await db
+    .select()
+    .from(syncCursors)
+    .where(and(eq(syncCursors.tenantId, tenantId), eq(syncCursors.entity, entity)));
+  return row;
+}
+
+export async function listSyncCursorsByTenants(db: Db, tenantIds: string[]): Promise<SyncCursor[]> {
+  if (tenantIds.length === 0) return [];
+  return db.select().from(syncCursors).where(inArray(syncCursors.tenantId, tenantIds));
+}
+
+/** Moves the high-water mark forward to `mark` (never backward). Run in the page's transaction. */
+export async function advanceSyncCursor(db: Db, tenantId: string, entity: string, mark: Date): Promise<void> {
+  await db
+    .insert(syncCursors)
+    .values({ tenantId, entity, highWaterMark: mark })
+    .onConflictDoUpdate({
+      target: [syncCursors.tenantId, syncCursors.entity],
+      set: { highWaterMark: sql`greatest(${syncCursors.highWaterMark}, excluded.high_water_mark)` },
+    });
+}
+
+export async function markSyncAttempt(db: Db, tenantId: string, entity: string, at = new Date()): Promise<void> {
+  await db
+    .insert(syncCursors)
+    .values({ tenantId, entity, lastAttemptAt: at })
+    .onConflictDoUpdate({ target: [syncCursors.tenantId, syncCursors.entity], set: { lastAttemptAt: at } });
+}
+
+/** A finished pass: clears the last error; `xeroTime` is Xero's DateTimeUTC of the last response. */
+export async function markSyncSuccess(
+  db: Db,
+  tenantId: string,
+  entity: string,
+  values: { at?: Date; xeroTime?: Date | null; full?: boolean } = {},
+): Promise<void> {
+  const at = values.at ?? new Date();
+  const set = {
+    lastSuccessAt: at,
+    lastError: null,
+    lastErrorAt: null,
+    ...(values.xeroTime ? { lastXeroTime: values.xeroTime } : {}),
+    ...(values.full ? { lastFullSyncAt: at } : {}),
+  };
+  await db
+    .insert(syncCursors)
+    .values({ tenantId, entity, ...set })
+    .onConflictDoUpdate({ target: [syncCursors.tenantId, syncCursors.entity], set });
+}
+
+export async function markSyncError(db: Db, tenantId: string, entity: string, error: string, at = new Date()): Promise<void> {
+  const set = { lastError: error.slice(0, 2000), lastErrorAt: at };
+  await db
+    .insert(syncCursors)
+    .values({ tenantId, entity, ...set })
+    .onConflictDoUpdate({ target: [syncCursors.tenantId, syncCursors.entity], set });
+}

@@ -1,0 +1,285 @@
+/**
+ * The call layer: every request the sync engine makes to Xero goes through `XeroCaller.call`.
+ * It owns, per Xero tenant, the limits of DESIGN.md point 6 and the failure handling:
+ *
+ * - Limits (https://developer.xero.com/documentation/guides/oauth2/limits/): 5 calls in flight,
+ *   60 per rolling minute per tenant, a rolling daily quota (5,000; 1,000 on the free tier) and
+ *   10,000 per minute per app. We pace locally with a rolling 60-second window of our own calls
+ *   (plus a small margin, since Xero counts arrival and we count departure) and also obey the
+ *   headers Xero returns: X-MinLimit-Remaining 0 (someone else used the minute) pauses until our
+ *   oldest call leaves the window; X-AppMinLimit-Remaining 0 pauses a second.
+ * - 429: X-Rate-Limit-Problem says which limit. minute / appminute / concurrent → wait Retry-After
+ *   and try again (counted as a rate-limit wait, not as a retry); day → DailyRateLimitError with
+ *   the instant from Retry-After, which stops the sync cleanly until then.
+ * - 5xx, dropped connections, timeouts → exponential backoff with full jitter, bounded attempts.
+ * - 401 → force one token refresh and try again; a second 401 → error. invalid_grant during the
+ *   refresh surfaces as the token store's XeroAuthError (the connection shows "reconnect").
+ * - 403 → TenantForbiddenError (the engine marks the tenant disconnected).
+ * Failures are classified by status and headers only (`XeroFailure`), never by message text.
+ */
+import { DailyRateLimitError, TenantForbiddenError, XeroRequestError, XeroUnavailableError } from "./errors";
+
+/** A failed request, classified by the adapter from status code and headers. */
+export type XeroFailure =
+  | { kind: "http"; status: number; headers: Record<string, string> }
+  | { kind: "network" }
+  | { kind: "timeout" };
+
+export interface CallEvents {
+  /** An HTTP request was sent (whatever its outcome). */
+  onCall?(): void;
+  onRetry?(reason: string): void;
+  /** The caller waited for the rate limit (local pacing, or after a 429) this long. */
+  onRateLimitWait?(ms: number): void;
+  /** Xero answered 429 for `problem` (minute, appminute, concurrent, day). */
+  onThrottled?(problem: string): void;
+}
+
+export interface CallLayerOptions {
+  /** Abandon a request after this long (XERO_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Attempts for 5xx / network / timeout failures before giving up (default 6). */
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Minute-limit 429 waits per request before giving up (default 20). */
+  maxRateLimitWaits?: number;
+  /** Per-tenant limits; defaults are Xero's. */
+  perMinute?: number;
+  concurrent?: number;
+  /** Margin added to the rolling-minute window (default 250 ms). */
+  windowMarginMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface TokenSource {
+  /** A usable access token; `forceRefresh` after Xero answered 401. */
+  get(forceRefresh: boolean): Promise<string>;
+}
+
+export interface CallResult<T> {
+  value: T;
+  headers: Record<string, string>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Per-tenant pacing state, shared by every caller in this process for the same Xero tenant. */
+class TenantLimiter {
+  inFlight = 0;
+  private window: number[] = [];
+  pausedUntil = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly concurrent: number,
+    private readonly marginMs: number,
+  ) {}
+
+  private prune(now: number) {
+    const edge = now - 60_000 - this.marginMs;
+    while (this.window.length && (this.window[0] ?? 0) <= edge) this.window.shift();
+  }
+
+  /** ms until a call may start (0 = now), ignoring concurrency. */
+  private waitFor(now: number): number {
+    this.prune(now);
+    let wait = Math.max(0, this.pausedUntil - now);
+    if (this.window.length >= this.perMinute) {
+      const oldest = this.window[this.window.length - this.perMinute] ?? now;
+      wait = Math.max(wait, oldest + 60_000 + this.marginMs - now + 1);
+    }
+    return wait;
+  }
+
+  async acquire(now: () => number, sleep: (ms: number) => Promise<void>, onWait: (ms: number) => void): Promise<void> {
+    for (;;) {
+      if (this.inFlight >= this.concurrent) {
+        await new Promise<void>((r) => this.waiters.push(r));
+        continue;
+      }
+      const wait = this.waitFor(now());
+      if (wait > 0) {
+        onWait(wait);
+        await sleep(wait);
+        continue;
+      }
+      this.inFlight++;
+      this.window.push(now());
+      return;
+    }
+  }
+
+  release() {
+    this.inFlight--;
+    this.waiters.shift()?.();
+  }
+
+  /** Learns from Xero's *Remaining headers (someone else may share the quota). */
+  observe(headers: Record<string, string>, now: number) {
+    const min = Number(headers["x-minlimit-remaining"]);
+    if (headers["x-minlimit-remaining"] !== undefined && min <= 0) {
+      this.prune(now);
+      const oldest = this.window[0];
+      this.pausedUntil = Math.max(this.pausedUntil, (oldest ?? now) + 60_000 + this.marginMs);
+    }
+    const app = Number(headers["x-appminlimit-remaining"]);
+    if (headers["x-appminlimit-remaining"] !== undefined && app <= 0) this.pausedUntil = Math.max(this.pausedUntil, now + 1000);
+  }
+
+  pause(untilMs: number) {
+    this.pausedUntil = Math.max(this.pausedUntil, untilMs);
+  }
+}
+
+const globalLimiters = globalThis as unknown as { __xeroSyncLimiters?: Map<string, TenantLimiter> };
+
+function limiterFor(xeroTenantId: string, perMinute: number, concurrent: number, marginMs: number): TenantLimiter {
+  const map = (globalLimiters.__xeroSyncLimiters ??= new Map());
+  let l = map.get(xeroTenantId);
+  if (!l) {
+    l = new TenantLimiter(perMinute, concurrent, marginMs);
+    map.set(xeroTenantId, l);
+  }
+  return l;
+}
+
+/** For tests: forget all pacing state. */
+export function resetLimiters(): void {
+  globalLimiters.__xeroSyncLimiters?.clear();
+}
+
+export class XeroCaller {
+  private readonly o: Required<Omit<CallLayerOptions, "sleep" | "now" | "random">>;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly limiter: TenantLimiter;
+
+  constructor(
+    readonly xeroTenantId: string,
+    private readonly tokens: TokenSource,
+    private readonly classify: (error: unknown) => XeroFailure,
+    options: CallLayerOptions,
+    private readonly events: CallEvents = {},
+  ) {
+    this.o = {
+      timeoutMs: options.timeoutMs,
+      maxAttempts: options.maxAttempts ?? 6,
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      backoffMaxMs: options.backoffMaxMs ?? 20_000,
+      maxRateLimitWaits: options.maxRateLimitWaits ?? 20,
+      perMinute: options.perMinute ?? 60,
+      concurrent: options.concurrent ?? 5,
+      windowMarginMs: options.windowMarginMs ?? 250,
+    };
+    this.sleep = options.sleep ?? defaultSleep;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.limiter = limiterFor(xeroTenantId, this.o.perMinute, this.o.concurrent, this.o.windowMarginMs);
+  }
+
+  /**
+   * Runs one Xero request with pacing, timeout, retries and token refresh. `send` gets the access
+   * token and returns the SDK's value plus the response headers.
+   */
+  async call<T>(send: (accessToken: string) => Promise<CallResult<T>>): Promise<CallResult<T>> {
+    let attempts = 0;
+    let rateWaits = 0;
+    let forcedRefresh = false;
+    let forceNext = false;
+    for (;;) {
+      const token = await this.tokens.get(forceNext);
+      forceNext = false;
+      await this.limiter.acquire(this.now, this.sleep, (ms) => this.events.onRateLimitWait?.(ms));
+      let failure: XeroFailure;
+      let cause: unknown;
+      try {
+        this.events.onCall?.();
+        const result = await this.withTimeout(send(token));
+        this.limiter.observe(result.headers, this.now());
+        return result;
+      } catch (error) {
+        cause = error;
+        failure = error instanceof CallTimeout ? { kind: "timeout" } : this.classify(error);
+      } finally {
+        this.limiter.release();
+      }
+      if (failure.kind === "http") {
+        const { status, headers } = failure;
+        this.limiter.observe(headers, this.now());
+        if (status === 429) {
+          const retryAfterMs = retryAfter(headers) ?? 1000;
+          const problem = (headers["x-rate-limit-problem"] ?? "").toLowerCase();
+          this.events.onThrottled?.(problem || "unknown");
+          if (problem === "day") throw new DailyRateLimitError(new Date(this.now() + retryAfterMs));
+          if (++rateWaits > this.o.maxRateLimitWaits) throw new XeroUnavailableError({ kind: "http", status, attempts: rateWaits }, { cause });
+          this.limiter.pause(this.now() + retryAfterMs);
+          continue; // acquire() sleeps until the pause ends
+        }
+        if (status === 401) {
+          if (forcedRefresh) throw new XeroRequestError(401, { cause });
+          forcedRefresh = true;
+          forceNext = true;
+          this.events.onRetry?.("401: refreshing the access token");
+          continue;
+        }
+        if (status === 403) throw new TenantForbiddenError(403);
+        if (status < 500) throw new XeroRequestError(status, { cause });
+      }
+      // 5xx, network, timeout: retry with exponential backoff and full jitter.
+      attempts++;
+      if (attempts >= this.o.maxAttempts) {
+        throw new XeroUnavailableError(
+          { kind: failure.kind, status: failure.kind === "http" ? failure.status : undefined, attempts },
+          { cause },
+        );
+      }
+      const cap = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** (attempts - 1));
+      const delay = Math.round(cap / 2 + (this.random() * cap) / 2);
+      this.events.onRetry?.(failure.kind === "http" ? `HTTP ${failure.status}` : failure.kind);
+      await this.sleep(delay);
+    }
+  }
+
+  private withTimeout<T>(p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CallTimeout()), this.o.timeoutMs);
+    });
+    // The abandoned request may still settle later; swallow that so it is not an unhandled rejection.
+    p.catch(() => {});
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+class CallTimeout extends Error {
+  constructor() {
+    super("request timed out");
+    this.name = "CallTimeout";
+  }
+}
+
+/** Retry-After as milliseconds (seconds or an HTTP date), or null. */
+export function retryAfter(headers: Record<string, string>): number | null {
+  const v = headers["retry-after"];
+  if (v === undefined) return null;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+/** Lower-cased, string-valued copy of a response's headers (axios gives an AxiosHeaders object). */
+export function normalizeHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers || typeof headers !== "object") return out;
+  const source = typeof (headers as { toJSON?: unknown }).toJSON === "function" ? (headers as { toJSON(): object }).toJSON() : headers;
+  for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
+    if (v === undefined || v === null) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  return out;
+}

@@ -1,0 +1,412 @@
+/**
+ * The sync engine: mirrors one tenant's invoices and contacts from Xero into the database,
+ * incrementally, under the tenant's lease, through the call layer (see call-layer.ts, walk.ts,
+ * lease.ts for the arguments behind each part). No next/* imports: the app, the CLI, the
+ * scheduler and tests all call `syncTenant` / `requestSync`.
+ *
+ * Per entity: the walk starts at the committed cursor (nothing for a full re-sync); each page is
+ * mapped, then stored (only new or newer rows) together with the cursor advance, the lease renewal
+ * (a fence) and the session's counters in ONE transaction. The next page is fetched while the
+ * current one is written, so a sync is bounded by the slower of Xero and the database, not their sum.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/lib/db";
+import { upsertContactBatch } from "@/lib/db/queries/contacts";
+import { upsertInvoiceBatch } from "@/lib/db/queries/invoices";
+import type { BatchResult } from "@/lib/db/queries/mirror-batch";
+import { advanceSyncCursor, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess } from "@/lib/db/queries/sync-cursors";
+import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
+import { SYNC_ENTITIES, xeroConnections, xeroTenants, type SyncEntity, type XeroTenant } from "@/lib/db/schema";
+import { getEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { isXeroAuthError } from "@/lib/xero/auth-errors";
+import { getValidAccessToken } from "@/lib/xero/token-store";
+import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
+import { mapContact } from "./contacts";
+import { DailyRateLimitError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
+import { mapInvoice } from "./invoices";
+import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
+import type { PageQuery, SourcePage, XeroSource } from "./source";
+import { DEFAULT_PAGE_SIZE, SyncWalk } from "./walk";
+
+export type SyncTrigger = "manual" | "schedule" | "cli" | "webhook" | "login";
+
+export interface SyncProgressEvent {
+  sessionId: string;
+  entity: SyncEntity;
+  page: number;
+  fetched: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  cursor: Date | null;
+  repair?: boolean;
+}
+
+export interface SyncTenantOptions {
+  /** xero_tenants.id (our uuid, not Xero's tenant id). */
+  tenantId: string;
+  /** Default: all (invoices, contacts). */
+  entities?: readonly SyncEntity[];
+  /** Ignore the cursor and walk everything; also repairs rows whose JSON changed without a newer UpdatedDateUTC. */
+  full?: boolean;
+  trigger: SyncTrigger;
+  onProgress?: (event: SyncProgressEvent) => void;
+  /** Advanced / tests: where pages come from (default: xero-node through lib/xero/client.ts). */
+  source?: XeroSource;
+  /** Advanced / tests: call-layer tuning (timeouts, backoff, limits). */
+  callOptions?: Partial<CallLayerOptions>;
+  /** Advanced / tests: lease time-to-live (default 60 s; renewed every third of it). */
+  leaseTtlMs?: number;
+  pageSize?: number;
+}
+
+export interface EntitySyncResult {
+  entity: SyncEntity;
+  outcome: "success" | "error" | "rate_limited" | "skipped";
+  pages: number;
+  fetched: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  cursorBefore: string | null;
+  cursorAfter: string | null;
+  repairs: number;
+  error?: string;
+}
+
+export type SyncResult =
+  | { status: "already_running"; sessionId: string | null }
+  | { status: "skipped"; reason: "rate_limited" | "needs_reconnect" | "disconnected" | "not_found"; rateLimitedUntil?: Date }
+  | {
+      status: "success" | "error" | "rate_limited";
+      sessionId: string;
+      entities: EntitySyncResult[];
+      calls: number;
+      error?: string;
+      rateLimitedUntil?: Date;
+    };
+
+interface RunContext {
+  db: Db;
+  tenant: XeroTenant;
+  lease: Lease;
+  caller: XeroCaller;
+  source: XeroSource;
+  full: boolean;
+  pageSize: number;
+  pending: XeroSessionProgress;
+  onProgress?: (event: SyncProgressEvent) => void;
+  leaseLost: () => boolean;
+}
+
+interface EntityDriver<M, R> {
+  fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): ReturnType<XeroSource["getInvoicesPage"]> | Promise<{ value: SourcePage<M>; headers: Record<string, string> }>;
+  id(model: M): string;
+  map(tenantId: string, model: M, raw: unknown): R & { xeroUpdatedAt: Date };
+  upsert(db: Db, tenantId: string, rows: R[], options: { full: boolean }): Promise<BatchResult>;
+}
+
+const DRIVERS: { [E in SyncEntity]: EntityDriver<unknown, unknown> } = {
+  invoices: {
+    fetch: (s, t, x, q) => s.getInvoicesPage(t, x, q),
+    id: (m) => String((m as { invoiceID?: string }).invoiceID),
+    map: (tenantId, m, raw) => mapInvoice(tenantId, m as never, raw),
+    upsert: (db, tenantId, rows, o) => upsertInvoiceBatch(db, tenantId, rows as never, o),
+  },
+  contacts: {
+    fetch: (s, t, x, q) => s.getContactsPage(t, x, q),
+    id: (m) => String((m as { contactID?: string }).contactID),
+    map: (tenantId, m, raw) => mapContact(tenantId, m as never, raw),
+    upsert: (db, tenantId, rows, o) => upsertContactBatch(db, tenantId, rows as never, o),
+  },
+};
+
+let defaultSource: Promise<XeroSource> | undefined;
+async function resolveSource(source: XeroSource | undefined): Promise<XeroSource> {
+  if (source) return source;
+  defaultSource ??= import("./xero-source").then((m) => m.createXeroSource());
+  return defaultSource;
+}
+
+/** A short, secret-free description of why a sync failed. */
+export function describeSyncError(error: unknown): string {
+  if (isAppError(error)) return error.publicMessage;
+  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
+  return String(error);
+}
+
+/**
+ * Loads a tenant for syncing and says why it cannot sync, if so. Not user-scoped: callers
+ * (requestSync, the scheduler, the CLI) resolve tenants through scoped queries first.
+ */
+async function loadTenant(db: Db, tenantId: string) {
+  const [row] = await db
+    .select({ tenant: xeroTenants, connectionStatus: xeroConnections.status })
+    .from(xeroTenants)
+    .innerJoin(xeroConnections, eq(xeroConnections.id, xeroTenants.connectionId))
+    .where(eq(xeroTenants.id, tenantId));
+  return row;
+}
+
+/**
+ * Syncs one tenant now, in this call: takes the tenant's lease (or returns "already_running" with
+ * the running session's id), records the run as a `sync` xero_sessions row with live counters, and
+ * walks each entity from its cursor. Never throws for Xero or auth failures: they end up in the
+ * result, the session row, sync_cursors.last_error and (daily limit, 403, invalid_grant) on the
+ * tenant / connection.
+ */
+export async function syncTenant(db: Db, options: SyncTenantOptions): Promise<SyncResult> {
+  const started = await startSync(db, options);
+  if ("status" in started) return started;
+  return started.run();
+}
+
+type Started = { run: () => Promise<SyncResult>; sessionId: string };
+
+/** Checks the tenant, takes the lease and opens the session; `run` does the work. */
+export async function startSync(db: Db, options: SyncTenantOptions): Promise<Started | Extract<SyncResult, { status: "already_running" | "skipped" }>> {
+  const entities = [...new Set(options.entities ?? SYNC_ENTITIES)];
+  const loaded = await loadTenant(db, options.tenantId);
+  if (!loaded) return { status: "skipped", reason: "not_found" };
+  const { tenant, connectionStatus } = loaded;
+  if (tenant.status === "disconnected") return { status: "skipped", reason: "disconnected" };
+  if (tenant.status === "needs_reconnect" || connectionStatus !== "active") return { status: "skipped", reason: "needs_reconnect" };
+  if (tenant.rateLimitedUntil && tenant.rateLimitedUntil.getTime() > Date.now()) {
+    return { status: "skipped", reason: "rate_limited", rateLimitedUntil: tenant.rateLimitedUntil };
+  }
+  const acquired = await acquireSyncLease(
+    db,
+    tenant.id,
+    {
+      userId: tenant.userId,
+      connectionId: tenant.connectionId,
+      tenantId: tenant.id,
+      kind: "sync",
+      entity: entities.join(","),
+      trigger: options.trigger,
+      detail: { full: Boolean(options.full), entities },
+    },
+    { ttlMs: options.leaseTtlMs },
+  );
+  if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
+  const lease = acquired.lease;
+  return { sessionId: lease.session.id, run: () => runSync(db, tenant, lease, entities, options) };
+}
+
+async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncEntity[], options: SyncTenantOptions): Promise<SyncResult> {
+  const sessionId = lease.session.id;
+  const pending: XeroSessionProgress = {};
+  const bump = (key: keyof XeroSessionProgress, n = 1) => {
+    pending[key] = (pending[key] ?? 0) + n;
+  };
+  let calls = 0;
+  const throttled: Record<string, number> = {};
+  const events: CallEvents = {
+    onCall: () => {
+      calls++;
+      bump("apiCalls");
+    },
+    onRetry: () => bump("retries"),
+    onRateLimitWait: (ms) => {
+      bump("rateLimitWaits");
+      bump("rateLimitWaitMs", Math.round(ms));
+    },
+    onThrottled: (problem) => {
+      throttled[problem] = (throttled[problem] ?? 0) + 1;
+    },
+  };
+
+  // Heartbeat: renew the lease (and the session's heartbeat) during long waits between pages.
+  let lost = false;
+  const beat = setInterval(
+    () => {
+      renewSyncLease(db, lease)
+        .then((ok) => {
+          if (!ok) lost = true;
+          return addXeroSessionProgress(db, sessionId, {});
+        })
+        .catch(() => {});
+    },
+    Math.max(200, Math.floor(lease.ttlMs / 3)),
+  );
+  beat.unref?.();
+
+  const results: EntitySyncResult[] = [];
+  let fatal: unknown;
+  try {
+    const source = await resolveSource(options.source);
+    const env = getEnv();
+    const caller = new XeroCaller(
+      tenant.xeroTenantId,
+      {
+        get: async (forceRefresh) => (await getValidAccessToken(db, tenant.connectionId, { forceRefresh })).accessToken,
+      },
+      (error) => source.classify(error),
+      { timeoutMs: env.XERO_TIMEOUT_MS, ...options.callOptions },
+      events,
+    );
+    const ctx: RunContext = {
+      db,
+      tenant,
+      lease,
+      caller,
+      source,
+      full: Boolean(options.full),
+      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+      pending,
+      onProgress: options.onProgress,
+      leaseLost: () => lost,
+    };
+    for (const entity of entities) {
+      if (fatal) {
+        results.push(emptyResult(entity, "skipped"));
+        continue;
+      }
+      const result = emptyResult(entity, "success");
+      results.push(result);
+      try {
+        const xeroTime = await syncEntity(ctx, entity, result);
+        await markSyncSuccess(db, tenant.id, entity, { xeroTime, full: ctx.full });
+      } catch (error) {
+        result.outcome = error instanceof DailyRateLimitError ? "rate_limited" : "error";
+        result.error = describeSyncError(error);
+        await markSyncError(db, tenant.id, entity, result.error).catch(() => {});
+        // Tenant-wide conditions stop the other entities too; an entity's own failure does not.
+        if (error instanceof DailyRateLimitError || error instanceof TenantForbiddenError || error instanceof SyncLeaseLostError || isXeroAuthError(error)) {
+          fatal = error;
+        } else if (!isAppError(error) && !(error instanceof Error && /out of UpdatedDateUTC order|kept changing/.test(error.message))) {
+          // Unknown failure (a bug, the database): log the cause for the operator.
+          console.error(`[sync] ${tenant.id} ${entity}:`, error);
+        }
+      }
+    }
+  } catch (error) {
+    fatal ??= error;
+    console.error(`[sync] ${tenant.id}:`, error);
+  } finally {
+    clearInterval(beat);
+  }
+
+  // Record tenant-level consequences.
+  let rateLimitedUntil: Date | undefined;
+  try {
+    if (fatal instanceof DailyRateLimitError) {
+      rateLimitedUntil = fatal.until;
+      await db.update(xeroTenants).set({ rateLimitedUntil }).where(eq(xeroTenants.id, tenant.id));
+    } else if (fatal instanceof TenantForbiddenError) {
+      await db
+        .update(xeroTenants)
+        .set({ status: "disconnected", statusReason: fatal.publicMessage, disconnectedAt: new Date() })
+        .where(and(eq(xeroTenants.id, tenant.id), eq(xeroTenants.status, "active")));
+    } else if (!fatal && tenant.rateLimitedUntil) {
+      await db.update(xeroTenants).set({ rateLimitedUntil: null }).where(eq(xeroTenants.id, tenant.id));
+    }
+  } catch (error) {
+    console.error(`[sync] ${tenant.id}: recording the outcome failed:`, error);
+  }
+
+  const failed = results.find((r) => r.outcome === "error");
+  const status: "success" | "error" | "rate_limited" = rateLimitedUntil ? "rate_limited" : failed || fatal ? "error" : "success";
+  const error = fatal ? describeSyncError(fatal) : failed?.error;
+  try {
+    await finishXeroSession(db, sessionId, status, {
+      error: error ?? null,
+      progress: pending,
+      detail: {
+        entities: Object.fromEntries(results.map((r) => [r.entity, r])),
+        ...(Object.keys(throttled).length ? { throttled } : {}),
+        ...(rateLimitedUntil ? { rateLimitedUntil: rateLimitedUntil.toISOString() } : {}),
+        ...(isXeroAuthError(fatal) ? { reconnectRequired: true } : {}),
+      },
+    });
+  } finally {
+    await releaseSyncLease(db, lease).catch((e: unknown) => console.error(`[sync] ${tenant.id}: releasing the lease failed:`, e));
+  }
+  return { status, sessionId, entities: results, calls, ...(error ? { error } : {}), ...(rateLimitedUntil ? { rateLimitedUntil } : {}) };
+}
+
+function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): EntitySyncResult {
+  return { entity, outcome, pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, cursorBefore: null, cursorAfter: null, repairs: 0 };
+}
+
+type Fetched = { items: unknown[]; raw: unknown[]; serverTime: Date | null };
+
+/** Walks one entity to its end; returns Xero's DateTimeUTC of the last response. */
+async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyncResult): Promise<Date | null> {
+  const { db, tenant, caller, source } = ctx;
+  const driver = DRIVERS[entity];
+  await markSyncAttempt(db, tenant.id, entity);
+  const cursor = (await getSyncCursor(db, tenant.id, entity))?.highWaterMark ?? null;
+  result.cursorBefore = cursor?.toISOString() ?? null;
+  result.cursorAfter = result.cursorBefore;
+  const walk = new SyncWalk(ctx.full ? undefined : (cursor ?? undefined), ctx.pageSize);
+
+  const fetchPage = (): Promise<Fetched> => {
+    const req = walk.request();
+    return caller
+      .call((token) => driver.fetch(source, token, tenant.xeroTenantId, { ifModifiedSince: req.ifModifiedSince, page: req.page, pageSize: ctx.pageSize }))
+      .then((r) => r.value as Fetched);
+  };
+
+  let xeroTime: Date | null = null;
+  let next: Promise<Fetched> | null = fetchPage();
+  while (next) {
+    const page = await next;
+    next = null;
+    const rows = page.items.map((m, i) => driver.map(tenant.id, m, page.raw[i]));
+    const decision = walk.accept(rows.map((r, i) => ({ id: driver.id(page.items[i]), updatedMs: r.xeroUpdatedAt.getTime() })));
+    if (page.serverTime) xeroTime = page.serverTime;
+    // Fetch the next page while this one is written; its result is used only if the write commits.
+    if (!decision.done) {
+      next = fetchPage();
+      next.catch(() => {});
+    }
+    if (decision.repair) result.repairs++;
+    if (ctx.leaseLost()) throw new SyncLeaseLostError();
+
+    const counts = await db.transaction(async (tx) => {
+      const c = await driver.upsert(tx, tenant.id, rows, { full: ctx.full });
+      if (decision.cursor) await advanceSyncCursor(tx, tenant.id, entity, decision.cursor);
+      // The fence: commit only while we still hold the tenant's lease.
+      if (!(await renewSyncLease(tx, ctx.lease))) throw new SyncLeaseLostError();
+      const delta = takePending(ctx.pending);
+      await addXeroSessionProgress(tx, ctx.lease.session.id, {
+        ...delta,
+        pages: 1,
+        recordsFetched: rows.length,
+        recordsInserted: c.inserted,
+        recordsUpdated: c.updated,
+        recordsUnchanged: c.unchanged,
+      });
+      return c;
+    });
+    result.pages++;
+    result.fetched += rows.length;
+    result.inserted += counts.inserted;
+    result.updated += counts.updated;
+    result.unchanged += counts.unchanged;
+    if (decision.cursor) {
+      const prev = result.cursorAfter ? Date.parse(result.cursorAfter) : -Infinity;
+      if (decision.cursor.getTime() > prev) result.cursorAfter = decision.cursor.toISOString();
+    }
+    ctx.onProgress?.({
+      sessionId: ctx.lease.session.id,
+      entity,
+      page: result.pages,
+      fetched: result.fetched,
+      inserted: result.inserted,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      cursor: result.cursorAfter ? new Date(result.cursorAfter) : null,
+      repair: decision.repair || undefined,
+    });
+  }
+  return xeroTime;
+}
+
+function takePending(p: XeroSessionProgress): XeroSessionProgress {
+  const out = { ...p };
+  for (const k of Object.keys(p) as (keyof XeroSessionProgress)[]) delete p[k];
+  return out;
+}

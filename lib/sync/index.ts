@@ -1,0 +1,6 @@
+/**
+ * The sync engine's public API (DESIGN.md "The sync contract"). Pure orchestration over lib/xero
+ * and the repositories; no next/* imports, so the app, the CLI, the scheduler and tests share it.
+ */
+export { syncTenant, describeSyncError, type SyncResult, type SyncTenantOptions, type SyncTrigger, type SyncProgressEvent, type EntitySyncResult } from "./engine";
+export { DailyRateLimitError, SyncAlreadyRunningError, TenantForbiddenError, XeroUnavailableError } from "./errors";

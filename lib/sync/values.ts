@@ -1,0 +1,65 @@
+/**
+ * Exact conversions from what xero-node hands us to what the database stores. Pure, no I/O.
+ *
+ * - Money: xero-node parses Xero's JSON numbers into JS numbers. Xero sends at most 4 decimals
+ *   (2 for totals, 4 for unit amounts with unitdp=4), and `String(n)` prints the shortest decimal
+ *   that round-trips, which for such values is exactly the literal Xero sent ("123.45", not
+ *   "123.4500000001"). We never add or multiply floats; totals are Xero's own.
+ * - Date-only fields (Date, DueDate, FullyPaidOnDate): Xero sends `/Date(1518652800000+0000)/`
+ *   at midnight UTC of the organisation's calendar date, and xero-node turns that into a JS Date
+ *   at 00:00Z. Take the UTC calendar date ("YYYY-MM-DD"); never local time.
+ * - UpdatedDateUTC: a real instant (milliseconds), stored as timestamptz.
+ */
+
+/** A JS number (or numeric string) from xero-node as an exact decimal string; null when absent. */
+export function toDecimalString(value: unknown): string | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (typeof value === "string") {
+    const s = value.trim();
+    if (!/^-?\d+(\.\d+)?$/.test(s)) throw new TypeError(`not a decimal: ${JSON.stringify(value)}`);
+    return s;
+  }
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`not a finite number: ${String(value)}`);
+  const s = String(value);
+  if (!/e/i.test(s)) return s === "-0" ? "0" : s;
+  // Exponent notation only for |n| < 1e-6 or >= 1e21: neither fits numeric(19,4) meaningfully,
+  // but stay exact-ish rather than crash: 1e-7 → "0.0000001".
+  return Math.abs(value) < 1 ? value.toFixed(20).replace(/0+$/, "").replace(/\.$/, "") : BigInt(Math.round(value)).toString();
+}
+
+const MS_DATE = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/;
+
+/** A date-only field as 'YYYY-MM-DD' (the UTC calendar day), or null. Accepts Date, /Date()/, ISO. */
+export function toDateOnly(value: unknown): string | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return null;
+    return value.toISOString().slice(0, 10);
+  }
+  if (typeof value === "string") {
+    const ms = MS_DATE.exec(value);
+    if (ms) return new Date(Number(ms[1])).toISOString().slice(0, 10);
+    if (/^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  }
+  throw new TypeError(`not a date: ${String(value)}`);
+}
+
+/** An instant (UpdatedDateUTC) as a Date. Accepts Date, /Date(ms+0000)/ and ISO strings. */
+export function toInstant(value: unknown): Date | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value === "string") {
+    const ms = MS_DATE.exec(value);
+    if (ms) return new Date(Number(ms[1]));
+    // Xero's ISO forms carry no zone designator but are UTC.
+    const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`;
+    const d = new Date(iso);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  throw new TypeError(`not a timestamp: ${String(value)}`);
+}
+
+/** Whole seconds since the epoch: If-Modified-Since is compared at this precision (inclusive). */
+export function epochSecond(d: Date): number {
+  return Math.floor(d.getTime() / 1000);
+}
