@@ -9,12 +9,12 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { redactSecrets } from "@/lib/api/log";
 import { isXeroAuthError } from "./auth-errors";
-import { validateIdToken, readJwtClaims, IdTokenError } from "./id-token";
 import {
   authorizationCodeGrant,
   clientCredentialsGrant,
+  authEventIdOf,
+  authorizationEndpoint,
   deleteXeroConnection,
-  discover,
   identityConfigFromEnv,
   listXeroConnections,
   revokeRefreshToken,
@@ -25,7 +25,7 @@ import {
 } from "./identity";
 import { decryptSecret, encryptSecret, pkceChallenge, randomToken, sha256Hex } from "./token-crypto";
 import { decryptTokenSet, getValidAccessToken, tokenSetColumns } from "./token-store";
-import { XeroConnectError } from "./connect-errors";
+import { XeroConnectError, type ConnectErrorReason } from "./connect-errors";
 
 export { CONNECT_ERROR_MESSAGES, XeroConnectError, type ConnectErrorReason } from "./connect-errors";
 
@@ -58,10 +58,10 @@ export async function startXeroConnect(db: Db, userId: string, options: { config
   const env = getEnv();
   const config = options.config ?? configOrThrow();
   const scopes = options.scopes ?? env.scopes;
-  const redirectUri = options.redirectUri ?? env.redirectUri;
-  let doc;
+  const redirectUri = options.redirectUri ?? config.redirectUris[0] ?? env.redirectUri;
+  let endpoint: string;
   try {
-    doc = await discover(config);
+    endpoint = await authorizationEndpoint(config);
   } catch (error) {
     await logXeroSession(db, { userId, kind: "authorize", outcome: "error", error: "Xero's discovery document could not be read" });
     throw new XeroConnectError("xero_unavailable", { cause: error });
@@ -93,7 +93,7 @@ export async function startXeroConnect(db: Db, userId: string, options: { config
     return logged;
   });
 
-  const url = new URL(doc.authorization_endpoint);
+  const url = new URL(endpoint);
   url.search = new URLSearchParams({
     response_type: "code",
     client_id: config.clientId,
@@ -204,30 +204,28 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
   if (!code) throw new XeroConnectError("missing_code");
 
   const config = options.config ?? configOrThrow();
-  const redirectUri = options.redirectUri ?? getEnv().redirectUri;
+  const redirectUri = options.redirectUri ?? config.redirectUris[0] ?? getEnv().redirectUri;
   const verifier = decryptSecret(consumed.codeVerifierEncrypted, "xero_pkce_verifier");
   const nonce = consumed.nonce ? decryptSecret(consumed.nonce, "xero_nonce") : "";
 
   let tokenSet: XeroTokenSet;
+  let claims: Record<string, unknown>;
   try {
-    tokenSet = await authorizationCodeGrant({ code, codeVerifier: verifier, redirectUri }, config);
+    ({ tokenSet, claims } = await authorizationCodeGrant({ code, state, codeVerifier: verifier, nonce, redirectUri }, config));
   } catch (error) {
-    if (error instanceof XeroOAuthError && !error.isTransient && error.oauthError !== "invalid_client") {
-      throw new XeroConnectError("code_rejected", { cause: error });
-    }
-    throw new XeroConnectError(error instanceof XeroOAuthError && error.oauthError === "invalid_client" ? "not_configured" : "xero_unavailable", { cause: error });
+    const e = error instanceof XeroOAuthError ? error : undefined;
+    const reason: ConnectErrorReason =
+      e?.oauthError === "invalid_client" || e?.oauthError === "unauthorized_client"
+        ? "not_configured"
+        : e?.isVerificationFailure
+          ? "invalid_id_token"
+          : e && !e.isTransient
+            ? "code_rejected"
+            : "xero_unavailable";
+    throw new XeroConnectError(reason, { cause: error });
   }
-  if (!tokenSet.idToken) throw new XeroConnectError("invalid_id_token", { cause: new IdTokenError("no id_token (is the openid scope requested?)") });
-
-  let claims;
-  try {
-    claims = await validateIdToken(tokenSet.idToken, { nonce, accessToken: tokenSet.accessToken }, config);
-  } catch (error) {
-    throw new XeroConnectError(error instanceof IdTokenError ? "invalid_id_token" : "xero_unavailable", { cause: error });
-  }
-  const xeroUserId = claims.xero_userid ?? claims.sub;
-  const accessClaims = readJwtClaims(tokenSet.accessToken);
-  const authEventId = typeof accessClaims.authentication_event_id === "string" ? accessClaims.authentication_event_id : null;
+  const xeroUserId = typeof claims.xero_userid === "string" && claims.xero_userid ? claims.xero_userid : String(claims.sub);
+  const authEventId = authEventIdOf(tokenSet.accessToken);
 
   let granted: XeroConnectionInfo[];
   try {
@@ -448,7 +446,7 @@ export async function ensureCustomConnection(db: Db, options: { config?: Identit
   const config = options.config ?? identityConfigFromEnv();
   const owner = await upsertUserByEmail(db, env.XERO_CUSTOM_CONNECTION_OWNER ?? DEFAULT_CUSTOM_CONNECTION_OWNER, "Custom Connection");
 
-  const tokenSet = await clientCredentialsGrant(config, env.scopes.filter((s) => !["openid", "profile", "email", "offline_access"].includes(s)));
+  const tokenSet = await clientCredentialsGrant(config);
   const granted = await listXeroConnections(tokenSet.accessToken, {}, config);
   const scopes = tokenSet.scope ?? env.scopes.join(" ");
 
