@@ -1,0 +1,228 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
+import { xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
+import type { RunningSimulator } from "@/lib/xero-simulator";
+import { isXeroAuthError, XeroAuthError } from "@/lib/xero/auth-errors";
+import { completeXeroConnect } from "@/lib/xero/connections";
+import { refreshTokenGrant, revokeRefreshToken } from "@/lib/xero/identity";
+import { decryptTokenSet, getValidAccessToken, type TokenGrants } from "@/lib/xero/token-store";
+import { createTestDatabase, testDbKind, type TestDatabase } from "../../helpers/db";
+import { clearSimLog, createUser, dumpSecretsTables, simLog, startAndConsent, startTestSimulator, useSimulatorEnv } from "./helpers";
+
+/**
+ * The token store against the simulator: refresh a minute early, rotate and store the new pair,
+ * one token request per connection even when callers race (in one process and across two
+ * processes on PostgreSQL), invalid_grant → needs_reconnect, and no plaintext token at rest.
+ */
+
+let tdb: TestDatabase;
+let sim: RunningSimulator;
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+  useSimulatorEnv(sim);
+  tdb = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await tdb?.close();
+  await sim?.close();
+});
+
+beforeEach(async () => {
+  await tdb.truncate();
+});
+
+async function connected(email: string, tenants = "0,1") {
+  const user = await createUser(tdb.db, email);
+  const result = await completeXeroConnect(tdb.db, user.id, (await startAndConsent(tdb.db, user.id, { tenants })).params);
+  return { user, connection: result.connection, tenants: result.tenants };
+}
+
+/** Makes the stored access token expire in `ms` (30 s: inside the one-minute refresh margin). */
+async function expireIn(connectionId: string, ms: number) {
+  await tdb.db.update(xeroConnections).set({ accessTokenExpiresAt: new Date(Date.now() + ms) }).where(eq(xeroConnections.id, connectionId));
+}
+
+const slowGrants = (delayMs: number): TokenGrants => ({
+  refresh: async (rt) => {
+    await new Promise((r) => setTimeout(r, delayMs));
+    return refreshTokenGrant(rt);
+  },
+  clientCredentials: () => Promise.reject(new Error("not used")),
+});
+
+async function tokenRequests() {
+  return (await simLog(sim, "/connect/token")).length;
+}
+
+describe("getValidAccessToken", () => {
+  it("returns the stored token while it is valid, without calling Xero", async () => {
+    const { connection } = await connected("a@example.com");
+    await clearSimLog(sim);
+    const { accessToken } = await getValidAccessToken(tdb.db, connection.id);
+    expect(accessToken).toBe(decryptTokenSet(connection.tokenSetEncrypted).accessToken);
+    expect(await tokenRequests()).toBe(0);
+  });
+
+  it("refreshes a minute before expiry, stores the rotated pair encrypted and logs a token_refresh", async () => {
+    const { connection } = await connected("b@example.com");
+    const before = decryptTokenSet(connection.tokenSetEncrypted);
+    await expireIn(connection.id, 30_000);
+    await clearSimLog(sim);
+
+    const { accessToken, connection: after } = await getValidAccessToken(tdb.db, connection.id);
+    expect(await tokenRequests()).toBe(1);
+    expect(accessToken).not.toBe(before.accessToken);
+    const stored = decryptTokenSet(after.tokenSetEncrypted);
+    expect(stored.accessToken).toBe(accessToken);
+    expect(stored.refreshToken).toBeTruthy();
+    expect(stored.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessTokenExpiresAt.getTime()).toBeGreaterThan(Date.now() + 25 * 60_000);
+
+    // The new token works against the API.
+    const res = await fetch(`${sim.url}/connections`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(res.status).toBe(200);
+
+    const dump = await dumpSecretsTables(tdb.db);
+    for (const t of [accessToken, stored.refreshToken!, before.accessToken, before.refreshToken!]) expect(dump.includes(t)).toBe(false);
+
+    const [log] = await tdb.db.select().from(xeroSessions).where(eq(xeroSessions.kind, "token_refresh"));
+    expect(log).toMatchObject({ outcome: "success", connectionId: connection.id });
+  });
+
+  it("two concurrent callers in one process cause exactly one token request and get the same new token", async () => {
+    const { connection } = await connected("c@example.com");
+    const old = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+    await expireIn(connection.id, 30_000);
+    await clearSimLog(sim);
+    const [a, b] = await Promise.all([
+      getValidAccessToken(tdb.db, connection.id, { grants: slowGrants(200) }),
+      getValidAccessToken(tdb.db, connection.id, { grants: slowGrants(200) }),
+    ]);
+    expect(await tokenRequests()).toBe(1);
+    expect(a.accessToken).toBe(b.accessToken);
+    expect(a.accessToken).not.toBe(old);
+  });
+
+  it("forced refreshes racing (both saw a 401) still cause one token request", async () => {
+    const { connection } = await connected("d@example.com");
+    await clearSimLog(sim);
+    const [a, b] = await Promise.all([
+      getValidAccessToken(tdb.db, connection.id, { forceRefresh: true, grants: slowGrants(150) }),
+      getValidAccessToken(tdb.db, connection.id, { forceRefresh: true, grants: slowGrants(150) }),
+    ]);
+    expect(await tokenRequests()).toBe(1);
+    expect(a.accessToken).toBe(b.accessToken);
+  });
+
+  it.runIf(testDbKind() === "postgres")(
+    "two processes (two pools) refreshing at once cause exactly one token request; both get the new token",
+    async () => {
+      const { connection } = await connected("e@example.com");
+      const old = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+      await expireIn(connection.id, 30_000);
+      await clearSimLog(sim);
+
+      // Process 2: a child with its own pool. Process 1: this one, through a separate pool too.
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "refresh-child.ts")], {
+        cwd: path.resolve(import.meta.dirname, "../../.."),
+        env: { ...process.env, DATABASE_URL: tdb.url!, CONNECTION_ID: connection.id, REFRESH_DELAY_MS: "300" },
+        stdio: ["pipe", "pipe", "inherit"],
+      });
+      const lines: string[] = [];
+      let buffer = "";
+      const ready = new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          buffer += chunk.toString();
+          let i;
+          while ((i = buffer.indexOf("\n")) >= 0) {
+            lines.push(buffer.slice(0, i));
+            buffer = buffer.slice(i + 1);
+            if (lines.at(-1) === "ready") resolve();
+          }
+        });
+        child.on("exit", (code) => reject(new Error(`child exited early (${code})`)));
+      });
+      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      await ready;
+
+      let second: DatabaseHandle | undefined;
+      try {
+        second = await openDatabase({ url: tdb.url!, migrate: false, max: 2 });
+        child.stdin.write("go\n");
+        const mine = await getValidAccessToken(second.db, connection.id, { grants: slowGrants(300) });
+        await exited;
+        const theirs = JSON.parse(lines.find((l) => l.startsWith("{"))!) as { accessToken?: string; error?: string };
+        expect(theirs.error).toBeUndefined();
+        expect(await tokenRequests()).toBe(1);
+        expect(theirs.accessToken).toBe(mine.accessToken);
+        expect(mine.accessToken).not.toBe(old);
+        const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+        expect(decryptTokenSet(row!.tokenSetEncrypted).accessToken).toBe(mine.accessToken);
+      } finally {
+        child.kill();
+        await second?.close();
+      }
+    },
+  );
+
+  it("invalid_grant marks the connection and its tenants needs_reconnect and throws XeroAuthError", async () => {
+    const { connection, user } = await connected("f@example.com");
+    // The grant dies at Xero (revoked elsewhere): the refresh token is no longer accepted.
+    await revokeRefreshToken(decryptTokenSet(connection.tokenSetEncrypted).refreshToken!);
+    await clearSimLog(sim);
+
+    const error = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true }).catch((e: unknown) => e);
+    expect(isXeroAuthError(error)).toBe(true);
+    expect((error as XeroAuthError).reason).toBe("invalid_grant");
+    expect((error as XeroAuthError).status).toBe(409);
+
+    const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+    expect(row!.status).toBe("needs_reconnect");
+    expect(row!.statusReason).toMatch(/Reconnect/);
+    const tenants = await tdb.db.select().from(xeroTenants).where(eq(xeroTenants.connectionId, connection.id));
+    expect(tenants.every((t) => t.status === "needs_reconnect")).toBe(true);
+    const [log] = await tdb.db.select().from(xeroSessions).where(eq(xeroSessions.kind, "token_refresh"));
+    expect(log).toMatchObject({ outcome: "error", userId: user.id });
+    expect(log!.error).toMatch(/invalid_grant/);
+
+    // Later calls fail fast, without asking Xero again.
+    const again = await getValidAccessToken(tdb.db, connection.id).catch((e: unknown) => e);
+    expect((again as XeroAuthError).reason).toBe("needs_reconnect");
+    expect(await tokenRequests()).toBe(1);
+
+    // Reconnecting makes the same connection and its tenants active again.
+    await completeXeroConnect(tdb.db, user.id, (await startAndConsent(tdb.db, user.id, { tenants: "0" })).params);
+    const [back] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+    expect(back!.status).toBe("active");
+    const after = await tdb.db.select().from(xeroTenants).where(eq(xeroTenants.connectionId, connection.id));
+    expect(after.every((t) => t.status === "active")).toBe(true);
+  });
+
+  it("a transient failure of Xero's token endpoint changes nothing and is reported as xero_unavailable", async () => {
+    const { connection } = await connected("g@example.com");
+    await expireIn(connection.id, 30_000);
+    const [before] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+    const failing: TokenGrants = {
+      refresh: () => refreshTokenGrant("whatever", { clientId: "x", clientSecret: "y", redirectUris: [], scopes: [], identityUrl: "http://127.0.0.1:9", apiUrl: "http://127.0.0.1:9", timeoutMs: 1000 }),
+      clientCredentials: () => Promise.reject(new Error("not used")),
+    };
+    const error = await getValidAccessToken(tdb.db, connection.id, { grants: failing }).catch((e: unknown) => e);
+    expect((error as { type?: string }).type).toBe("xero_unavailable");
+    const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+    expect(row!.status).toBe("active");
+    expect(row!.tokenSetEncrypted).toBe(before!.tokenSetEncrypted);
+    // The stored pair still works afterwards.
+    const ok = await getValidAccessToken(tdb.db, connection.id);
+    expect(ok.accessToken).toBeTruthy();
+  });
+
+  it("an unknown connection id is not_found", async () => {
+    const error = await getValidAccessToken(tdb.db, "00000000-0000-4000-8000-000000000000").catch((e: unknown) => e);
+    expect((error as { type?: string }).type).toBe("not_found");
+  });
+});
