@@ -230,3 +230,15 @@ export async function getContactDetail(db: Db, userId: string, tenantId: string,
   const rec = await receivablesFor(db, [tenantId], [{ tenantId, contactId }], now);
   return { ...row, receivables: rec.get(`${tenantId}:${contactId}`) ?? [] };
 }
+
+/** A contact's name by id across the user's organisations (for filter labels). */
+export async function getContactName(db: Db, userId: string, contactId: string): Promise<string | undefined> {
+  if (!UUID_RE.test(contactId)) return undefined;
+  const [row] = await db
+    .select({ name: contacts.name })
+    .from(contacts)
+    .innerJoin(xeroTenants, eq(xeroTenants.id, contacts.tenantId))
+    .where(and(eq(contacts.contactId, contactId), eq(xeroTenants.userId, userId)))
+    .limit(1);
+  return row?.name;
+}

@@ -1,0 +1,137 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+import { SESSION_KINDS } from "@/lib/db/schema";
+import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
+import type { RawSearchParams } from "@/lib/invoices/search-params";
+import { listUserTenants } from "@/lib/overview/tenants";
+import { OutcomeBadge } from "../_components/badges";
+import { FilterForm, Select } from "../_components/filters";
+import { formatDuration, formatInt } from "../_components/format";
+import { EmptyState, Pager, Table, Td, Th } from "../_components/table";
+import { RelativeTime } from "../_components/time";
+import { flatParams } from "../_components/url";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sync history" };
+
+const PARAMS = ["org", "kind", "outcome", "size", "after", "before", "p"] as const;
+const KIND_LABELS: Record<string, string> = {
+  authorize: "Connect started",
+  callback: "Connected",
+  token_refresh: "Token refresh",
+  sync: "Sync",
+  webhook: "Webhook",
+  disconnect: "Disconnect",
+};
+
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const user = await requireUser("/history");
+  const raw = await searchParams;
+  const query = parseHistoryQuery(raw);
+  const params = flatParams(raw, PARAMS);
+  const db = await getDb();
+  const now = new Date();
+  const [tenants, page] = await Promise.all([listUserTenants(db, user.id), listHistory(db, user.id, query, now)]);
+  const filtered = Boolean(query.tenant || query.kind || query.outcome);
+
+  return (
+    <>
+      <div className="mb-4">
+        <h1 className="text-2xl font-semibold tracking-tight text-ink">Sync history</h1>
+        <p className="mt-1 text-sm text-slate-600">Every interaction with Xero: connects, token refreshes and syncs, with what each fetched and wrote.</p>
+      </div>
+      <FilterForm action="/history" resetHref="/history">
+        <Select name="org" label="Organisation" value={query.tenant} options={[["", "All organisations"], ...tenants.map((t): [string, string] => [t.id, t.name])]} />
+        <Select name="kind" label="Kind" value={query.kind} options={[["", "Any kind"], ...SESSION_KINDS.map((k): [string, string] => [k, KIND_LABELS[k] ?? k])]} />
+        <Select
+          name="outcome"
+          label="Outcome"
+          value={query.outcome}
+          options={[
+            ["", "Any outcome"],
+            ["success", "Succeeded"],
+            ["error", "Failed"],
+            ["rate_limited", "Rate limited"],
+            ["running", "Running"],
+            ["interrupted", "Interrupted"],
+            ["cancelled", "Cancelled"],
+          ]}
+        />
+      </FilterForm>
+
+      {page.rows.length === 0 ? (
+        <EmptyState title={filtered ? "No runs match these filters" : "Nothing has happened yet"} action={filtered ? <Link href="/history" className="text-sm font-medium text-brand-700 hover:underline">Clear filters</Link> : undefined}>
+          {filtered ? null : "Connect Xero from the overview; every connect and sync is logged here."}
+        </EmptyState>
+      ) : (
+        <>
+          <Table caption="Sync history">
+            <thead>
+              <tr>
+                <Th>Started</Th>
+                <Th>Organisation</Th>
+                <Th>What</Th>
+                <Th>Outcome</Th>
+                <Th align="right">Duration</Th>
+                <Th align="right">API calls</Th>
+                <Th align="right">Fetched</Th>
+                <Th align="right">New</Th>
+                <Th align="right">Updated</Th>
+                <Th align="right">Unchanged</Th>
+                <Th align="right">Waits</Th>
+                <Th>Error</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {page.rows.map((s) => {
+                const end = s.finishedAt ?? (s.outcome === "running" ? (s.interrupted ? s.heartbeatAt : now) : null);
+                return (
+                  <tr key={s.id} className="align-top hover:bg-slate-50">
+                    <Td>
+                      <RelativeTime date={s.startedAt} now={now} />
+                    </Td>
+                    <Td className="max-w-[12rem] truncate">{s.tenantName ?? <span className="text-slate-400">—</span>}</Td>
+                    <Td>
+                      <span className="font-medium text-ink">{KIND_LABELS[s.kind] ?? s.kind}</span>
+                      {s.entity ? <span className="text-slate-600"> · {s.entity}</span> : null}
+                      {s.trigger ? <span className="block text-xs text-slate-500">{s.trigger}</span> : null}
+                    </Td>
+                    <Td>
+                      <OutcomeBadge outcome={s.interrupted ? "interrupted" : s.outcome} />
+                    </Td>
+                    <Td align="right">{end ? formatDuration(end.getTime() - s.startedAt.getTime()) : "—"}</Td>
+                    <Td align="right">
+                      {formatInt(s.apiCalls)}
+                      {s.retries ? <span className="block text-xs text-slate-500">{s.retries} retries</span> : null}
+                    </Td>
+                    <Td align="right">
+                      {formatInt(s.recordsFetched)}
+                      {s.pages ? <span className="block text-xs text-slate-500">{s.pages} pages</span> : null}
+                    </Td>
+                    <Td align="right">{formatInt(s.recordsInserted)}</Td>
+                    <Td align="right">{formatInt(s.recordsUpdated)}</Td>
+                    <Td align="right">{formatInt(s.recordsUnchanged)}</Td>
+                    <Td align="right">
+                      {s.rateLimitWaits ? (
+                        <>
+                          {s.rateLimitWaits}
+                          <span className="block text-xs text-slate-500">{formatDuration(s.rateLimitWaitMs)}</span>
+                        </>
+                      ) : (
+                        "0"
+                      )}
+                    </Td>
+                    <Td className="min-w-[14rem] max-w-[28rem] whitespace-normal text-xs text-red-800">{s.error ?? ""}</Td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </Table>
+          <Pager base="/history" params={params} page={query.page} next={page.next} prev={page.prev} shown={page.rows.length} size={query.size} noun="runs on this page" />
+        </>
+      )}
+    </>
+  );
+}

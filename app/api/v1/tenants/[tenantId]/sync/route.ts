@@ -1,0 +1,28 @@
+/**
+ * GET  /api/v1/tenants/{tenantId}/sync — the organisation's state and its latest sync's progress
+ *      (pages, records, rate-limit waits), polled by the overview's Sync now button.
+ * POST /api/v1/tenants/{tenantId}/sync — start a sync now; 202 { status: "started" | "already_running", sessionId }.
+ * Session required; another user's organisation is 404.
+ */
+import { z } from "zod";
+import { withUser } from "@/lib/api/handler";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { getOrgOverviews } from "@/lib/overview/read-model";
+import { requestSyncForUser } from "@/lib/overview/sync-request";
+
+export const dynamic = "force-dynamic";
+
+const input = z.object({ tenantId: z.uuid() });
+
+export const GET = withUser(input, async ({ user, input }) => {
+  const [org] = await getOrgOverviews(await getDb(), user.id, { tenantId: input.tenantId, intervalMinutes: getEnv().SYNC_INTERVAL_MINUTES });
+  if (!org) throw new AppError("not_found", "No such organisation.");
+  return { tenant: org };
+}, { name: "GET /api/v1/tenants/:id/sync" });
+
+export const POST = withUser(input, async ({ user, input }) => {
+  const result = await requestSyncForUser(await getDb(), user.id, input.tenantId);
+  return Response.json(result, { status: 202, headers: { "cache-control": "no-store" } });
+}, { name: "POST /api/v1/tenants/:id/sync" });
