@@ -130,12 +130,11 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
   const pageParam = [...ctx.query].find(([k]) => k.toLowerCase() === "page")?.[1];
   const page = Number(pageParam ?? 1) || 1;
   const fault = sim.faults.take({ path: ctx.path, tenantId: header, page });
-  if (fault) {
-    if (fault.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
-    else if (faultResponse(sim, ctx, fault)) return;
-  }
+  const delay = (f: ActiveFault) => new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
+  if (fault && fault.kind !== "delay" && faultResponse(sim, ctx, fault)) return;
 
   if (kind === "connections") {
+    if (fault?.kind === "delay") await delay(fault);
     const rest = ctx.path.split("/").filter(Boolean);
     if (rest.length === 1 && ctx.method === "GET") return listConnections(sim, ctx);
     if (rest.length === 2 && ctx.method === "DELETE") return deleteConnection(sim, ctx, rest[1] ?? "");
@@ -154,7 +153,12 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
   (ctx.res as unknown as { simRateHeaders?: Record<string, string> }).simRateHeaders = admission.headers;
   ctx.res.on("close", admission.release);
   ctx.res.on("finish", admission.release);
-  if (fault?.kind === "delay") ctx.log.fault = "delay";
+  if (fault?.kind === "delay") {
+    // A slow Xero: the call holds its concurrency slot while it waits.
+    ctx.log.fault = "delay";
+    await delay(fault);
+    if (ctx.res.destroyed) return;
+  }
 
   const parts = ctx.path.replace(/^\/api\.xro\/2\.0\//i, "").split("/").filter(Boolean);
   const resource = (parts[0] ?? "").toLowerCase();

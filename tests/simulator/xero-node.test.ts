@@ -174,8 +174,10 @@ describe("accounting reads through xero-node", () => {
       for (const inv of body.invoices ?? []) {
         seen.add(inv.invoiceID!);
         expect(inv.updatedDateUTC).toBeInstanceOf(Date);
-        expect(inv.date).toBeInstanceOf(Date);
-        expect(inv.date!.getUTCHours()).toBe(0);
+        // xero-node types Invoice.date as string, but deserialises every /Date()/ into a Date.
+        const date = inv.date as unknown as Date;
+        expect(date).toBeInstanceOf(Date);
+        expect(date.getUTCHours()).toBe(0);
         expect(inv.lineItems!.length).toBeGreaterThanOrEqual(1);
         expect(inv.lineItems!.length).toBeLessThanOrEqual(5);
         const cents = (n: number | undefined) => Math.round((n ?? 0) * 100);
@@ -206,7 +208,7 @@ describe("accounting reads through xero-node", () => {
     expect(new Set(invs.map((i) => String(i.type)))).toEqual(new Set(["ACCREC", "ACCPAY"]));
     expect(invs.some((i) => i.currencyCode !== undefined && String(i.currencyCode) !== "GBP" && (i.currencyRate ?? 1) !== 1)).toBe(true);
     expect(invs.some((i) => String(i.status) === "AUTHORISED" && (i.amountPaid ?? 0) > 0 && (i.amountDue ?? 0) > 0 && (i.payments?.length ?? 0) > 0)).toBe(true);
-    expect(invs.some((i) => String(i.status) === "AUTHORISED" && i.dueDate! < new Date())).toBe(true); // overdue
+    expect(invs.some((i) => String(i.status) === "AUTHORISED" && (i.dueDate as unknown as Date) < new Date())).toBe(true); // overdue
     expect(new Set(invs.map((i) => String(i.lineAmountTypes)))).toEqual(new Set(["Exclusive", "Inclusive", "NoTax"]));
     // Contacts referenced by invoices exist.
     const contacts = await xero.accountingApi.getContacts(tenantId, undefined, undefined, undefined, undefined, undefined, true);
@@ -255,7 +257,7 @@ describe("accounting reads through xero-node", () => {
     const xero = createApiClient(config, token);
     const paid = await xero.accountingApi.getInvoices(tenantId, undefined, undefined, undefined, undefined, undefined, undefined, ["PAID"], 1);
     expect(paid.body.invoices!.length).toBeGreaterThan(0);
-    expect(paid.body.invoices!.every((i) => String(i.status) === "PAID" && i.fullyPaidOnDate instanceof Date)).toBe(true);
+    expect(paid.body.invoices!.every((i) => String(i.status) === "PAID" && (i.fullyPaidOnDate as unknown) instanceof Date)).toBe(true);
     const ids = paid.body.invoices!.slice(0, 3).map((i) => i.invoiceID!);
     const byIds = await xero.accountingApi.getInvoices(tenantId, undefined, undefined, undefined, ids);
     expect(byIds.body.invoices!.map((i) => i.invoiceID).sort()).toEqual([...ids].sort());
