@@ -13,7 +13,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function csvText(value: string | null | undefined): string {
   if (value === null || value === undefined) return "";
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n']/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** A value we produced (decimal string, ISO date, number, boolean): written verbatim when plainly safe. */

@@ -155,8 +155,11 @@ export async function seedInvoices(
       const invoiceId = seededUuid(ns, i);
       const contact = contactList.length ? contactList[Math.floor(rnd() * contactList.length)]! : null;
       const type = i % 5 === 4 ? "ACCPAY" : "ACCREC";
-      const status = STATUSES[Math.floor(rnd() * STATUSES.length)]!;
-      const date = new Date(today.getTime() - Math.floor(rnd() * 720) * dayMs);
+      const ageDays = Math.floor(rnd() * 720);
+      const date = new Date(today.getTime() - ageDays * dayMs);
+      // Like real books: most invoices older than a couple of months are paid; a few linger.
+      const roll = rnd();
+      const status = ageDays > 75 && roll < 0.85 ? (roll < 0.8 ? "PAID" : roll < 0.83 ? "VOIDED" : "DELETED") : STATUSES[Math.floor(rnd() * STATUSES.length)]!;
       const due = new Date(date.getTime() + 30 * dayMs);
       const lines = [0, 1, 2].map((k) => {
         const qty = 1 + Math.floor(rnd() * 5);
@@ -172,7 +175,8 @@ export async function seedInvoices(
       const dateStr = date.toISOString().slice(0, 10);
       const dueStr = due.toISOString().slice(0, 10);
       const paidOn = status === "PAID" ? new Date(Math.min(today.getTime(), due.getTime() - 5 * dayMs)).toISOString().slice(0, 10) : null;
-      const updated = new Date(date.getTime() + Math.floor(rnd() * 10 * dayMs) + i); // + i ms: mostly distinct
+      // + i ms: mostly distinct; never in the future.
+      const updated = new Date(Math.min(today.getTime() - 60_000, date.getTime() + Math.floor(rnd() * 10 * dayMs)) + (i % 1000));
       const number = type === "ACCREC" ? `INV-${String(i + 1).padStart(6, "0")}` : i % 10 === 9 ? null : `BILL-${i + 1}`;
       const reference = i % 3 === 0 ? `PO ${1000 + (i % 997)}` : null;
       batch.push({

@@ -4,7 +4,7 @@ import { hrefWith, type Params } from "./url";
 /** Scrolls horizontally on narrow screens; the caption names the table for screen readers. */
 export function Table({ caption, children }: { caption: string; children: React.ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" role="region" aria-label={caption} tabIndex={0}>
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" role="region" aria-label={caption} tabIndex={0}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

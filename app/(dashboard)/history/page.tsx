@@ -81,14 +81,13 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                 <Th align="right">Updated</Th>
                 <Th align="right">Unchanged</Th>
                 <Th align="right">Waits</Th>
-                <Th>Error</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {page.rows.map((s) => {
                 const end = s.finishedAt ?? (s.outcome === "running" ? (s.interrupted ? s.heartbeatAt : now) : null);
-                return (
-                  <tr key={s.id} className="align-top hover:bg-slate-50">
+                return [
+                  <tr key={s.id} className={`align-top hover:bg-slate-50 ${s.error ? "[&>td]:pb-1" : ""}`}>
                     <Td>
                       <RelativeTime date={s.startedAt} now={now} />
                     </Td>
@@ -123,9 +122,16 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                         "0"
                       )}
                     </Td>
-                    <Td className="min-w-[14rem] max-w-[28rem] whitespace-normal text-xs text-red-800">{s.error ?? ""}</Td>
-                  </tr>
-                );
+                  </tr>,
+                  s.error ? (
+                    <tr key={`${s.id}-error`} className="border-t-0">
+                      <td colSpan={11} className="px-3 pb-2.5 pt-0 text-xs text-red-800">
+                        <span className="font-semibold">Error: </span>
+                        {s.error}
+                      </td>
+                    </tr>
+                  ) : null,
+                ];
               })}
             </tbody>
           </Table>

@@ -1,0 +1,16 @@
+/**
+ * GET /api/v1/tenants — the signed-in user's organisations with their state (active, syncing,
+ * rate_limited, needs_reconnect, disconnected), records held, last successful and next scheduled
+ * sync per entity, and the latest sync's progress. Answer: { data: Tenant[] }.
+ */
+import { z } from "zod";
+import { withUser } from "@/lib/api/handler";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { getOrgOverviews } from "@/lib/overview/read-model";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withUser(z.unknown(), async ({ user }) => ({
+  data: await getOrgOverviews(await getDb(), user.id, { intervalMinutes: getEnv().SYNC_INTERVAL_MINUTES }),
+}), { name: "GET /api/v1/tenants" });
