@@ -36,19 +36,29 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-const HEX = "0123456789abcdef";
+const HEX_CODES = [..."0123456789abcdef"].map((c) => c.charCodeAt(0));
+const DASH = "-".charCodeAt(0);
+const codes: number[] = new Array<number>(36).fill(0);
 
-/** A version-4-shaped UUID drawn from `r`. */
+/**
+ * A version-4-shaped UUID drawn from `r`. Built as one flat string from char codes: appending
+ * char by char leaves a rope of dozens of heap objects per id, which made 100k invoices GC-bound.
+ */
 export function uuid(r: Rng): string {
-  let s = "";
-  for (let i = 0; i < 32; i++) {
-    let n = Math.floor(r() * 16);
-    if (i === 12) n = 4;
-    if (i === 16) n = (n & 0x3) | 0x8;
-    s += HEX[n];
-    if (i === 7 || i === 11 || i === 15 || i === 19) s += "-";
+  let o = 0;
+  for (let w = 0; w < 4; w++) {
+    let v = Math.floor(r() * 4294967296);
+    for (let k = 0; k < 8; k++) {
+      const i = w * 8 + k;
+      let n = (v >>> 28) & 0xf;
+      v = (v << 4) >>> 0;
+      if (i === 12) n = 4;
+      if (i === 16) n = (n & 0x3) | 0x8;
+      if (i === 8 || i === 12 || i === 16 || i === 20) codes[o++] = DASH;
+      codes[o++] = HEX_CODES[n] ?? 48;
+    }
   }
-  return s;
+  return String.fromCharCode.apply(null, codes);
 }
 
 export function int(r: Rng, min: number, max: number): number {
