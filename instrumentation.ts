@@ -5,5 +5,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getEnv } = await import("@/lib/env");
-  getEnv();
+  const env = getEnv();
+  // Scheduled syncs every SYNC_INTERVAL_MINUTES (0 turns them off); see lib/sync/scheduler.ts.
+  if (env.SYNC_INTERVAL_MINUTES > 0) (await import("@/lib/sync/scheduler")).startScheduler();
 }

@@ -1,0 +1,100 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
+import { xeroSessions, xeroTenants } from "@/lib/db/schema";
+import { getSyncStatus, requestSync, runScheduledSyncs, syncTenant, waitForBackgroundSyncs } from "@/lib/sync";
+import { testDbKind } from "@/tests/helpers/db";
+import { connectUser, createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
+
+describe("sync: one at a time per tenant, background requests, status, scheduler", () => {
+  let world: SyncWorld;
+
+  beforeAll(async () => {
+    world = await createWorld([
+      { name: "Alpha (NZ)", invoices: 1500, contacts: 300 },
+      { name: "Beta (UK)", invoices: 300, contacts: 50 },
+      { name: "Gamma (AU)", invoices: 300, contacts: 50 },
+    ]);
+  });
+  afterAll(() => world?.close());
+
+  it(`two syncs of one tenant started at once (${testDbKind() === "postgres" ? "two database handles, as two processes" : "one PGlite handle: PGlite is one process"}): one runs, the other is told and gets its session id`, async () => {
+    const tenant = world.user.tenants[0]!;
+    let second: DatabaseHandle | undefined;
+    if (world.db.url) second = await openDatabase({ url: world.db.url, max: 2 });
+    try {
+      const other = second?.db ?? world.db.db;
+      // Slow every request a little so the two surely overlap.
+      await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", delayMs: 150, count: 6, tenantId: tenant.xeroTenantId });
+      const [a, b] = await Promise.all([
+        syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual" }),
+        syncTenant(other, { tenantId: tenant.id, trigger: "manual" }),
+      ]);
+      const results = [a, b];
+      const ran = results.find((r) => r.status === "success");
+      const told = results.find((r) => r.status === "already_running");
+      expect(ran).toBeDefined();
+      expect(told).toBeDefined();
+      if (ran?.status !== "success" || told?.status !== "already_running") return;
+      expect(told.sessionId).toBe(ran.sessionId);
+      const sessions = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.tenantId, tenant.id));
+      expect(sessions.filter((s) => s.kind === "sync")).toHaveLength(1);
+      await expectMirrorsSimulator(world, tenant);
+      const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, tenant.id));
+      expect(row!.syncLockOwner).toBeNull();
+    } finally {
+      await ctl(world.sim, "DELETE", "/__sim/faults");
+      await second?.close();
+    }
+  });
+
+  it("requestSync starts in the background, its progress is readable while it runs, and status shows the outcome", async () => {
+    const tenant = world.user.tenants[1]!;
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", delayMs: 400, count: 3, tenantId: tenant.xeroTenantId });
+    const started = await requestSync(world.db.db, { userId: world.user.userId, tenantId: tenant.id, trigger: "manual" });
+    expect(started.status).toBe("started");
+    if (started.status !== "started") return;
+    const again = await requestSync(world.db.db, { userId: world.user.userId, tenantId: tenant.id });
+    expect(again).toEqual({ status: "already_running", sessionId: started.sessionId });
+
+    let seenRunning = false;
+    for (let i = 0; i < 40 && !seenRunning; i++) {
+      const status = (await getSyncStatus(world.db.db, world.user.userId)).find((s) => s.tenantId === tenant.id)!;
+      if (status.running?.sessionId === started.sessionId) seenRunning = true;
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seenRunning).toBe(true);
+    await waitForBackgroundSyncs();
+    const status = (await getSyncStatus(world.db.db, world.user.userId)).find((s) => s.tenantId === tenant.id)!;
+    expect(status.running).toBeNull();
+    expect(status.lastRun).toMatchObject({ sessionId: started.sessionId, outcome: "success", error: null });
+    for (const e of status.entities) {
+      expect(e.lastSuccessAt).not.toBeNull();
+      expect(e.highWaterMark).not.toBeNull();
+      expect(e.lastError).toBeNull();
+    }
+    await expectMirrorsSimulator(world, tenant);
+  });
+
+  it("requestSync refuses a tenant of another user", async () => {
+    const stranger = await connectUser(world.db.db, world.sim);
+    await expect(requestSync(world.db.db, { userId: stranger.userId, tenantId: world.user.tenants[0]!.id })).rejects.toMatchObject({ type: "not_found" });
+  });
+
+  it("the scheduler syncs every tenant that can sync and skips rate-limited and reconnect-needed ones", async () => {
+    const [alpha, beta, gamma] = world.user.tenants;
+    await world.db.db.update(xeroTenants).set({ rateLimitedUntil: new Date(Date.now() + 3_600_000) }).where(eq(xeroTenants.id, beta!.id));
+    await world.db.db.update(xeroTenants).set({ status: "needs_reconnect", statusReason: "test" }).where(eq(xeroTenants.id, alpha!.id));
+    const all = await runScheduledSyncs(world.db.db);
+    const mine = new Set(world.user.tenants.map((t) => t.id));
+    const ran = all.filter((r) => mine.has(r.tenantId)); // the other test's user has tenants too
+    expect(ran.map((r) => r.tenantId)).toEqual([gamma!.id]);
+    expect(ran[0]!.result.status).toBe("success");
+    const [session] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, (ran[0]!.result as { sessionId: string }).sessionId));
+    expect(session!.trigger).toBe("schedule");
+    await expectMirrorsSimulator(world, gamma!);
+    // A manual request for the rate-limited tenant is told why nothing happens.
+    const told = await requestSync(world.db.db, { userId: world.user.userId, tenantId: beta!.id });
+    expect(told).toMatchObject({ status: "skipped", reason: "rate_limited" });
+  });
+});
