@@ -57,9 +57,9 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   if (q.kind) conds.push(eq(xeroSessions.kind, q.kind));
   const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS);
   if (q.outcome === "interrupted") {
-    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) < ${staleBefore}`);
+    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) < ${staleBefore.toISOString()}::timestamptz`);
   } else if (q.outcome === "running") {
-    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) >= ${staleBefore}`);
+    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) >= ${staleBefore.toISOString()}::timestamptz`);
   } else if (q.outcome) {
     conds.push(eq(xeroSessions.outcome, q.outcome));
   }

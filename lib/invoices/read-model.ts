@@ -291,7 +291,7 @@ export async function getInvoiceDetail(db: Db, userId: string, tenantId: string,
   // A sync "touched" this invoice if it ran while the invoice was first or last stored. Sessions
   // finish after their last write, so a window containing the timestamp identifies them.
   const touched = (t: Date) =>
-    and(lte(xeroSessions.startedAt, t), or(sql`${xeroSessions.finishedAt} is null`, gte(xeroSessions.finishedAt, sql`${t}::timestamptz - interval '1 second'`)));
+    and(lte(xeroSessions.startedAt, t), or(sql`${xeroSessions.finishedAt} is null`, gte(xeroSessions.finishedAt, sql`${t.toISOString()}::timestamptz - interval '1 second'`)));
   const syncs = await db
     .select()
     .from(xeroSessions)

@@ -237,6 +237,9 @@ describe("history and overview", () => {
     expect(errors.rows[0]!.error).toMatch(/503/);
     const other = await listHistory(t.db, otherUserId, parseHistoryQuery({}), NOW);
     expect(other.rows).toEqual([]);
+    // Running vs interrupted (stale heartbeat) are told apart in SQL on both databases.
+    expect((await listHistory(t.db, userId, parseHistoryQuery({ outcome: "interrupted" }), NOW)).rows).toEqual([]);
+    expect((await listHistory(t.db, userId, parseHistoryQuery({ outcome: "running" }), NOW)).rows).toEqual([]);
     const p1 = await listHistory(t.db, userId, parseHistoryQuery({ size: "25", kind: "sync" }), NOW);
     expect(p1.next).toBeNull();
   });
