@@ -16,8 +16,14 @@ export function msDay(day: number): string {
 }
 
 /** Calendar date as `YYYY-MM-DDT00:00:00`, Xero's `DateString` / `DueDateString` form. */
+const dayStrings = new Map<number, string>();
 export function dayString(day: number): string {
-  return `${new Date(day * DAY_MS).toISOString().slice(0, 10)}T00:00:00`;
+  let s = dayStrings.get(day);
+  if (s === undefined) {
+    s = `${new Date(day * DAY_MS).toISOString().slice(0, 10)}T00:00:00`;
+    dayStrings.set(day, s);
+  }
+  return s;
 }
 
 export function dayOf(ms: number): number {

@@ -30,9 +30,9 @@ export interface LogEntry {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
+  const buf = Buffer.from(JSON.stringify(body), "utf8"); // encode once (pages are ~2 MB)
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": buf.length, ...headers });
+  res.end(buf);
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string | number> = {}): void {
