@@ -1,5 +1,5 @@
 /** RS256 JWTs and the JWKS, with node:crypto only. */
-import { createHash, generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomUUID, sign } from "node:crypto";
 
 export interface SigningKey {
   kid: string;
@@ -18,6 +18,18 @@ export function signingKey(): SigningKey {
     shared = { kid, privateKey, jwk };
   }
   return shared;
+}
+
+/** Uses a saved key (demo persistence), so tokens and JWKS stay the same across restarts. */
+export function useSigningKey(kid: string, privateKeyPem: string): void {
+  const privateKey = createPrivateKey(privateKeyPem);
+  const jwk = { ...createPublicKey(privateKey).export({ format: "jwk" }), kid, kty: "RSA", use: "sig", alg: "RS256", e: "AQAB" };
+  shared = { kid, privateKey, jwk };
+}
+
+export function exportSigningKey(): { kid: string; pem: string } {
+  const k = signingKey();
+  return { kid: k.kid, pem: k.privateKey.export({ format: "pem", type: "pkcs8" }).toString() };
 }
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");

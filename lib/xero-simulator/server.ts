@@ -23,6 +23,7 @@ import {
   userinfo,
 } from "./identity";
 import type { LimitConfig } from "./limits";
+import { Persister, restore } from "./persist";
 import {
   DEFAULT_TENANTS,
   DEMO_CC_CLIENT_ID,
@@ -60,6 +61,11 @@ export interface SimulatorOptions {
   publicUrl?: string;
   /** ProviderName in API envelopes for clients without a name. */
   providerName?: string;
+  /**
+   * Keep the whole state in this JSON file (restored at start, saved a second after changes and
+   * on close), so stored tokens survive a restart. Demo mode uses `<dataDir>/xero-simulator.json`.
+   */
+  stateFile?: string;
   /** Token lifetimes (defaults are Xero's). */
   accessTokenTtlMs?: number;
   refreshGraceMs?: number;
@@ -70,6 +76,8 @@ export interface RunningSimulator {
   url: string;
   port: number;
   sim: Sim;
+  /** True when the state came from `stateFile`. */
+  restored: boolean;
   clientId: string;
   clientSecret: string;
   close(): Promise<void>;
@@ -280,9 +288,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   sim.registerClient({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [...DEMO_REDIRECT_URIS, ...(options.demoRedirectUris ?? [])], grantTypes: ["authorization_code", "refresh_token"], name: "Xero Sync (demo)" });
   sim.registerClient({ clientId: DEMO_CC_CLIENT_ID, clientSecret: DEMO_CC_CLIENT_SECRET, redirectUris: [], grantTypes: ["client_credentials"], name: "Xero Sync (custom connection)" });
   for (const c of options.clients ?? []) sim.registerClient(c);
-  sim.reset(options.seed ?? 42, options.tenants ?? DEFAULT_TENANTS, options.customConnectionTenant !== undefined ? { customConnectionTenant: options.customConnectionTenant } : {});
+  const restored = options.stateFile ? restore(sim, options.stateFile) : false;
+  if (!restored) sim.reset(options.seed ?? 42, options.tenants ?? DEFAULT_TENANTS, options.customConnectionTenant !== undefined ? { customConnectionTenant: options.customConnectionTenant } : {});
+  const persister = options.stateFile ? new Persister(sim, options.stateFile) : null;
+  if (persister && !restored) persister.flush();
 
-  const server = createServer((req, res) => void handle(sim, req, res));
+  const server = createServer((req, res) => {
+    if (persister) res.on("finish", () => persister.markDirty());
+    void handle(sim, req, res);
+  });
   server.keepAliveTimeout = 5_000;
   const sockets = new Set<import("node:net").Socket>();
   server.on("connection", (s) => {
@@ -300,10 +314,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url: sim.url,
     port,
     sim,
+    restored,
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
     close: () =>
       new Promise<void>((resolve) => {
+        persister?.flush();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -1,0 +1,124 @@
+/**
+ * Optional persistence for demo mode: the whole simulator state (organisations with their
+ * changes, clock, grants, tokens, connections, webhook subscription) in one JSON file, so that
+ * tokens the app stored keep working after `npm start` restarts. Writes are debounced and atomic
+ * (temp file + rename). Delete the file (or POST /__sim/reset) to start from fresh data.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { PROFILES, type OrgProfile, type Tenant } from "./data";
+import { exportSigningKey, useSigningKey } from "./jwt";
+import type { Sim } from "./state";
+
+const VERSION = 1;
+const DEMO_CLIENT_PREFIX = "SIM";
+
+type SavedTenant = Omit<Tenant, "profile" | "invoiceById" | "contactById" | "invoiceIndex" | "contactIndex"> & { country: OrgProfile["countryCode"] };
+
+interface Snapshot {
+  version: number;
+  savedAt: string;
+  seed: number;
+  clockOffsetMs: number;
+  customConnectionTenant: string | null;
+  tenants: SavedTenant[];
+  clients: unknown[];
+  grants: unknown[];
+  accessTokens: [string, unknown][];
+  refreshTokens: [string, unknown][];
+  connections: unknown[];
+  webhooks: { url: string | null; key: string | null; active: boolean; sequence: number };
+  signingKey: { kid: string; pem: string };
+}
+
+export function snapshot(sim: Sim): Snapshot {
+  const now = sim.clock.now();
+  return {
+    version: VERSION,
+    savedAt: new Date().toISOString(),
+    seed: sim.seed,
+    clockOffsetMs: sim.clock.offset,
+    customConnectionTenant: sim.customConnectionTenant,
+    tenants: sim.tenantList().map((t) => ({
+      id: t.id, name: t.name, shortCode: t.shortCode, createdMs: t.createdMs, seed: t.seed, country: t.profile.countryCode,
+      contacts: t.contacts, invoices: t.invoices, nextInvoiceNumber: t.nextInvoiceNumber, nextBillNumber: t.nextBillNumber, mutationCounter: t.mutationCounter,
+    })),
+    clients: [...sim.clients.values()].filter((c) => !c.clientId.startsWith(DEMO_CLIENT_PREFIX)),
+    grants: [...sim.grants.values()],
+    // Expired access tokens and spent refresh tokens are not worth keeping.
+    accessTokens: [...sim.accessTokens].filter(([, a]) => a.expMs > now),
+    refreshTokens: [...sim.refreshTokens].filter(([, r]) => r.rotatedMs === undefined || now - r.rotatedMs <= sim.config.refreshGraceMs),
+    connections: [...sim.connections.values()],
+    webhooks: { url: sim.webhooks.url, key: sim.webhooks.key, active: sim.webhooks.active, sequence: sim.webhooks.sequence },
+    signingKey: exportSigningKey(),
+  };
+}
+
+/** Restores a snapshot file; returns false (and changes nothing) when missing or unreadable. */
+export function restore(sim: Sim, file: string): boolean {
+  let snap: Snapshot;
+  try {
+    snap = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
+  } catch {
+    return false;
+  }
+  if (snap.version !== VERSION || !Array.isArray(snap.tenants)) return false;
+  if (snap.signingKey?.pem) useSigningKey(snap.signingKey.kid, snap.signingKey.pem);
+  sim.seed = snap.seed;
+  sim.clock.advance(snap.clockOffsetMs - sim.clock.offset);
+  sim.tenants.clear();
+  for (const s of snap.tenants) {
+    const t: Tenant = {
+      ...s,
+      profile: PROFILES[s.country] ?? PROFILES.GB,
+      invoiceById: new Map(s.invoices.map((i) => [i.id, i])),
+      contactById: new Map(s.contacts.map((c) => [c.id, c])),
+      invoiceIndex: null,
+      contactIndex: null,
+    };
+    delete (t as Partial<SavedTenant>).country;
+    sim.tenants.set(t.id, t);
+  }
+  sim.customConnectionTenant = snap.customConnectionTenant;
+  for (const c of snap.clients as Parameters<Sim["registerClient"]>[0][]) sim.registerClient(c);
+  for (const g of snap.grants as Sim["grants"] extends Map<string, infer G> ? G[] : never) sim.grants.set(g.id, g);
+  for (const [k, v] of snap.accessTokens) sim.accessTokens.set(k, v as never);
+  for (const [k, v] of snap.refreshTokens) sim.refreshTokens.set(k, v as never);
+  for (const c of snap.connections as Sim["connections"] extends Map<string, infer C> ? C[] : never) sim.connections.set(c.id, c);
+  Object.assign(sim.webhooks, snap.webhooks);
+  return true;
+}
+
+/** Debounced, atomic writer. */
+export class Persister {
+  private timer: NodeJS.Timeout | null = null;
+  constructor(
+    private readonly sim: Sim,
+    private readonly file: string,
+    private readonly delayMs = 1000,
+  ) {}
+
+  markDirty(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(snapshot(this.sim)));
+      renameSync(tmp, this.file);
+    } catch (e) {
+      console.error(`[xero-sim] could not save state to ${this.file}:`, e);
+    }
+  }
+}
