@@ -1,6 +1,7 @@
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { AppError, toAppError, type ErrorType } from "@/lib/errors";
 import { logServerError } from "./log";
 
@@ -49,6 +50,7 @@ export function withUser<S extends z.ZodType>(
   return async (request, context) => {
     const where = options.name ?? `${request.method} ${safePath(request)}`;
     try {
+      assertSameOrigin(request);
       const user = await (options.getUser ?? getCurrentUser)();
       if (!user) throw new AppError("unauthorized");
       const raw = await readRouteInput(request, context);
@@ -172,6 +174,36 @@ export function formDataToObject(form: FormData): Record<string, unknown> {
     out[key] = all.length > 1 ? all : all[0];
   }
   return out;
+}
+
+/**
+ * Cross-site request forgery guard for state-changing methods (defence in depth: next-auth's
+ * session cookie is SameSite=Lax already). A browser sends Origin (and Sec-Fetch-Site) on POST,
+ * PUT, PATCH and DELETE; one naming another site is refused. Programs calling the API send
+ * neither and are not affected.
+ */
+function assertSameOrigin(request: Request): void {
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return;
+  if (request.headers.get("sec-fetch-site") === "cross-site") throw new AppError("forbidden", "Cross-site requests are not accepted.");
+  const origin = request.headers.get("origin");
+  if (!origin) return;
+  const allowed = new Set<string>();
+  try {
+    allowed.add(new URL(request.url).origin);
+  } catch {
+    // ignore
+  }
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (host) {
+    const proto = request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "");
+    allowed.add(`${proto}://${host}`);
+  }
+  try {
+    allowed.add(new URL(getEnv().NEXTAUTH_URL).origin);
+  } catch {
+    // ignore
+  }
+  if (!allowed.has(origin)) throw new AppError("forbidden", "Cross-site requests are not accepted.");
 }
 
 function safePath(request: Request): string {

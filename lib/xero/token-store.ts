@@ -196,6 +196,17 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
         return { kind: "auth", error: new XeroAuthError("invalid_grant", connectionId, { cause: error }) };
       }
       if (oauth && (oauth.oauthError === "invalid_client" || oauth.oauthError === "unauthorized_client")) {
+        // The app's own credentials are wrong: nothing the person can fix by reconnecting, so the
+        // connection keeps its state; the log says what to fix.
+        await logXeroSession(tx, {
+          userId: locked.userId,
+          connectionId,
+          kind: "token_refresh",
+          outcome: "error",
+          startedAt,
+          error: `${oauth.oauthError}: Xero rejected XERO_CLIENT_ID / XERO_CLIENT_SECRET`,
+          detail: { grantType: locked.grantType, oauthError: oauth.oauthError, status: oauth.status },
+        });
         return { kind: "auth", error: new XeroAuthError("invalid_client", connectionId, { cause: error }) };
       }
       return {

@@ -109,3 +109,16 @@ describe("redaction", () => {
     expect(line).not.toContain("zzz");
   });
 });
+
+describe("cross-site guard", () => {
+  it("refuses a state-changing request from another origin, accepts same-origin and header-less programs", async () => {
+    const handler = withUser(z.object({}), async () => ({ ok: true }), signedIn);
+    const post = (headers: Record<string, string>) => handler(new Request("http://localhost:3000/api/a", { method: "POST", headers }));
+    expect((await post({ origin: "https://evil.example" })).status).toBe(403);
+    expect((await post({ "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await post({ origin: "http://localhost:3000" })).status).toBe(200);
+    expect((await post({})).status).toBe(200);
+    // GET is never blocked (it must not change anything).
+    expect((await handler(new Request("http://localhost:3000/api/a", { headers: { origin: "https://evil.example" } }))).status).toBe(200);
+  });
+});
