@@ -93,6 +93,13 @@ export const envSchema = z
       .optional()
       .transform((v) => (v === "" ? undefined : v))
       .pipe(z.email("must be an email address").optional()),
+    /**
+     * The Xero app used for "Sign in with Xero" when it differs from XERO_CLIENT_ID — needed with
+     * XERO_GRANT_TYPE=client_credentials, because a Custom Connection app cannot sign people in.
+     * Default: XERO_CLIENT_ID / XERO_CLIENT_SECRET.
+     */
+    XERO_SIGNIN_CLIENT_ID: optionalString,
+    XERO_SIGNIN_CLIENT_SECRET: optionalString,
     XERO_WEBHOOK_KEY: optionalString,
     XERO_IDENTITY_URL: httpUrl.default("https://identity.xero.com"),
     XERO_API_URL: httpUrl.default("https://api.xero.com"),
@@ -111,6 +118,9 @@ export const envSchema = z
       if (!env.TOKEN_ENCRYPTION_KEY) {
         ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEY"], message: "is required outside demo mode (openssl rand -base64 32)" });
       }
+    }
+    if (env.XERO_SIGNIN_CLIENT_ID && !env.XERO_SIGNIN_CLIENT_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["XERO_SIGNIN_CLIENT_SECRET"], message: "is required when XERO_SIGNIN_CLIENT_ID is set" });
     }
     if (env.XERO_CLIENT_ID && !env.XERO_CLIENT_SECRET) {
       ctx.addIssue({ code: "custom", path: ["XERO_CLIENT_SECRET"], message: "is required when XERO_CLIENT_ID is set" });

@@ -39,8 +39,12 @@ export function xeroProvider(): OAuthConfig<XeroProfile> {
     authorization: { params: { scope: "openid profile email" } },
     idToken: true,
     checks: ["pkce", "state", "nonce"],
-    clientId: env.XERO_CLIENT_ID,
-    clientSecret: env.XERO_CLIENT_SECRET,
+    clientId: env.XERO_SIGNIN_CLIENT_ID ?? env.XERO_CLIENT_ID,
+    clientSecret: env.XERO_SIGNIN_CLIENT_ID ? env.XERO_SIGNIN_CLIENT_SECRET : env.XERO_CLIENT_SECRET,
+    // With a Custom Connection, ensureCustomConnection creates its owner (XERO_CUSTOM_CONNECTION_OWNER)
+    // before anyone signs in; linking by email lets that person sign in to it. Xero login emails
+    // are unique and verified by Xero, and Xero is the only sign-in provider here.
+    allowDangerousEmailAccountLinking: env.XERO_GRANT_TYPE === "client_credentials",
     client: { token_endpoint_auth_method: "client_secret_basic" },
     httpOptions: { timeout: env.XERO_TIMEOUT_MS },
     profile(profile) {
