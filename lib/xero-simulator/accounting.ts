@@ -37,8 +37,9 @@ function bool(ctx: Ctx, name: string): boolean {
 
 /**
  * The organisation this request reads. Xero answers 403 AuthenticationUnsuccessful when the
- * tenant is not connected for this grant; sim: also when xero-tenant-id is missing on an
- * authorization-code token (a Custom Connection token may omit it: it has one organisation).
+ * tenant is not connected for this grant, and also when xero-tenant-id is missing on an
+ * authorization-code token (NangoHQ/nango#203). A Custom Connection token may omit it: it has
+ * one organisation.
  */
 export function resolveTenant(sim: Sim, ctx: Ctx, auth: Authenticated): Tenant {
   const header = String(ctx.req.headers["xero-tenant-id"] ?? "").trim();
