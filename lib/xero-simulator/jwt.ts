@@ -21,7 +21,7 @@ export function signingKey(): SigningKey {
 }
 
 /** Uses a saved key (demo persistence), so tokens and JWKS stay the same across restarts. */
-export function useSigningKey(kid: string, privateKeyPem: string): void {
+export function adoptSigningKey(kid: string, privateKeyPem: string): void {
   const privateKey = createPrivateKey(privateKeyPem);
   const jwk = { ...createPublicKey(privateKey).export({ format: "jwk" }), kid, kty: "RSA", use: "sig", alg: "RS256", e: "AQAB" };
   shared = { kid, privateKey, jwk };

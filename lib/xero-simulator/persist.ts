@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PROFILES, type OrgProfile, type Tenant } from "./data";
-import { exportSigningKey, useSigningKey } from "./jwt";
+import { exportSigningKey, adoptSigningKey } from "./jwt";
 import type { Sim } from "./state";
 
 const VERSION = 1;
@@ -63,7 +63,7 @@ export function restore(sim: Sim, file: string): boolean {
     return false;
   }
   if (snap.version !== VERSION || !Array.isArray(snap.tenants)) return false;
-  if (snap.signingKey?.pem) useSigningKey(snap.signingKey.kid, snap.signingKey.pem);
+  if (snap.signingKey?.pem) adoptSigningKey(snap.signingKey.kid, snap.signingKey.pem);
   sim.seed = snap.seed;
   sim.clock.advance(snap.clockOffsetMs - sim.clock.offset);
   sim.tenants.clear();
