@@ -210,7 +210,8 @@ export class XeroCaller {
       }
       if (failure.kind === "http") {
         const { status, headers } = failure;
-        this.limiter.observe(headers, this.now());
+        // On a 429, Retry-After is authoritative; the *Remaining headers only guide pacing otherwise.
+        if (status !== 429) this.limiter.observe(headers, this.now());
         if (status === 429) {
           const retryAfterMs = retryAfter(headers) ?? 1000;
           const problem = (headers["x-rate-limit-problem"] ?? "").toLowerCase();

@@ -1,4 +1,6 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 
@@ -68,10 +70,12 @@ export async function upsertMirrorBatch(
     if (!prev || prev.xeroUpdatedAt.getTime() <= row.xeroUpdatedAt.getTime()) byId.set(id, row);
   }
   const ids = [...byId.keys()];
+  for (const id of ids) if (!UUID.test(id)) throw new TypeError(`not a Xero id (uuid): ${JSON.stringify(id).slice(0, 60)}`);
+  // One array parameter (not 1,000 bind parameters that the planner has to look at each time).
   const storedRows = await db
     .select({ id: spec.idColumn, updatedAt: spec.updatedColumn })
     .from(spec.table)
-    .where(and(eq(spec.tenantColumn, tenantId), inArray(spec.idColumn, ids)));
+    .where(and(eq(spec.tenantColumn, tenantId), sql`${spec.idColumn} = any(${`{${ids.join(",")}}`}::uuid[])`));
   const stored = new Map<string, number>();
   for (const r of storedRows) stored.set(r.id as string, (r.updatedAt as Date).getTime());
 

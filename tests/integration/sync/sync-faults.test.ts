@@ -1,0 +1,207 @@
+/**
+ * The sync under Xero's failures, against the simulator's fault injection. After each, the
+ * database must equal the simulator's own state (ids, UpdatedDateUTC, status, totals).
+ * Faults "on a later page" are injected from the progress callback, i.e. while the sync runs.
+ */
+import { and, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { syncCursors, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
+import { syncTenant, type SyncResult } from "@/lib/sync";
+import type { FaultSpec } from "@/lib/xero-simulator";
+import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
+
+const FAST = { backoffBaseMs: 20, backoffMaxMs: 200 };
+
+describe("sync under faults", () => {
+  let world: SyncWorld;
+  const T = (i: number) => world.user.tenants[i]!;
+
+  beforeAll(async () => {
+    world = await createWorld([
+      { name: "Paging Edits (NZ)", invoices: 3000, contacts: 1500 }, // 0
+      { name: "Bulk Edit (UK)", invoices: 3000, contacts: 100, sharedTimestamp: 2500 }, // 1
+      { name: "Bulk Edit Live (AU)", invoices: 3000, contacts: 100, sharedTimestamp: 2500 }, // 2
+      { name: "Bursty (NZ)", invoices: 1500, contacts: 200 }, // 3
+      { name: "Daily Quota (UK)", invoices: 3000, contacts: 300 }, // 4
+      { name: "Flaky (AU)", invoices: 3000, contacts: 500 }, // 5
+      { name: "Slow (NZ)", invoices: 800, contacts: 100 }, // 6
+      { name: "Expiring Token (UK)", invoices: 3000, contacts: 200 }, // 7
+    ]);
+  });
+  afterEach(async () => {
+    await ctl(world.sim, "DELETE", "/__sim/faults");
+    await ctl(world.sim, "POST", "/__sim/limits", { enabled: false, resetCounters: true });
+  });
+  afterAll(() => world?.close());
+
+  /** Posts `faults[n]` after the n-th committed page (counted over all entities). */
+  function faultsAfterPages(faults: Record<number, FaultSpec[]>) {
+    let pages = 0;
+    const pending: Promise<unknown>[] = [];
+    return {
+      onProgress: () => {
+        const due = faults[++pages];
+        if (due) pending.push(ctl(world.sim, "POST", "/__sim/faults", { faults: due }));
+      },
+      settled: () => Promise.all(pending),
+    };
+  }
+
+  const ok = (r: SyncResult) => {
+    expect(r.status).toBe("success");
+    if (r.status !== "success") throw new Error(JSON.stringify(r));
+    return r;
+  };
+
+  it("records edited, voided, deleted and archived while the sync is paging are not skipped", async () => {
+    const t = T(0);
+    await ctl(world.sim, "POST", "/__sim/faults", {
+      faults: [
+        { kind: "mutate-between-pages", tenantId: t.xeroTenantId, path: "/Invoices", entity: "invoices", times: 3, count: 40, kinds: ["edit", "void", "delete", "pay", "authorise"] },
+        { kind: "mutate-between-pages", tenantId: t.xeroTenantId, path: "/Contacts", entity: "contacts", times: 1, count: 25, kinds: ["archive", "edit"] },
+      ],
+    });
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" }));
+    const log = await apiLog(world.sim, t.xeroTenantId);
+    expect(log.entries.length).toBeGreaterThanOrEqual(5);
+    expect((await ctl<unknown[]>(world.sim, "GET", "/__sim/faults")).length).toBe(0); // every mutation happened
+    expect(r.entities.find((e) => e.entity === "invoices")!.fetched).toBeGreaterThan(3000); // edited ones came again
+    await expectMirrorsSimulator(world, t);
+  });
+
+  it("2,500 invoices sharing one UpdatedDateUTC: all stored, ceil(N/1000)+1 calls at most", async () => {
+    const t = T(1);
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["invoices"] }));
+    const inv = r.entities[0]!;
+    expect(inv.inserted).toBe(3000);
+    expect(inv.pages).toBeLessThanOrEqual(4);
+    expect(inv.repairs).toBe(0);
+    await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["contacts"] });
+    await expectMirrorsSimulator(world, t);
+    // Re-running pages through the shared second costs no writes.
+    const again = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["invoices"] }));
+    expect(again.entities[0]!.inserted + again.entities[0]!.updated).toBe(0);
+  });
+
+  it("2,500 invoices sharing one UpdatedDateUTC while some of them are edited between pages: nothing skipped", async () => {
+    const t = T(2);
+    await ctl(world.sim, "POST", "/__sim/faults", {
+      faults: [{ kind: "mutate-between-pages", tenantId: t.xeroTenantId, path: "/Invoices", entity: "invoices", times: 2, count: 300, kinds: ["edit", "void", "pay"] }],
+    });
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" }));
+    await expectMirrorsSimulator(world, t);
+    // Edits of already-fetched records of the shared second shift the pages; the walk notices and re-walks.
+    expect(r.entities.find((e) => e.entity === "invoices")!.repairs).toBeGreaterThanOrEqual(1);
+  });
+
+  it("429 minute-limit bursts: waits Retry-After and finishes, counting the waits", async () => {
+    const t = T(3);
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "429-minute", tenantId: t.xeroTenantId, count: 3, retryAfterS: 1 });
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
+    const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
+    expect(s!.rateLimitWaits).toBeGreaterThanOrEqual(3);
+    expect(s!.rateLimitWaitMs).toBeGreaterThanOrEqual(2500);
+    expect(s!.retries).toBe(0);
+    expect((s!.detail as { throttled?: Record<string, number> }).throttled).toEqual({ minute: 3 });
+    await expectMirrorsSimulator(world, t);
+  });
+
+  it("the daily limit stops the sync cleanly as rate limited until Retry-After, and it resumes later from the cursor", async () => {
+    const t = T(4);
+    await ctl(world.sim, "POST", "/__sim/limits", { enabled: true, perDay: 3, perMinute: 1000, resetCounters: true });
+    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
+    expect(r.status).toBe("rate_limited");
+    if (r.status !== "rate_limited") return;
+    expect(r.rateLimitedUntil!.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+    expect(r.entities.map((e) => e.outcome)).toEqual(["rate_limited", "skipped"]);
+    const [tenantRow] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+    expect(tenantRow!.rateLimitedUntil?.getTime()).toBe(r.rateLimitedUntil!.getTime());
+    expect(tenantRow!.syncLockOwner).toBeNull();
+    const [session] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
+    expect(session).toMatchObject({ outcome: "rate_limited" });
+    expect(session!.error).toMatch(/daily/);
+    const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, t.id), eq(syncCursors.entity, "invoices")));
+    expect(cursor!.highWaterMark).not.toBeNull(); // the pages stored before the limit are kept
+
+    // Until then, syncs are refused without calling Xero.
+    expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" })).toMatchObject({ status: "skipped", reason: "rate_limited" });
+
+    // A day later (Xero's quota is back; we move the tenant's clock instead of waiting).
+    await ctl(world.sim, "POST", "/__sim/limits", { enabled: false, resetCounters: true });
+    await world.db.db.update(xeroTenants).set({ rateLimitedUntil: new Date(Date.now() - 1000) }).where(eq(xeroTenants.id, t.id));
+    const resumed = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "schedule" }));
+    const inv = resumed.entities.find((e) => e.entity === "invoices")!;
+    expect(inv.cursorBefore).toBe(cursor!.highWaterMark!.toISOString());
+    expect(inv.fetched).toBeLessThan(3000);
+    await expectMirrorsSimulator(world, t);
+    const [after] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+    expect(after!.rateLimitedUntil).toBeNull();
+  });
+
+  it("500 and 503 on later pages and dropped connections are retried with backoff", async () => {
+    const t = T(5);
+    const x = t.xeroTenantId;
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "500", tenantId: x, count: 1 });
+    const inject = faultsAfterPages({
+      1: [{ kind: "503", tenantId: x, count: 2 }],
+      2: [{ kind: "drop", tenantId: x, count: 1 }],
+      3: [{ kind: "500", tenantId: x, count: 1 }, { kind: "drop", tenantId: x, count: 1 }],
+    });
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress }));
+    await inject.settled();
+    const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
+    expect(s!.retries).toBe(6);
+    expect(s!.apiCalls).toBe(r.calls);
+    const failed = (await apiLog(world.sim, x)).entries.filter((e) => e.fault);
+    expect(failed.map((e) => e.fault).sort()).toEqual(["500", "500", "503", "503", "drop", "drop"]);
+    await expectMirrorsSimulator(world, t);
+  });
+
+  it("a response slower than the timeout is abandoned and retried", async () => {
+    const t = T(6);
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", tenantId: t.xeroTenantId, count: 1, delayMs: 2500 });
+    const started = Date.now();
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: { ...FAST, timeoutMs: 700 } }));
+    expect(Date.now() - started).toBeLessThan(2500);
+    const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
+    expect(s!.retries).toBe(1);
+    await expectMirrorsSimulator(world, t);
+  });
+
+  it("an access token that expires mid-sync is refreshed once and the sync continues", async () => {
+    const t = T(7);
+    const inject = faultsAfterPages({ 1: [{ kind: "token-expired", tenantId: t.xeroTenantId, count: 1 }] });
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress }));
+    await inject.settled();
+    const refreshes = await world.db.db
+      .select()
+      .from(xeroSessions)
+      .where(and(eq(xeroSessions.connectionId, world.user.connectionId), eq(xeroSessions.kind, "token_refresh")));
+    expect(refreshes.filter((s) => s.outcome === "success").length).toBeGreaterThanOrEqual(1);
+    const log = await apiLog(world.sim, t.xeroTenantId);
+    expect(log.entries.filter((e) => e.status === 401)).toHaveLength(1);
+    expect(r.entities.every((e) => e.outcome === "success")).toBe(true);
+    await expectMirrorsSimulator(world, t);
+  });
+
+  it("a grant revoked mid-sync stops the sync and shows the connection as needing a reconnect", async () => {
+    // Its own user and grant: revoking ends every organisation of the grant.
+    const other = await connectUser(world.db.db, world.sim);
+    const t = other.tenants.find((x) => x.xeroTenantId === T(0).xeroTenantId)!;
+    const inject = faultsAfterPages({ 1: [{ kind: "token-revoked", tenantId: t.xeroTenantId, count: 1 }] });
+    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress });
+    await inject.settled();
+    expect(r.status).toBe("error");
+    if (r.status !== "error") return;
+    expect(r.error).toMatch(/reconnect/i);
+    const [conn] = await world.db.db.select().from(xeroConnections).where(eq(xeroConnections.id, other.connectionId));
+    expect(conn!.status).toBe("needs_reconnect");
+    const [tenantRow] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+    expect(tenantRow!.status).toBe("needs_reconnect");
+    expect(tenantRow!.syncLockOwner).toBeNull();
+    const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
+    expect(s).toMatchObject({ outcome: "error" });
+    expect((s!.detail as { reconnectRequired?: boolean }).reconnectRequired).toBe(true);
+    expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" })).toMatchObject({ status: "skipped", reason: "needs_reconnect" });
+  });
+});
