@@ -126,6 +126,49 @@ describe("consent and callback", () => {
   });
 });
 
+describe("xero-node's own consent helpers", () => {
+  it("buildConsentUrl + apiCallback work through the injected openid-client (no PKCE, fixed state)", async () => {
+    const xero = await createXeroClient(config);
+    // xero-node reads `state` from its config: one XeroClient per login.
+    (xero.config as { state?: string }).state = "fixed-state-1";
+    const url = await xero.buildConsentUrl();
+    expect(new URL(url).searchParams.get("state")).toBe("fixed-state-1");
+    const res = await fetch(`${url}&sim_auto=1`, { redirect: "manual" });
+    const ts = await xero.apiCallback(res.headers.get("location")!);
+    expect(ts.claims().iss).toBe(sim.url);
+    expect(xero.readTokenSet().access_token).toBe(ts.access_token);
+    const org = await xero.accountingApi.getOrganisations(tenants[0]!.tenantId);
+    expect(org.body.organisations![0]!.name).toBe(tenants[0]!.name);
+  });
+});
+
+describe("token endpoint details", () => {
+  const form = (body: Record<string, string>, auth?: string) =>
+    fetch(`${sim.url}/connect/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...(auth ? { authorization: auth } : {}) }, body: new URLSearchParams(body) });
+  const basicAuth = `Basic ${Buffer.from(`${DEMO_CC_CLIENT_ID}:${DEMO_CC_CLIENT_SECRET}`).toString("base64")}`;
+
+  it("accepts client_secret_post as well as Basic", async () => {
+    const res = await form({ grant_type: "client_credentials", client_id: DEMO_CC_CLIENT_ID, client_secret: DEMO_CC_CLIENT_SECRET });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("answers Xero's OAuth errors", async () => {
+    expect(await (await form({ grant_type: "password" }, basicAuth)).json()).toEqual({ error: "unsupported_grant_type" });
+    expect((await form({}, basicAuth)).status).toBe(400);
+    expect((await (await form({}, basicAuth)).json()).error).toBe("invalid_request");
+    expect(await (await form({ grant_type: "client_credentials" })).json()).toEqual({ error: "invalid_client" });
+    expect(await (await form({ grant_type: "refresh_token", refresh_token: "nope" }, `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64")}`)).json()).toEqual({ error: "invalid_grant" });
+  });
+
+  it("a refresh token only works for the client it was issued to", async () => {
+    const ts = await connect(sim, config);
+    await ctl(sim, "POST", "/__sim/clients", { clientId: "OTHER", clientSecret: "other", redirectUris: [], grantTypes: ["authorization_code"] });
+    const res = await form({ grant_type: "refresh_token", refresh_token: ts.refresh_token! }, `Basic ${Buffer.from("OTHER:other").toString("base64")}`);
+    expect(await res.json()).toEqual({ error: "invalid_grant" });
+  });
+});
+
 describe("connections", () => {
   it("lists the consented tenants, filters by authEventId, and disconnects one (then 403)", async () => {
     const first = await connect(sim, config, { user: "alex.adviser@example.com", tenants: tenants[0]!.tenantId });
