@@ -203,6 +203,15 @@ export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
       sim.webhooks.disable();
       sendJson(res, 200, { active: false });
       return true;
+    case "GET /__sim/activity":
+    case "POST /__sim/activity": {
+      if (ctx.method === "POST") {
+        const b = jsonBody(ctx);
+        sim.activity.start(num(b.everyMs ?? 0, "everyMs") ?? 0, num(b.maxCount, "maxCount", true));
+      }
+      sendJson(res, 200, { everyMs: sim.activity.everyMs, maxCount: sim.activity.maxCount });
+      return true;
+    }
     case "GET /__sim/grants":
       sendJson(res, 200, [...sim.grants.values()].map((g) => ({ authEventId: g.id, clientId: g.clientId, userId: g.userId, kind: g.kind, scopes: g.scopes, tenantIds: g.tenantIds, revoked: g.revoked })));
       return true;

@@ -11,6 +11,8 @@ export interface DemoSimulatorOptions {
   /** The app's OAuth callback URLs (added to the demo client's exact-match list). */
   redirectUris: string[];
   seed?: number;
+  /** Change a few records every N ms so the demo shows incremental syncs and webhooks (0/absent: off). */
+  activityEveryMs?: number;
 }
 
 export async function startDemoSimulator(options: DemoSimulatorOptions): Promise<RunningSimulator> {
@@ -19,6 +21,7 @@ export async function startDemoSimulator(options: DemoSimulatorOptions): Promise
     seed: options.seed ?? 42,
     mode: "demo",
     demoRedirectUris: options.redirectUris,
+    ...(options.activityEveryMs ? { activity: { everyMs: options.activityEveryMs } } : {}),
     ...(options.dataDir ? { stateFile: `${options.dataDir.replace(/\/+$/, "")}/xero-simulator.json` } : {}),
   });
 }

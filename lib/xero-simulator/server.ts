@@ -66,6 +66,12 @@ export interface SimulatorOptions {
    * on close), so stored tokens survive a restart. Demo mode uses `<dataDir>/xero-simulator.json`.
    */
   stateFile?: string;
+  /**
+   * Demo liveliness: every `everyMs`, change 1–`maxCount` (default 3) random invoices or contacts
+   * of a random organisation "now", as people using Xero would (webhooks fire). Off by default;
+   * `POST /__sim/activity {everyMs}` turns it on or off (0) at run time.
+   */
+  activity?: { everyMs: number; maxCount?: number };
   /** Token lifetimes (defaults are Xero's). */
   accessTokenTtlMs?: number;
   refreshGraceMs?: number;
@@ -133,6 +139,8 @@ function faultResponse(sim: Sim, ctx: Ctx, f: ActiveFault): boolean {
 
 async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Promise<void> {
   ctx.log.kind = kind === "accounting" ? "api" : "identity";
+  // Xero tags every API response with a correlation id (support asks for it); so do we.
+  ctx.res.setHeader("Xero-Correlation-Id", sim.newId());
   const header = String(ctx.req.headers["xero-tenant-id"] ?? "").trim() || null;
   ctx.log.tenantId = header;
   const pageParam = [...ctx.query].find(([k]) => k.toLowerCase() === "page")?.[1];
@@ -293,6 +301,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const persister = options.stateFile ? new Persister(sim, options.stateFile) : null;
   if (persister && !restored) persister.flush();
 
+  if (options.activity) sim.activity.start(options.activity.everyMs, options.activity.maxCount);
+
   const server = createServer((req, res) => {
     if (persister) res.on("finish", () => persister.markDirty());
     void handle(sim, req, res);
@@ -319,6 +329,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     clientSecret: DEMO_CLIENT_SECRET,
     close: () =>
       new Promise<void>((resolve) => {
+        sim.activity.stop();
         persister?.flush();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import type { LogEntry } from "./http";
 import { type LimitConfig, RateLimiter } from "./limits";
 import { hashString, mix, rng, uuid } from "./prng";
 import { Webhooks } from "./webhooks";
+import { Activity } from "./activity";
 
 /** The demo app registered at start-up (authorization code + refresh token grants). */
 export const DEMO_CLIENT_ID = "SIMDEMOCLIENT0000000000000000001";
@@ -121,6 +122,7 @@ export class Sim {
   readonly limiter: RateLimiter;
   readonly faults = new FaultQueue();
   readonly webhooks: Webhooks;
+  readonly activity = new Activity(this);
   customConnectionTenant: string | null = null;
   private idRng = rng(hashString("sim-ids"));
 

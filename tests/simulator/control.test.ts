@@ -257,6 +257,26 @@ describe("control endpoints", () => {
     }
   });
 
+  it("activity changes records in the background until switched off", async () => {
+    const before = await ctl<{ lastSeq: number }>(sim, "GET", "/__sim/log");
+    const tenantId = tenants[0]!.tenantId;
+    const snapshot = async () => (await ctl<{ id: string; updatedDateUtc: string }[]>(sim, "GET", `/__sim/state?tenantId=${tenantId}`)).map((r) => r.updatedDateUtc).sort().at(-1);
+    const newestBefore = await snapshot();
+    await ctl(sim, "POST", "/__sim/clock", { advanceMs: 1000 });
+    expect(await ctl(sim, "POST", "/__sim/activity", { everyMs: 20, maxCount: 2 })).toEqual({ everyMs: 20, maxCount: 2 });
+    await new Promise((r) => setTimeout(r, 400));
+    await ctl(sim, "POST", "/__sim/activity", { everyMs: 0 });
+    const c1 = await ctl<{ id: string }[]>(sim, "GET", `/__sim/state?tenantId=${tenants[1]!.tenantId}`);
+    expect((await snapshot()) !== newestBefore || c1.length > tenants[1]!.invoices).toBe(true);
+    expect((await ctl<{ everyMs: number }>(sim, "GET", "/__sim/activity")).everyMs).toBe(0);
+    expect(before.lastSeq).toBeGreaterThanOrEqual(0);
+  });
+
+  it("API responses carry a Xero-Correlation-Id", async () => {
+    const r = await inv();
+    expect(r.headers.get("xero-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("control:false hides /__sim (404)", async () => {
     const s = await start({ control: false, tenants: [{ name: "Quiet", invoices: 1 }] });
     try {
