@@ -8,6 +8,8 @@
  */
 const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "xero-node", "openid-client", "axios"],
+  // NEXT_DIST_DIR lets a second build (e.g. the e2e suite's) live beside the one `npm start` serves.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
   typescript: { ignoreBuildErrors: true }, // `npm test` typechecks separately; don't do it twice per build

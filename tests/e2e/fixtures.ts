@@ -1,0 +1,57 @@
+import { expect, type Page, type TestInfo } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/**
+ * Page objects for the flows every e2e spec needs. The app runs in demo mode against its own
+ * simulator (tests/e2e/server.ts), so signing in and connecting go through the simulator's real
+ * consent page, as a person would.
+ */
+
+export const SIM_URL = `http://127.0.0.1:${process.env.E2E_SIM_PORT ?? 4110}`;
+
+/** The simulator's demo users (lib/xero-simulator): each spec signs in as its own user. */
+export const DEMO_USERS = {
+  dana: "Dana Demo",
+  sam: "Sam Bookkeeper",
+  alex: "Alex Adviser",
+} as const;
+export type DemoUser = keyof typeof DEMO_USERS;
+
+/** Signs in through "Sign in with Xero" and the simulator's consent page; lands on the dashboard. */
+export async function signIn(page: Page, user: DemoUser): Promise<void> {
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.getByRole("button", { name: /sign in with xero/i }).click();
+  await expect(page.getByRole("heading", { name: /wants to connect/ })).toBeVisible();
+  // Signing in asks for identity only: Xero shows no organisation picker.
+  await expect(page.getByRole("group", { name: "Organisations to connect" })).toHaveCount(0);
+  await page.getByRole("radio", { name: new RegExp(DEMO_USERS[user]) }).check();
+  await page.getByRole("button", { name: "Allow access" }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+/** Presses Connect Xero and grants exactly the named organisations on the consent page. */
+export async function connectXero(page: Page, user: DemoUser, organisations: string[]): Promise<void> {
+  await page.getByRole("link", { name: /connect xero/i }).first().click();
+  await expect(page.getByRole("group", { name: "Organisations to connect" })).toBeVisible();
+  await page.getByRole("radio", { name: new RegExp(DEMO_USERS[user]) }).check();
+  const boxes = page.getByRole("group", { name: "Organisations to connect" }).getByRole("checkbox");
+  for (const box of await boxes.all()) {
+    const label = (await box.locator("xpath=..").innerText()).split("\n")[0]!.trim();
+    await box.setChecked(organisations.includes(label));
+  }
+  await page.getByRole("button", { name: "Allow access" }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+/** Full-page screenshot kept with the test's artifacts (look at them). */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+}
+
+/** axe: no serious or critical accessibility violations on the current page. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
