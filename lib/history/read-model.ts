@@ -65,7 +65,7 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   }
   const page = await keysetPage<XeroSession & { tenantName: string | null; _k: string | null; _id: string }>(
     {
-      sort: { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false },
+      sort: { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false, indexDescNullsLast: true },
       dir: "desc",
       id: xeroSessions.id,
       after: q.after,

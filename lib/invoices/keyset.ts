@@ -28,6 +28,13 @@ export interface SortColumn {
    * (tenant_id, date DESC, invoice_id ASC) exactly, so no sort step is needed.
    */
   idFlip?: boolean;
+  /**
+   * The column's index is declared DESC NULLS LAST (drizzle's `.desc()`), so its scans give
+   * "DESC NULLS LAST" forwards and "ASC NULLS FIRST" backwards. The value segment has no nulls, so
+   * saying so in ORDER BY changes nothing in the result but lets PostgreSQL read the index in order
+   * instead of sorting the whole tenant (measured: 700 ms → 1 ms at 100,000 invoices).
+   */
+  indexDescNullsLast?: boolean;
 }
 
 /** A decoded cursor: the sort value (as PostgreSQL's text) and the id of the row it points at. */
@@ -146,7 +153,7 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
     const orderBy =
       seg === "null"
         ? [walkAsc ? asc(req.id) : desc(req.id)]
-        : [walkAsc ? asc(req.sort.expr) : desc(req.sort.expr), walkAsc !== Boolean(req.sort.idFlip) ? asc(req.id) : desc(req.id)];
+        : [valueOrder(req.sort, walkAsc), walkAsc !== Boolean(req.sort.idFlip) ? asc(req.id) : desc(req.id)];
     const got = await req.fetch(conds.length ? and(...conds) : undefined, orderBy, want - rows.length);
     rows.push(...got);
     if (rows.length >= want) break;
@@ -168,6 +175,11 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
     prev = req.after ? toCursor(first) : null;
   }
   return { rows: page as T[], next, prev };
+}
+
+function valueOrder(sort: SortColumn, walkAsc: boolean): SQL {
+  if (sort.indexDescNullsLast) return walkAsc ? sql`${sort.expr} asc nulls first` : sql`${sort.expr} desc nulls last`;
+  return walkAsc ? asc(sort.expr) : desc(sort.expr);
 }
 
 /** Rows strictly after the cursor in the walk order, written so the sort column is an index bound. */

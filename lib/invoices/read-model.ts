@@ -23,7 +23,7 @@ const SORT_COLUMNS: Record<InvoiceSort, SortColumn> = {
   number: { expr: invoices.invoiceNumber, cast: "text", nullable: true },
   contact: { expr: invoices.contactName, cast: "text", nullable: true },
   // Matches invoices_tenant_date_idx (tenant_id, date DESC, invoice_id ASC).
-  date: { expr: invoices.date, cast: "date", nullable: true, idFlip: true },
+  date: { expr: invoices.date, cast: "date", nullable: true, idFlip: true, indexDescNullsLast: true },
   due: { expr: invoices.dueDate, cast: "date", nullable: true },
   total: { expr: invoices.total, cast: "numeric", nullable: true },
   amountDue: { expr: invoices.amountDue, cast: "numeric", nullable: true },

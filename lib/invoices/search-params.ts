@@ -51,7 +51,6 @@ export function dateParam(raw: RawSearchParams, key: string): string | undefined
 export function textParam(raw: RawSearchParams, key: string, max = 100): string | undefined {
   const v = first(raw, key);
   if (!v) return undefined;
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   const cleaned = v.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, max).trim();
   return cleaned || undefined;
 }

@@ -132,7 +132,9 @@ export async function getOrgOverviews(db: Db, userId: string, opts: { now?: Date
 
   return tenantRows.map((t) => {
     const latest = latestSyncs.find((s) => s.tenantId === t.id);
-    const running = !!latest && latest.outcome === "running" && !isInterrupted(latest, now);
+    // Running: the tenant's sync lease is held, or its latest run is still beating.
+    const leaseHeld = !!t.syncSessionId && !!t.syncLockExpiresAt && t.syncLockExpiresAt > now;
+    const running = leaseHeld || (!!latest && latest.outcome === "running" && !isInterrupted(latest, now));
     const state = orgState(t, running, now);
     const entities: EntityStatus[] = SYNC_ENTITIES.map((entity) => {
       const c = cursorRows.find((r) => r.tenantId === t.id && r.entity === entity);

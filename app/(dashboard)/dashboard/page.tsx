@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { getOrgOverviews, invoicedVsPaid, receivablesAging, type OrgOverview } from "@/lib/overview/read-model";
 import type { RawSearchParams } from "@/lib/invoices/search-params";
+import { memoByDataVersion } from "@/lib/invoices/totals-cache";
 import { Badge } from "../_components/badges";
 import { formatInt, formatUtc } from "../_components/format";
 import { Table, Td, Th } from "../_components/table";
@@ -64,7 +65,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const orgs = await getOrgOverviews(db, user.id, { now, intervalMinutes: interval });
   const connected = orgs.filter((o) => o.state !== "disconnected");
   const ids = orgs.map((o) => o.id);
-  const [aging, monthly] = await Promise.all([receivablesAging(db, ids, now), invoicedVsPaid(db, ids, now)]);
+  // The charts aggregate every invoice; they change only when a sync stores something.
+  const [aging, monthly] = await Promise.all([
+    memoByDataVersion(db, ids, `aging:${user.id}:${ids.join(",")}`, () => receivablesAging(db, ids, now), now),
+    memoByDataVersion(db, ids, `monthly:${user.id}:${ids.join(",")}`, () => invoicedVsPaid(db, ids, now), now),
+  ]);
   const connectedFlag = typeof sp.connected === "string";
 
   if (orgs.length === 0) {
@@ -127,7 +132,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                   </a>
                 ) : null}
               </div>
-              <SyncPanel tenantId={org.id} name={org.name} initial={progressView(org)} canSync={org.state === "active" || org.state === "syncing"} />
+              <SyncPanel key={`${org.progress?.sessionId ?? "none"}:${org.state}`} tenantId={org.id} name={org.name} initial={progressView(org)} canSync={org.state === "active" || org.state === "syncing"} />
             </div>
             <div className="p-4">
               <Table caption={`Sync status of ${org.name}`}>

@@ -23,7 +23,8 @@ const fmt = (n: number) => n.toLocaleString("en-NZ");
 /**
  * Sync now + live progress. The progress lives in the sync's xero_sessions row, so a reload (or a
  * second tab) picks it up: the server renders the current state and this polls
- * GET /api/v1/tenants/{id}/sync while the organisation is syncing, then refreshes the page.
+ * GET /api/v1/tenants/{id}/sync while the organisation is syncing, then refreshes the page. The
+ * parent keys it by session and state, so fresh server data remounts it.
  */
 export function SyncPanel({ tenantId, name, initial, canSync }: { tenantId: string; name: string; initial: ProgressView; canSync: boolean }) {
   const router = useRouter();
@@ -32,8 +33,6 @@ export function SyncPanel({ tenantId, name, initial, canSync }: { tenantId: stri
   const [busy, setBusy] = useState(false);
   const syncing = view.state === "syncing";
   const wasSyncing = useRef(syncing);
-
-  useEffect(() => setView(initial), [initial]);
 
   const poll = useCallback(async () => {
     try {

@@ -1,17 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { getContactName } from "@/lib/contacts/read-model";
-import { INVOICE_STATUSES, invoiceTotals, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
+import { INVOICE_STATUSES, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
 import type { RawSearchParams } from "@/lib/invoices/search-params";
 import { listUserTenants } from "@/lib/overview/tenants";
-import { Badge, InvoiceStatusBadge, invoiceStatusLabel } from "../_components/badges";
+import { InvoiceStatusBadge, invoiceStatusLabel } from "../_components/badges";
 import { FilterForm, Hidden, Input, Select } from "../_components/filters";
-import { formatDate, formatInt, formatMoney } from "../_components/format";
+import { formatDate, formatMoney } from "../_components/format";
 import { EmptyState, Pager, SortTh, Table, Td } from "../_components/table";
 import { RelativeTime } from "../_components/time";
 import { flatParams, hrefWith } from "../_components/url";
+import { InvoiceTotals, TotalsSkeleton } from "./totals";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Invoices" };
@@ -25,10 +27,9 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const params = flatParams(raw, PARAMS);
   const db = await getDb();
   const now = new Date();
-  const [tenants, page, totals, contact] = await Promise.all([
+  const [tenants, page, contact] = await Promise.all([
     listUserTenants(db, user.id),
     listInvoices(db, user.id, query, now),
-    invoiceTotals(db, user.id, query, now),
     query.contact ? getContactName(db, user.id, query.contact) : Promise.resolve(undefined),
   ]);
   const multiOrg = tenants.length > 1;
@@ -80,32 +81,9 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         </p>
       ) : null}
 
-      <section aria-label="Totals" className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-        {totals.length === 0 ? null : (
-          totals.slice(0, 3).map((t) => (
-            <div key={t.currency} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
-                {t.currency} · {formatInt(t.count)} invoices
-              </p>
-              <dl className="mt-2 grid grid-cols-3 gap-2 text-sm">
-                <div>
-                  <dt className="text-slate-500">Total</dt>
-                  <dd className="font-semibold tabular-nums text-ink">{formatMoney(t.total, t.currency)}</dd>
-                </div>
-                <div>
-                  <dt className="text-slate-500">Due</dt>
-                  <dd className="font-semibold tabular-nums text-ink">{formatMoney(t.amountDue, t.currency)}</dd>
-                </div>
-                <div>
-                  <dt className="text-slate-500">Overdue</dt>
-                  <dd className={`font-semibold tabular-nums ${Number(t.overdue) > 0 ? "text-red-700" : "text-ink"}`}>{formatMoney(t.overdue, t.currency)}</dd>
-                </div>
-              </dl>
-            </div>
-          ))
-        )}
-      </section>
-      {!query.status && totals.length ? <p className="-mt-2 mb-3 text-xs text-slate-500">Totals leave out voided and deleted invoices; filter by status to include them.</p> : null}
+      <Suspense fallback={<TotalsSkeleton />}>
+        <InvoiceTotals userId={user.id} query={query} />
+      </Suspense>
 
       {page.rows.length === 0 ? (
         <EmptyState title={filtered ? "No invoices match these filters" : "No invoices synced yet"} action={filtered ? <Link href="/invoices" className="text-sm font-medium text-brand-700 hover:underline">Clear filters</Link> : undefined}>
@@ -168,11 +146,6 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           <Pager base="/invoices" params={params} page={query.last ? Math.max(1, Math.ceil(page.total / query.size)) : query.page} next={page.next} prev={page.prev} shown={page.rows.length} total={page.total} size={query.size} noun="invoices" />
         </>
       )}
-      {totals.length > 3 ? (
-        <p className="mt-3 text-xs text-slate-500">
-          Also in: {totals.slice(3).map((t) => <Badge key={t.currency}>{`${t.currency} ${formatMoney(t.total, t.currency)}`}</Badge>)}
-        </p>
-      ) : null}
     </>
   );
 }

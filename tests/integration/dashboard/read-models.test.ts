@@ -6,7 +6,9 @@ import { fromURLSearchParams } from "@/lib/invoices/search-params";
 import { contactBatches, getContactDetail, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
 import { getOrgOverviews, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
-import { invoices } from "@/lib/db/schema";
+import { invoices, syncCursors } from "@/lib/db/schema";
+import { cachedInvoiceTotals } from "@/lib/invoices/totals-cache";
+import { and, eq } from "drizzle-orm";
 
 /**
  * The dashboard read models on a real migrated database (run on PGlite and on PostgreSQL):
@@ -141,6 +143,16 @@ describe("invoices read model", () => {
     expect(totals.find((x) => x.currency === "USD")?.total).toBe("5.0000");
     const voided = await invoiceTotals(t.db, userId, q("status=VOIDED"), NOW);
     expect(voided[0]?.count).toBe(all.filter((r) => r.status === "VOIDED").length);
+  });
+
+  it("cached totals follow the data version (a sync that stores rows moves its cursor)", async () => {
+    const before = await cachedInvoiceTotals(t.db, userId, q("status=DRAFT"), NOW);
+    const n = before.find((x) => x.currency === "USD")?.count ?? 0;
+    await t.db.insert(invoices).values({ tenantId, invoiceId: "00000000-0000-4000-8000-0000000000a1", type: "ACCREC", status: "DRAFT", xeroUpdatedAt: NOW, raw: {}, total: "1", amountDue: "1", currencyCode: "USD" });
+    expect((await cachedInvoiceTotals(t.db, userId, q("status=DRAFT"), NOW)).find((x) => x.currency === "USD")?.count ?? 0).toBe(n); // same version: cached
+    await t.db.update(syncCursors).set({ highWaterMark: new Date(NOW.getTime() + 1000) }).where(and(eq(syncCursors.tenantId, tenantId), eq(syncCursors.entity, "invoices")));
+    expect((await cachedInvoiceTotals(t.db, userId, q("status=DRAFT"), NOW)).find((x) => x.currency === "USD")?.count).toBe(n + 1);
+    await t.db.delete(invoices).where(eq(invoices.invoiceId, "00000000-0000-4000-8000-0000000000a1"));
   });
 
   it("hostile or malformed query strings fall back cleanly", async () => {
