@@ -26,13 +26,37 @@ function fail(message: string): never {
 }
 
 /** Secrets generated once for demo mode and kept beside the demo database. */
-function demoSecrets(dataDir: string): { AUTH_SECRET: string; TOKEN_ENCRYPTION_KEY: string } {
+type DemoSecrets = { AUTH_SECRET: string; TOKEN_ENCRYPTION_KEY: string; XERO_WEBHOOK_KEY: string };
+
+function demoSecrets(dataDir: string): DemoSecrets {
   const file = path.join(dataDir, "demo-secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as { AUTH_SECRET: string; TOKEN_ENCRYPTION_KEY: string };
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<DemoSecrets>) : {};
+  const secrets: DemoSecrets = {
+    AUTH_SECRET: kept.AUTH_SECRET ?? randomBytes(32).toString("base64"),
+    TOKEN_ENCRYPTION_KEY: kept.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    XERO_WEBHOOK_KEY: kept.XERO_WEBHOOK_KEY ?? randomBytes(32).toString("base64"),
+  };
   mkdirSync(dataDir, { recursive: true });
-  const secrets = { AUTH_SECRET: randomBytes(32).toString("base64"), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
+}
+
+/**
+ * Demo mode: once the app answers, subscribe it to the simulator's webhooks as a Xero developer
+ * would in the portal (the simulator runs Xero's intent-to-receive check against the app).
+ */
+async function subscribeDemoWebhooks(appUrl: string, simUrl: string, key: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const res = await fetch(`${simUrl}/__sim/webhooks/config`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url: `${appUrl}/api/xero/webhooks`, key }),
+  }).then((r) => r.json() as Promise<{ active?: boolean }>, () => ({ active: false }));
+  console.log(res.active ? "Demo webhooks: the simulator delivers changes to /api/xero/webhooks" : "Demo webhooks: subscription failed (syncs still run on schedule and on demand)");
 }
 
 /** Newest modification time below the given paths (files only). */
@@ -89,6 +113,7 @@ async function main() {
     env.XERO_CLIENT_SECRET = sim.clientSecret;
     env.AUTH_SECRET ??= secrets.AUTH_SECRET;
     env.TOKEN_ENCRYPTION_KEY ??= secrets.TOKEN_ENCRYPTION_KEY;
+    env.XERO_WEBHOOK_KEY ??= secrets.XERO_WEBHOOK_KEY;
     console.log(`Demo mode: no XERO_CLIENT_ID set, so Xero is the bundled simulator at ${sim.url}`);
   }
 
@@ -123,6 +148,7 @@ async function main() {
     stdio: "inherit",
     env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
   });
+  if (demo) void subscribeDemoWebhooks(`http://127.0.0.1:${port}`, env.XERO_IDENTITY_URL!, env.XERO_WEBHOOK_KEY!);
   const shutdown = (signal: NodeJS.Signals) => {
     server.kill(signal);
   };
