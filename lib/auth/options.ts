@@ -1,6 +1,7 @@
 import type { AuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getDb } from "@/lib/db";
+import { redactSecrets } from "@/lib/api/log";
 import { getEnv } from "@/lib/env";
 import { createDrizzleAdapter } from "./adapter";
 
@@ -61,6 +62,14 @@ export function xeroProvider(): OAuthConfig<XeroProfile> {
   };
 }
 
+/**
+ * openid-client's messages quote the values they compared ("state mismatch, expected …, got: …"):
+ * hide every long random-looking string (state, nonce, code), keeping UUIDs readable.
+ */
+function redactRandom(text: string): string {
+  return text.replace(/\b(?![0-9a-f]{8}-[0-9a-f]{4}-)[A-Za-z0-9_-]{20,}\b/g, "[redacted]");
+}
+
 let cached: AuthOptions | undefined;
 
 export function getAuthOptions(): AuthOptions {
@@ -93,7 +102,8 @@ export function getAuthOptions(): AuthOptions {
       // next-auth's default logger prints whole error objects (which can hold token responses).
       error(code, metadata) {
         const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
-        console.error(`[auth] ${code}${err instanceof Error ? `: ${err.name}: ${err.message.split("\n")[0]}` : ""}`);
+        const message = err instanceof Error ? `: ${err.name}: ${redactRandom(redactSecrets(err.message.split("\n")[0] ?? ""))}` : "";
+        console.error(`[auth] ${code}${message}`);
       },
       warn(code) {
         console.warn(`[auth] ${code}`);

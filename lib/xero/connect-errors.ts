@@ -73,7 +73,7 @@ export const CONNECT_ERROR_MESSAGES: Record<ConnectErrorReason, { title: string;
   },
   not_configured: {
     title: "Connecting to Xero is not configured.",
-    body: "This installation has no Xero app credentials (XERO_CLIENT_ID / XERO_CLIENT_SECRET). Ask whoever runs it to configure them, or run it in demo mode.",
+    body: "This installation lacks part of its Xero set-up (the app credentials XERO_CLIENT_ID / XERO_CLIENT_SECRET, or TOKEN_ENCRYPTION_KEY to store tokens encrypted). Ask whoever runs it to configure them, or run it in demo mode.",
   },
 };
 

@@ -71,6 +71,14 @@ export async function startXeroConnect(db: Db, userId: string, options: { config
   const verifier = randomToken(48); // 64 characters, within RFC 7636's 43..128
   const nonce = randomToken(24);
   const now = new Date();
+  let verifierEncrypted: string;
+  let nonceEncrypted: string;
+  try {
+    verifierEncrypted = encryptSecret(verifier, "xero_pkce_verifier");
+    nonceEncrypted = encryptSecret(nonce, "xero_nonce");
+  } catch (error) {
+    throw new XeroConnectError("not_configured", { cause: error }); // TOKEN_ENCRYPTION_KEY missing
+  }
 
   const session = await db.transaction(async (tx) => {
     // Housekeeping: forget this user's attempts that can no longer be used.
@@ -84,8 +92,8 @@ export async function startXeroConnect(db: Db, userId: string, options: { config
     await tx.insert(xeroAuthRequests).values({
       stateHash: sha256Hex(state),
       userId,
-      codeVerifierEncrypted: encryptSecret(verifier, "xero_pkce_verifier"),
-      nonce: encryptSecret(nonce, "xero_nonce"),
+      codeVerifierEncrypted: verifierEncrypted,
+      nonce: nonceEncrypted,
       sessionId: logged.id,
       createdAt: now,
       expiresAt: new Date(now.getTime() + AUTH_REQUEST_TTL_MS),

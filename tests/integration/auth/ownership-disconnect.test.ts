@@ -38,7 +38,8 @@ beforeEach(async () => {
 async function connected(email: string, tenants = "0,1") {
   const user = await createUser(tdb.db, email);
   const result = await completeXeroConnect(tdb.db, user.id, (await startAndConsent(tdb.db, user.id, { tenants })).params);
-  return { user, connection: result.connection, tenants: result.tenants };
+  // By name: Xero lists a consent's organisations in no order we should rely on.
+  return { user, connection: result.connection, tenants: [...result.tenants].sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
 async function addInvoice(tenantId: string) {
