@@ -72,6 +72,8 @@ export interface EntitySyncResult {
   cursorBefore: string | null;
   cursorAfter: string | null;
   repairs: number;
+  /** Extra requests that verified a run of page-number steps (see walk.ts). */
+  verifications: number;
   error?: string;
 }
 
@@ -327,7 +329,7 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
 }
 
 function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): EntitySyncResult {
-  return { entity, outcome, pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, cursorBefore: null, cursorAfter: null, repairs: 0 };
+  return { entity, outcome, pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, cursorBefore: null, cursorAfter: null, repairs: 0, verifications: 0 };
 }
 
 type Fetched = { items: unknown[]; raw: unknown[]; serverTime: Date | null };
@@ -355,7 +357,10 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
     const page = await next;
     next = null;
     const rows = page.items.map((m, i) => driver.map(tenant.id, m, page.raw[i]));
-    const decision = walk.accept(rows.map((r, i) => ({ id: driver.id(page.items[i]), updatedMs: r.xeroUpdatedAt.getTime() })));
+    const decision = walk.accept(
+      rows.map((r, i) => ({ id: driver.id(page.items[i]), updatedMs: r.xeroUpdatedAt.getTime() })),
+      page.serverTime?.getTime(),
+    );
     if (page.serverTime) xeroTime = page.serverTime;
     // Fetch the next page while this one is written; its result is used only if the write commits.
     if (!decision.done) {
@@ -363,6 +368,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
       next.catch(() => {});
     }
     if (decision.repair) result.repairs++;
+    if (decision.verify) result.verifications++;
     if (ctx.leaseLost()) throw new SyncLeaseLostError();
 
     const counts = await db.transaction(async (tx) => {

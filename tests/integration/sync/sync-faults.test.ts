@@ -100,7 +100,7 @@ describe("sync under faults", () => {
     const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
     const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
     expect(s!.rateLimitWaits).toBeGreaterThanOrEqual(3);
-    expect(s!.rateLimitWaitMs).toBeGreaterThanOrEqual(2500);
+    expect(s!.rateLimitWaitMs).toBeGreaterThanOrEqual(2000);
     expect(s!.retries).toBe(0);
     expect((s!.detail as { throttled?: Record<string, number> }).throttled).toEqual({ minute: 3 });
     await expectMirrorsSimulator(world, t);
