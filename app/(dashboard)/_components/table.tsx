@@ -87,7 +87,8 @@ export function Pager({
 }) {
   const clean = { after: undefined, before: undefined, last: undefined, p: undefined };
   const firstHref = hrefWith(base, params, clean);
-  const prevHref = prev ? hrefWith(base, params, { ...clean, before: prev, p: page > 2 ? String(page - 1) : undefined }) : null;
+  // Back to page 1 is simply the first page (no cursor), so the page number stays right.
+  const prevHref = prev ? (page <= 2 ? firstHref : hrefWith(base, params, { ...clean, before: prev, p: String(page - 1) })) : null;
   const nextHref = next ? hrefWith(base, params, { ...clean, after: next, p: String(page + 1) }) : null;
   const pages = total !== undefined ? Math.max(1, Math.ceil(total / size)) : undefined;
   const lastHref = hrefWith(base, params, { ...clean, last: "1", p: pages ? String(pages) : undefined });

@@ -70,7 +70,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     memoByDataVersion(db, ids, `aging:${user.id}:${ids.join(",")}`, () => receivablesAging(db, ids, now), now),
     memoByDataVersion(db, ids, `monthly:${user.id}:${ids.join(",")}`, () => invoicedVsPaid(db, ids, now), now),
   ]);
-  const connectedFlag = typeof sp.connected === "string";
+  // Right after Connect Xero (the callback adds ?connected): say what happens next, until the first sync lands.
+  const connectedFlag = typeof sp.connected === "string" && orgs.some((o) => o.entities.every((e) => !e.lastSuccessAt));
 
   if (orgs.length === 0) {
     return (

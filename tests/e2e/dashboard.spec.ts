@@ -1,0 +1,155 @@
+import { expect, test, type Page } from "@playwright/test";
+import { connectXero, expectAccessible, screenshot, signIn } from "./fixtures";
+
+/**
+ * The dashboard a person works with every day (issue 6), end to end against the simulator:
+ * Sync now with live progress, the invoice and contact tables (sort, filter, search, paging,
+ * detail), sync history, CSV export, the read API, hostile URLs, axe and a 390 px phone.
+ */
+
+const ORG = "Acme Widgets (AU)";
+
+async function syncNow(page: Page, org: string) {
+  const card = page.locator("article").filter({ has: page.getByRole("heading", { name: org }) });
+  const button = card.getByRole("button", { name: /sync now|syncing/i });
+  // Connecting may already have started the first sync: then follow it instead.
+  if (await button.isEnabled()) await button.click();
+  // Progress is shown while it runs; at the end the card reports the finished run.
+  await expect(card.getByText(/last run succeeded/i)).toBeVisible({ timeout: 90_000 });
+  return card;
+}
+
+async function noHorizontalScroll(page: Page) {
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
+}
+
+test("overview → sync now → invoices, contacts, history, export and API", async ({ page }, testInfo) => {
+  test.setTimeout(240_000);
+  await signIn(page, "dana");
+  await connectXero(page, "dana", [ORG]);
+  const card = await syncNow(page, ORG);
+  await page.reload();
+  // Records held and the last successful sync are shown per entity; exact UTC time on hover.
+  const invoicesRow = card.getByRole("row").filter({ hasText: "invoices" });
+  await expect(invoicesRow).toContainText("250");
+  await expect(invoicesRow.locator("time").first()).toHaveAttribute("title", /UTC$/);
+  await expect(page.getByRole("heading", { name: "Receivables by age" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Invoiced vs paid" })).toBeVisible();
+  await screenshot(page, testInfo, "overview-synced");
+  await expectAccessible(page);
+
+  // Invoices: first page, sort, filter, search, next page.
+  await page.getByRole("link", { name: "Invoices", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Invoices", level: 1 })).toBeVisible();
+  const rows = page.getByRole("region", { name: "Invoices" }).locator("tbody tr");
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByText(/of 250 invoices/)).toBeVisible();
+  await screenshot(page, testInfo, "invoices");
+  await expectAccessible(page);
+  await page.getByRole("link", { name: /^Total/ }).click();
+  await expect(page).toHaveURL(/sort=total&dir=desc/);
+  await page.getByRole("link", { name: "Next ›" }).click();
+  await expect(page).toHaveURL(/after=/);
+  await expect(page.getByText(/^Page 2 of 5/)).toBeVisible();
+  await page.getByRole("link", { name: "‹ Previous" }).click();
+  await expect(page.getByText(/^Page 1 of 5/)).toBeVisible();
+  await page.getByLabel("Status").selectOption("PAID");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/status=PAID/);
+  for (const badge of await page.getByRole("region", { name: "Invoices" }).locator("tbody tr td:nth-child(7)").allInnerTexts()) expect(badge).toContain("Paid");
+  const paidTotal = Number((await page.getByText(/of [\d,]+ invoices/).innerText()).match(/of ([\d,]+) invoices/)![1]!.replace(/,/g, ""));
+
+  // CSV export of the filtered view: every PAID invoice, header first, streamed as text/csv.
+  const csv = await page.request.get("/invoices/export?status=PAID");
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const lines = (await csv.text()).split("\r\n").filter(Boolean);
+  expect(lines[0]).toContain("Number");
+  expect(lines.length - 1).toBe(paidTotal);
+
+  // Search by number, then open the invoice.
+  const firstNumber = (await rows.first().locator("td").first().locator("a").innerText()).trim();
+  await page.getByLabel("Search").fill(firstNumber);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(rows.first()).toContainText(firstNumber);
+  await rows.first().locator("a").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(firstNumber);
+  await expect(page.getByRole("heading", { name: "Line items" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /open in xero/i })).toHaveAttribute("href", /^https:\/\/go\.xero\.com\//);
+  await screenshot(page, testInfo, "invoice-detail");
+  await expectAccessible(page);
+
+  // Contacts and a contact's invoices.
+  await page.getByRole("link", { name: "Contacts", exact: true }).click();
+  const contactRows = page.getByRole("region", { name: "Contacts" }).locator("tbody tr");
+  await expect(contactRows).toHaveCount(50);
+  await expectAccessible(page);
+  await page.getByLabel("Status").selectOption("ARCHIVED");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/status=ARCHIVED/);
+  await page.goto("/contacts");
+  await contactRows.first().locator("a").first().click();
+  await expect(page.getByRole("heading", { name: /^Invoices/ })).toBeVisible();
+  await screenshot(page, testInfo, "contact-detail");
+  await expectAccessible(page);
+
+  // Sync history: the run with its counts, filterable by outcome.
+  await page.getByRole("link", { name: "Sync history" }).click();
+  await page.getByLabel("Outcome").selectOption("success");
+  await page.getByLabel("Kind").selectOption("sync");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("region", { name: "Sync history" }).locator("tbody tr").first()).toContainText("Succeeded");
+  await expectAccessible(page);
+
+  // The read API: JSON, paginated, strict about bad parameters.
+  const api = await page.request.get("/api/v1/invoices?limit=5&sort=total&dir=desc");
+  expect(api.status()).toBe(200);
+  const body = (await api.json()) as { data: { total: string }[]; page: { next: string; total: number } };
+  expect(body.data).toHaveLength(5);
+  expect(body.page.total).toBe(250);
+  const next = await page.request.get(`/api/v1/invoices?limit=5&sort=total&dir=desc&after=${body.page.next}`);
+  expect(((await next.json()) as { data: unknown[] }).data).toHaveLength(5);
+  expect((await page.request.get("/api/v1/invoices?sort=bogus")).status()).toBe(400);
+  expect((await page.request.get("/api/v1/tenants")).status()).toBe(200);
+
+  // Hostile or stale URLs: a clean page, never a 500 or a stack trace.
+  for (const url of [
+    "/invoices?sort=%27;drop%20table%20invoices&dir=x&size=-5&after=zzz&from=2026-99-99&q=%25%25%5C&status=PAID&status=DRAFT",
+    "/invoices?after=eyJzIjoiZGF0ZS5kZXNjIiwiayI6IjIwMjYtMDItMzAiLCJpZCI6IjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMSJ9",
+    "/contacts?sort[]=1&org=%00&role=admin",
+    "/history?outcome=%3Cscript%3E&p=99999999999",
+  ]) {
+    const res = await page.goto(url);
+    expect(res?.status(), url).toBe(200);
+    await expect(page.getByRole("main")).not.toContainText(/\.js:\d+:\d+|digest|Internal Server Error/);
+  }
+  const missing = await page.goto("/invoices/not-a-uuid/also-not");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+
+  // A 390 px phone: the page never scrolls sideways (tables scroll inside their frame).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const url of ["/dashboard", "/invoices", "/contacts", "/history"]) {
+    await page.goto(url);
+    await noHorizontalScroll(page);
+  }
+  await page.goto("/invoices");
+  await screenshot(page, testInfo, "invoices-phone");
+});
+
+test("a new user sees empty states that lead to Connect Xero", async ({ page }, testInfo) => {
+  await signIn(page, "alex");
+  await expect(page.getByRole("heading", { name: "Connect Xero to start" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Connect Xero" })).toHaveAttribute("href", "/api/xero/connect");
+  for (const [url, text] of [
+    ["/invoices", "No invoices yet"],
+    ["/contacts", "No contacts yet"],
+    ["/history", /nothing has happened yet|connect started/i],
+  ] as const) {
+    await page.goto(url);
+    await expect(page.getByRole("main")).toContainText(text);
+    await expectAccessible(page);
+  }
+  await screenshot(page, testInfo, "invoices-empty");
+});
