@@ -19,7 +19,7 @@ export const REDIRECT_URI = "http://localhost:3000/api/xero/callback";
 const SCOPES = ["openid", "profile", "email", "offline_access", "accounting.transactions.read", "accounting.contacts.read", "accounting.settings.read"];
 
 /** Points the app's environment at the simulator (the token store and the source read getEnv()). */
-export function useSimulatorEnv(sim: RunningSimulator, extra: Record<string, string> = {}): void {
+export function pointEnvAtSimulator(sim: RunningSimulator, extra: Record<string, string> = {}): void {
   Object.assign(process.env, {
     NODE_ENV: "test",
     XERO_CLIENT_ID: DEMO_CLIENT_ID,
@@ -103,7 +103,7 @@ export interface SyncWorld {
 /** A simulator with the given organisations, a fresh database, and a connected user. */
 export async function createWorld(tenants: TenantSpec[], options: SimulatorOptions = {}): Promise<SyncWorld> {
   const sim = await startSimulator({ port: 0, seed: 7, limits: false, tenants, demoRedirectUris: [REDIRECT_URI], ...options });
-  useSimulatorEnv(sim);
+  pointEnvAtSimulator(sim);
   const db = await createTestDatabase();
   const user = await connectUser(db.db, sim);
   return {

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { mapContact } from "@/lib/sync/contacts";
+import { mapInvoice } from "@/lib/sync/invoices";
+import { toDateOnly, toDecimalString, toInstant } from "@/lib/sync/values";
+
+describe("values", () => {
+  it("money: JS numbers from xero-node become the exact decimal Xero sent", () => {
+    expect(toDecimalString(123.45)).toBe("123.45");
+    expect(toDecimalString(0.1 + 0.2 === 0.30000000000000004 ? 0.3 : 0)).toBe("0.3");
+    expect(toDecimalString(-12.3)).toBe("-12.3");
+    expect(toDecimalString(1234567.8912)).toBe("1234567.8912");
+    expect(toDecimalString(0)).toBe("0");
+    expect(toDecimalString(-0)).toBe("0");
+    expect(toDecimalString(1e-7)).toBe("0.0000001");
+    expect(toDecimalString(undefined)).toBeNull();
+    expect(toDecimalString("15.00")).toBe("15.00");
+    expect(() => toDecimalString(Number.NaN)).toThrow();
+  });
+
+  it("date-only fields: the UTC calendar day of xero-node's midnight-UTC Date, or of /Date()/", () => {
+    expect(toDateOnly(new Date(Date.UTC(2024, 1, 29)))).toBe("2024-02-29");
+    expect(toDateOnly("/Date(1518652800000+0000)/")).toBe("2018-02-15");
+    expect(toDateOnly("2024-03-01T00:00:00")).toBe("2024-03-01");
+    expect(toDateOnly(null)).toBeNull();
+  });
+
+  it("UpdatedDateUTC keeps its milliseconds", () => {
+    expect(toInstant("/Date(1573755038314+0000)/")!.toISOString()).toBe("2019-11-14T18:10:38.314Z");
+    expect(toInstant("2019-12-07T18:46:19.516")!.toISOString()).toBe("2019-12-07T18:46:19.516Z");
+  });
+});
+
+describe("mappers", () => {
+  const tenantId = "00000000-0000-4000-8000-000000000001";
+  it("maps a xero-node invoice model to a row, keeping the wire JSON as raw", () => {
+    const raw = { InvoiceID: "a", LineItems: [{ LineAmount: 10 }] };
+    const row = mapInvoice(
+      tenantId,
+      {
+        invoiceID: "5b0f0d0a-0000-4000-8000-000000000002",
+        type: "ACCREC",
+        invoiceNumber: "INV-1",
+        status: "AUTHORISED",
+        contact: { contactID: "5b0f0d0a-0000-4000-8000-000000000003", name: "Blue Bakery" },
+        date: new Date(Date.UTC(2024, 0, 31)),
+        dueDate: new Date(Date.UTC(2024, 1, 29)),
+        currencyCode: "NZD",
+        currencyRate: 1,
+        lineAmountTypes: "Exclusive",
+        subTotal: 100.1,
+        totalTax: 15.02,
+        total: 115.12,
+        amountDue: 115.12,
+        amountPaid: 0,
+        amountCredited: 0,
+        updatedDateUTC: new Date("2024-02-01T10:00:00.123Z"),
+      },
+      raw,
+    );
+    expect(row).toMatchObject({
+      tenantId,
+      type: "ACCREC",
+      status: "AUTHORISED",
+      date: "2024-01-31",
+      dueDate: "2024-02-29",
+      subTotal: "100.1",
+      totalTax: "15.02",
+      total: "115.12",
+      contactName: "Blue Bakery",
+      hasAttachments: false,
+      raw,
+    });
+    expect(row.xeroUpdatedAt.toISOString()).toBe("2024-02-01T10:00:00.123Z");
+  });
+
+  it("maps an archived contact as a state", () => {
+    const row = mapContact(tenantId, { contactID: "5b0f0d0a-0000-4000-8000-000000000004", name: "Old Co", contactStatus: "ARCHIVED", isCustomer: true, updatedDateUTC: "/Date(1573755038314+0000)/" });
+    expect(row).toMatchObject({ contactStatus: "ARCHIVED", isCustomer: true, isSupplier: false, name: "Old Co" });
+  });
+
+  it("refuses records without id or UpdatedDateUTC", () => {
+    expect(() => mapInvoice(tenantId, { updatedDateUTC: new Date() })).toThrow(/InvoiceID/);
+    expect(() => mapContact(tenantId, { contactID: "x" })).toThrow(/UpdatedDateUTC/);
+  });
+});
