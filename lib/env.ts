@@ -108,6 +108,12 @@ export const envSchema = z
     XERO_DEMO: z.enum(["0", "1"]).default("0"),
     XERO_SIM_PORT: intFromString(4010, 1, 65535),
     TOKEN_ENCRYPTION_KEY: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
+    /**
+     * Key rotation: the previous TOKEN_ENCRYPTION_KEY. Stored secrets encrypted with it are still
+     * read; every write (each token refresh) uses TOKEN_ENCRYPTION_KEY, so rows migrate by
+     * themselves within ~30 minutes of syncing. Remove it afterwards.
+     */
+    TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
     SYNC_INTERVAL_MINUTES: intFromString(15, 0, 24 * 60),
   })
   .superRefine((env, ctx) => {

@@ -13,7 +13,18 @@ export type XeroAuthErrorReason =
   /** The person disconnected it (or revoked the grant). */
   | "revoked"
   /** Xero refused the credentials of the app itself (client id / secret). */
-  | "invalid_client";
+  | "invalid_client"
+  /** The stored tokens cannot be decrypted (TOKEN_ENCRYPTION_KEY changed): a reconnect stores new ones. */
+  | "token_unreadable";
+
+const MESSAGES: Record<XeroAuthErrorReason, string> = {
+  invalid_grant: "Xero needs you to reconnect this organisation before it can sync again.",
+  needs_reconnect: "Xero needs you to reconnect this organisation before it can sync again.",
+  revoked: "This Xero connection was disconnected. Connect Xero again to resume syncing.",
+  invalid_client: "Xero rejected this app's credentials (XERO_CLIENT_ID / XERO_CLIENT_SECRET).",
+  token_unreadable:
+    "The stored Xero authorisation cannot be read (the server's encryption key changed). Reconnect this organisation to resume syncing.",
+};
 
 export class XeroAuthError extends AppError {
   readonly code = "xero_reconnect_required" as const;
@@ -25,11 +36,7 @@ export class XeroAuthError extends AppError {
   ) {
     super(
       "conflict",
-      reason === "invalid_client"
-        ? "Xero rejected this app's credentials (XERO_CLIENT_ID / XERO_CLIENT_SECRET)."
-        : reason === "revoked"
-          ? "This Xero connection was disconnected. Connect Xero again to resume syncing."
-          : "Xero needs you to reconnect this organisation before it can sync again.",
+      MESSAGES[reason],
       { cause: options?.cause, details: { reason } },
     );
     this.name = "XeroAuthError";

@@ -20,7 +20,12 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export class TokenCryptoError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    /** missing_key: no TOKEN_ENCRYPTION_KEY; unreadable: wrong key, tampered value or unknown format. */
+    readonly kind: "missing_key" | "unreadable",
+    options?: { cause?: unknown },
+  ) {
     // The public message stays generic: the details (missing key, tampered ciphertext) are for logs.
     super("internal", undefined, options);
     this.name = "TokenCryptoError";
@@ -34,9 +39,19 @@ function currentKey(key?: Buffer): Buffer {
   const value = getEnv().TOKEN_ENCRYPTION_KEY;
   const decoded = value ? decodeKey(value) : null;
   if (!decoded) {
-    throw new TokenCryptoError("TOKEN_ENCRYPTION_KEY is not set (32 random bytes: openssl rand -base64 32)");
+    throw new TokenCryptoError("TOKEN_ENCRYPTION_KEY is not set (32 random bytes: openssl rand -base64 32)", "missing_key");
   }
   return decoded;
+}
+
+/** Keys to try when decrypting: the current one, then TOKEN_ENCRYPTION_KEY_PREVIOUS (rotation). */
+function decryptionKeys(key?: Buffer): Buffer[] {
+  if (key) return [key];
+  const keys = [currentKey()];
+  const previous = getEnv().TOKEN_ENCRYPTION_KEY_PREVIOUS;
+  const decoded = previous ? decodeKey(previous) : null;
+  if (decoded) keys.push(decoded);
+  return keys;
 }
 
 const b64 = (buf: Buffer) => buf.toString("base64url");
@@ -54,18 +69,21 @@ export function encryptSecret(plaintext: string, purpose: SecretPurpose, key?: B
 export function decryptSecret(value: string, purpose: SecretPurpose, key?: Buffer): string {
   const parts = value.split(".");
   if (parts.length !== 4 || parts[0] !== VERSION) {
-    throw new TokenCryptoError(`unknown ciphertext format for ${purpose}`);
+    throw new TokenCryptoError(`unknown ciphertext format for ${purpose}`, "unreadable");
   }
   const [, iv, tag, ciphertext] = parts as [string, string, string, string];
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", currentKey(key), Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(`${VERSION}:${purpose}`));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
-  } catch (error) {
-    if (error instanceof TokenCryptoError) throw error;
-    throw new TokenCryptoError(`cannot decrypt ${purpose} (wrong TOKEN_ENCRYPTION_KEY or tampered value)`, { cause: error });
+  let lastError: unknown;
+  for (const k of decryptionKeys(key)) {
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", k, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(`${VERSION}:${purpose}`));
+      decipher.setAuthTag(Buffer.from(tag, "base64url"));
+      return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+    } catch (error) {
+      lastError = error;
+    }
   }
+  throw new TokenCryptoError(`cannot decrypt ${purpose} (wrong TOKEN_ENCRYPTION_KEY or tampered value)`, "unreadable", { cause: lastError });
 }
 
 /** Hex SHA-256, for values that are only ever compared (OAuth `state`). */

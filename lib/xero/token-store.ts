@@ -5,7 +5,7 @@ import { xeroConnections, xeroTenants, type XeroConnection } from "@/lib/db/sche
 import { AppError } from "@/lib/errors";
 import { XeroAuthError } from "./auth-errors";
 import { clientCredentialsGrant, refreshTokenGrant, XeroOAuthError, type XeroTokenSet } from "./identity";
-import { decryptSecret, encryptSecret } from "./token-crypto";
+import { decryptSecret, encryptSecret, TokenCryptoError } from "./token-crypto";
 
 /**
  * The token store: Xero token sets encrypted at rest, refreshed a minute before they expire,
@@ -146,7 +146,10 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
   if (!seen) throw new AppError("not_found", "Xero connection not found.");
   assertUsable(seen);
   if (!opts.forceRefresh && isFresh(seen, now())) {
-    return { accessToken: decryptTokenSet(seen.tokenSetEncrypted).accessToken, connection: seen };
+    const tokenSet = readTokenSet(seen);
+    if (tokenSet) return { accessToken: tokenSet.accessToken, connection: seen };
+    await db.transaction((tx) => flagUnreadable(tx, seen));
+    throw new XeroAuthError("token_unreadable", connectionId);
   }
 
   const startedAt = now();
@@ -161,11 +164,15 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
     assertUsable(locked);
     // Someone refreshed while we waited for the lock (or, when forced, since we read the row).
     const replaced = locked.tokenSetEncrypted !== seen.tokenSetEncrypted;
+    const current = readTokenSet(locked);
+    if (!current) {
+      await flagUnreadable(tx, locked);
+      return { kind: "auth", error: new XeroAuthError("token_unreadable", connectionId) };
+    }
     if (isFresh(locked, now()) && (!opts.forceRefresh || replaced)) {
-      return { kind: "token", accessToken: decryptTokenSet(locked.tokenSetEncrypted).accessToken, connection: locked };
+      return { kind: "token", accessToken: current.accessToken, connection: locked };
     }
 
-    const current = decryptTokenSet(locked.tokenSetEncrypted);
     const clientCredentials = locked.grantType === "client_credentials";
     let next: XeroTokenSet;
     try {
@@ -261,6 +268,36 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
   if (error instanceof AppError) throw error;
   throw new AppError(status === 429 ? "rate_limited" : "xero_unavailable", "Xero's sign-in service did not answer; the token refresh will be retried.", {
     cause: error,
+  });
+}
+
+/** The connection's token set, or null when it cannot be decrypted (TOKEN_ENCRYPTION_KEY changed). A missing key throws. */
+function readTokenSet(connection: XeroConnection): XeroTokenSet | null {
+  try {
+    return decryptTokenSet(connection.tokenSetEncrypted);
+  } catch (error) {
+    if (error instanceof TokenCryptoError && error.kind === "unreadable") return null;
+    throw error;
+  }
+}
+
+/**
+ * Undecryptable tokens are as good as none: say so on the connection (visible, with a Reconnect
+ * button) instead of failing every sync with an internal error. Reconnecting stores a new pair.
+ */
+async function flagUnreadable(db: Db, connection: XeroConnection): Promise<void> {
+  await markConnectionNeedsReconnect(
+    db,
+    connection.id,
+    "The stored Xero authorisation cannot be read with this server's TOKEN_ENCRYPTION_KEY (was the key changed?). Reconnect to resume syncing.",
+  );
+  await logXeroSession(db, {
+    userId: connection.userId,
+    connectionId: connection.id,
+    kind: "token_refresh",
+    outcome: "error",
+    error: "token_unreadable: stored tokens cannot be decrypted with the current TOKEN_ENCRYPTION_KEY",
+    detail: { grantType: connection.grantType },
   });
 }
 

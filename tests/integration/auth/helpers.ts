@@ -33,6 +33,7 @@ export function useSimulatorEnv(sim: RunningSimulator, extra: Record<string, str
     XERO_TIMEOUT_MS: "10000",
     XERO_DEMO: "0",
     TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    TOKEN_ENCRYPTION_KEY_PREVIOUS: undefined,
     ...extra,
   };
   for (const [k, v] of Object.entries(vars)) {

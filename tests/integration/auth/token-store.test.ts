@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -219,6 +220,29 @@ describe("getValidAccessToken", () => {
     // The stored pair still works afterwards.
     const ok = await getValidAccessToken(tdb.db, connection.id);
     expect(ok.accessToken).toBeTruthy();
+  });
+
+  it("tokens unreadable after a key change → needs_reconnect (visible), not an internal error; TOKEN_ENCRYPTION_KEY_PREVIOUS reads them", async () => {
+    const { connection } = await connected("h@example.com");
+    const oldKey = process.env.TOKEN_ENCRYPTION_KEY!;
+    const newKey = randomBytes(32).toString("base64");
+    try {
+      // Rotation done right: the previous key still reads, the refresh re-encrypts with the new key.
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey, TOKEN_ENCRYPTION_KEY_PREVIOUS: oldKey });
+      const { connection: after } = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true });
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey });
+      expect(decryptTokenSet(after.tokenSetEncrypted).accessToken).toBeTruthy();
+
+      // The key changed without keeping the previous one: the stored pair is unreadable.
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
+      const error = await getValidAccessToken(tdb.db, connection.id).catch((e: unknown) => e);
+      expect(isXeroAuthError(error) && error.reason).toBe("token_unreadable");
+      const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+      expect(row!.status).toBe("needs_reconnect");
+      expect(row!.statusReason).toMatch(/TOKEN_ENCRYPTION_KEY/);
+    } finally {
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: oldKey });
+    }
   });
 
   it("an unknown connection id is not_found", async () => {

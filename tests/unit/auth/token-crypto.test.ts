@@ -63,3 +63,25 @@ describe("token-crypto", () => {
     expect(sha256Hex("abc")).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe("key rotation", () => {
+  afterEach(() => {
+    delete process.env.TOKEN_ENCRYPTION_KEY;
+    delete process.env.TOKEN_ENCRYPTION_KEY_PREVIOUS;
+    resetEnvCache();
+  });
+
+  it("reads values written with TOKEN_ENCRYPTION_KEY_PREVIOUS and writes with the current key", () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const old = encryptSecret("rt", "xero_token_set", oldKey);
+    process.env.TOKEN_ENCRYPTION_KEY = newKey.toString("base64");
+    resetEnvCache();
+    expect(() => decryptSecret(old, "xero_token_set")).toThrow(TokenCryptoError);
+    process.env.TOKEN_ENCRYPTION_KEY_PREVIOUS = oldKey.toString("hex");
+    resetEnvCache();
+    expect(decryptSecret(old, "xero_token_set")).toBe("rt");
+    const fresh = encryptSecret("rt2", "xero_token_set");
+    expect(decryptSecret(fresh, "xero_token_set", newKey)).toBe("rt2");
+  });
+});
