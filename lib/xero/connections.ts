@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { getConnectionByXeroUser, getCustomConnection, insertConnection } from "@/lib/db/queries/connections";
 import { getTenantById, upsertGrantedTenants, type GrantedTenant } from "@/lib/db/queries/tenants";
@@ -39,6 +39,8 @@ export { CONNECT_ERROR_MESSAGES, XeroConnectError, type ConnectErrorReason } fro
  */
 
 export const AUTH_REQUEST_TTL_MS = 10 * 60_000;
+/** Open Connect Xero attempts kept per user (each tab or reload starts one). */
+export const MAX_PENDING_AUTH_REQUESTS = 10;
 
 function configOrThrow(): IdentityConfig {
   try {
@@ -81,8 +83,16 @@ export async function startXeroConnect(db: Db, userId: string, options: { config
   }
 
   const session = await db.transaction(async (tx) => {
-    // Housekeeping: forget this user's attempts that can no longer be used.
+    // Housekeeping: forget this user's attempts that can no longer be used, and keep at most
+    // MAX_PENDING_AUTH_REQUESTS recent ones (reloading /api/xero/connect must not grow the table).
     await tx.delete(xeroAuthRequests).where(and(eq(xeroAuthRequests.userId, userId), lt(xeroAuthRequests.expiresAt, new Date(now.getTime() - AUTH_REQUEST_TTL_MS))));
+    const keep = tx
+      .select({ stateHash: xeroAuthRequests.stateHash })
+      .from(xeroAuthRequests)
+      .where(eq(xeroAuthRequests.userId, userId))
+      .orderBy(desc(xeroAuthRequests.createdAt))
+      .limit(MAX_PENDING_AUTH_REQUESTS - 1);
+    await tx.delete(xeroAuthRequests).where(and(eq(xeroAuthRequests.userId, userId), notInArray(xeroAuthRequests.stateHash, keep)));
     const logged = await logXeroSession(tx, {
       userId,
       kind: "authorize",

@@ -214,3 +214,17 @@ describe("Connect Xero", () => {
     expect(n.n).toBe(1);
   });
 });
+
+describe("Connect Xero attempts", () => {
+  it("keeps at most 10 open attempts per user; the newest still completes", async () => {
+    const db = tdb.db;
+    const user = await createUser(db, "many@example.com");
+    const urls: string[] = [];
+    for (let i = 0; i < 13; i++) urls.push((await startXeroConnect(db, user.id)).url);
+    expect(await db.select().from(xeroAuthRequests)).toHaveLength(10);
+    const params = await consentAt(urls.at(-1)!, { tenants: "0" });
+    expect((await completeXeroConnect(db, user.id, params)).tenants).toHaveLength(1);
+    const oldest = await consentAt(urls[0]!, { tenants: "0" });
+    await expectConnectError(completeXeroConnect(db, user.id, oldest), "invalid_state");
+  });
+});
