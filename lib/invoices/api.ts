@@ -11,7 +11,14 @@ export function assertParsed(raw: RawSearchParams, parsed: Record<string, unknow
     const given = first(raw, param);
     if (given === undefined) continue;
     const value = parsed[key];
-    const ok = key === "overdue" ? given === "1" || given === "0" : key === "last" ? given === "1" : value !== undefined && value !== null;
+    // A parameter counts as accepted when the parser kept it: same value for enums, ids and dates
+    // (sort and dir have defaults, so "present" alone would hide a typo), non-empty for free text.
+    const ok =
+      key === "overdue"
+        ? given === "1" || given === "0"
+        : key === "last"
+          ? given === "1"
+          : value !== undefined && value !== null && (typeof value !== "string" || key === "q" || value.toLowerCase() === given.toLowerCase());
     if (!ok) fieldErrors[param] = [`is not a valid value for ${param}`];
   }
   if (Object.keys(fieldErrors).length) throw new AppError("bad_request", "Some query parameters are not valid.", { details: { fieldErrors } });

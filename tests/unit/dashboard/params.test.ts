@@ -70,3 +70,15 @@ describe("list URL parsing", () => {
     expect(escapeLike("50%_off\\")).toBe("50\\%\\_off\\\\");
   });
 });
+
+describe("read API parameter checks", () => {
+  it("rejects what the pages would silently replace", async () => {
+    const { assertParsed } = await import("@/lib/invoices/api");
+    const map = { sort: "sort", dir: "dir", org: "tenant", from: "from", q: "q", overdue: "overdue" };
+    const check = (raw: Record<string, string>) => () => assertParsed(raw, parseInvoiceQuery(raw) as unknown as Record<string, unknown>, map);
+    expect(check({ sort: "total", dir: "asc", org: ID.toUpperCase(), from: "2026-01-01", q: "abc", overdue: "1" })).not.toThrow();
+    for (const bad of [{ sort: "bogus" }, { dir: "up" }, { org: "nope" }, { from: "2026-02-30" }, { overdue: "yes" }, { q: "\u0001" }]) {
+      expect(check(bad), JSON.stringify(bad)).toThrow(/not valid/);
+    }
+  });
+});
