@@ -31,7 +31,7 @@ export default async function ConnectErrorPage({ searchParams }: { searchParams:
         <a
           href={key === "signed_out" ? "/sign-in?callbackUrl=%2Fapi%2Fxero%2Fconnect" : "/api/xero/connect"}
           data-testid="connect-retry"
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
+          className="rounded-md border border-transparent bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
         >
           {key === "not_configured" ? "Try again" : "Connect Xero again"}
         </a>
