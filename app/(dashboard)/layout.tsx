@@ -1,11 +1,11 @@
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/session";
+import { requireDashboardUser } from "./_components/user";
 import { MainNav } from "./_components/nav";
 import { UserMenu } from "./_components/user-menu";
 
 /** The signed-in app shell: brand, main navigation, account menu. Every page below needs a session. */
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireUser("/dashboard");
+  const user = await requireDashboardUser("/dashboard");
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/session";
+import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { CONTACT_STATUSES, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { ReceivableCell } from "../_components/receivables";
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Contacts" };
 const PARAMS = ["org", "status", "role", "q", "sort", "dir", "size", "after", "before", "last", "p"] as const;
 
 export default async function ContactsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const user = await requireUser("/contacts");
+  const user = await requireDashboardUser("/contacts");
   const raw = await searchParams;
   const query = parseContactQuery(raw);
   const params = flatParams(raw, PARAMS);
@@ -89,7 +89,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
                       {c.name}
                     </Link>
                   </Td>
-                  <Td className="max-w-[16rem] truncate text-slate-600">{c.emailAddress ?? "—"}</Td>
+                  <Td className="max-w-[16rem] truncate text-slate-600">{c.emailAddress ? <span title={c.emailAddress}>{c.emailAddress}</span> : "—"}</Td>
                   {multiOrg ? <Td className="text-slate-600">{orgName.get(c.tenantId)}</Td> : null}
                   <Td>
                     <span className="flex gap-1">

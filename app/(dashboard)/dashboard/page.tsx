@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/session";
+import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { getOrgOverviews, invoicedVsPaid, receivablesAging, type OrgOverview } from "@/lib/overview/read-model";
@@ -57,7 +57,7 @@ function progressView(org: OrgOverview): ProgressView {
 }
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const user = await requireUser("/dashboard");
+  const user = await requireDashboardUser("/dashboard");
   const sp = await searchParams;
   const db = await getDb();
   const now = new Date();

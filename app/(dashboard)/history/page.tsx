@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/session";
+import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { SESSION_KINDS } from "@/lib/db/schema";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
@@ -27,7 +27,7 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const user = await requireUser("/history");
+  const user = await requireDashboardUser("/history");
   const raw = await searchParams;
   const query = parseHistoryQuery(raw);
   const params = flatParams(raw, PARAMS);

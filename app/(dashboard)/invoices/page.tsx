@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { requireUser } from "@/lib/auth/session";
+import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { getContactName } from "@/lib/contacts/read-model";
 import { INVOICE_STATUSES, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: "Invoices" };
 const PARAMS = ["org", "status", "type", "contact", "from", "to", "overdue", "q", "sort", "dir", "size", "after", "before", "last", "p"] as const;
 
 export default async function InvoicesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const user = await requireUser("/invoices");
+  const user = await requireDashboardUser("/invoices");
   const raw = await searchParams;
   const query = parseInvoiceQuery(raw);
   const params = flatParams(raw, PARAMS);

@@ -77,7 +77,7 @@ describe("read API parameter checks", () => {
     const map = { sort: "sort", dir: "dir", org: "tenant", from: "from", q: "q", overdue: "overdue" };
     const check = (raw: Record<string, string>) => () => assertParsed(raw, parseInvoiceQuery(raw) as unknown as Record<string, unknown>, map);
     expect(check({ sort: "total", dir: "asc", org: ID.toUpperCase(), from: "2026-01-01", q: "abc", overdue: "1" })).not.toThrow();
-    for (const bad of [{ sort: "bogus" }, { dir: "up" }, { org: "nope" }, { from: "2026-02-30" }, { overdue: "yes" }, { q: "\u0001" }]) {
+    for (const bad of <Record<string, string>[]>[{ sort: "bogus" }, { dir: "up" }, { org: "nope" }, { from: "2026-02-30" }, { overdue: "yes" }, { q: "\u0001" }]) {
       expect(check(bad), JSON.stringify(bad)).toThrow(/not valid/);
     }
   });

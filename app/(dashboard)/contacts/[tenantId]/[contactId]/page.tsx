@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/session";
+import { requireDashboardUser } from "../../../_components/user";
 import { getDb } from "@/lib/db";
 import { getContactDetail } from "@/lib/contacts/read-model";
 import { listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
@@ -18,7 +18,7 @@ type Props = { params: Promise<{ tenantId: string; contactId: string }> };
 
 export default async function ContactDetailPage({ params }: Props) {
   const { tenantId, contactId } = await params;
-  const user = await requireUser("/contacts");
+  const user = await requireDashboardUser("/contacts");
   const db = await getDb();
   const now = new Date();
   const detail = await getContactDetail(db, user.id, tenantId, contactId, now);
@@ -55,7 +55,9 @@ export default async function ContactDetailPage({ params }: Props) {
           ].map(([k, v]) => (
             <div key={k as string}>
               <dt className="text-slate-500">{k}</dt>
-              <dd className="truncate text-ink">{v || "—"}</dd>
+              <dd className="truncate text-ink" title={v || undefined}>
+                {v || "—"}
+              </dd>
             </div>
           ))}
           <div>

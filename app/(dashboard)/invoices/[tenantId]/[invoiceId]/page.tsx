@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/session";
+import { requireDashboardUser } from "../../../_components/user";
 import { getDb } from "@/lib/db";
 import { getInvoiceDetail, lineItemsOf, paymentsOf, xeroInvoiceUrl } from "@/lib/invoices/read-model";
 import { OutcomeBadge, InvoiceStatusBadge } from "../../../_components/badges";
@@ -20,7 +20,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function InvoiceDetailPage({ params }: Props) {
   const { tenantId, invoiceId } = await params;
-  const user = await requireUser(`/invoices`);
+  const user = await requireDashboardUser(`/invoices`);
   const now = new Date();
   const detail = await getInvoiceDetail(await getDb(), user.id, tenantId, invoiceId, now);
   if (!detail) notFound();
