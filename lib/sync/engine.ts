@@ -353,61 +353,102 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
 
   let xeroTime: Date | null = null;
   let next: Promise<Fetched> | null = fetchPage();
-  while (next) {
-    const page = await next;
-    next = null;
-    const rows = page.items.map((m, i) => driver.map(tenant.id, m, page.raw[i]));
-    const decision = walk.accept(
-      rows.map((r, i) => ({ id: driver.id(page.items[i]), updatedMs: r.xeroUpdatedAt.getTime() })),
-      page.serverTime?.getTime(),
-    );
-    if (page.serverTime) xeroTime = page.serverTime;
-    // Fetch the next page while this one is written; its result is used only if the write commits.
-    if (!decision.done) {
-      next = fetchPage();
-      next.catch(() => {});
-    }
-    if (decision.repair) result.repairs++;
-    if (decision.verify) result.verifications++;
-    if (ctx.leaseLost()) throw new SyncLeaseLostError();
+  // Up to two pages are written at once, each in its own transaction, committed in page order:
+  // a page's transaction stores its rows, then waits for the previous page to commit before it
+  // advances the cursor and commits (so the cursor never passes an uncommitted page, and if a page
+  // fails the next one rolls back). Two transactions never write the same row: records the
+  // previous page carries with the same timestamp (the keyset overlap) are left out, and a page
+  // that shares any other id with the previous one waits for it to commit first.
+  let prevCommitted: Promise<void> = Promise.resolve();
+  let prevIds = new Map<string, number>();
+  const writing: Promise<void>[] = [];
+  try {
+    while (next) {
+      const page = await next;
+      next = null;
+      const rows = page.items.map((m, i) => driver.map(tenant.id, m, page.raw[i]));
+      const ids = page.items.map((m) => driver.id(m));
+      const decision = walk.accept(
+        rows.map((r, i) => ({ id: ids[i]!, updatedMs: r.xeroUpdatedAt.getTime() })),
+        page.serverTime?.getTime(),
+      );
+      if (page.serverTime) xeroTime = page.serverTime;
+      // Fetch the next page while this one is written; its result is used only if the write commits.
+      if (!decision.done) {
+        next = fetchPage();
+        next.catch(() => {});
+      }
+      if (decision.repair) result.repairs++;
+      if (decision.verify) result.verifications++;
+      if (ctx.leaseLost()) throw new SyncLeaseLostError();
 
-    const counts = await db.transaction(async (tx) => {
-      const c = await driver.upsert(tx, tenant.id, rows, { full: ctx.full });
-      if (decision.cursor) await advanceSyncCursor(tx, tenant.id, entity, decision.cursor);
-      // The fence: commit only while we still hold the tenant's lease.
-      if (!(await renewSyncLease(tx, ctx.lease))) throw new SyncLeaseLostError();
-      const delta = takePending(ctx.pending);
-      await addXeroSessionProgress(tx, ctx.lease.session.id, {
-        ...delta,
-        pages: 1,
-        recordsFetched: rows.length,
-        recordsInserted: c.inserted,
-        recordsUpdated: c.updated,
-        recordsUnchanged: c.unchanged,
+      const toWrite: typeof rows = [];
+      let overlap = 0;
+      let sharesIds = false;
+      const pageIds = new Map<string, number>();
+      rows.forEach((r, i) => {
+        const id = ids[i]!;
+        const ms = r.xeroUpdatedAt.getTime();
+        pageIds.set(id, ms);
+        const before = prevIds.get(id);
+        if (before === ms) overlap++;
+        else {
+          if (before !== undefined) sharesIds = true;
+          toWrite.push(r);
+        }
       });
-      return c;
-    });
-    result.pages++;
-    result.fetched += rows.length;
-    result.inserted += counts.inserted;
-    result.updated += counts.updated;
-    result.unchanged += counts.unchanged;
-    if (decision.cursor) {
-      const prev = result.cursorAfter ? Date.parse(result.cursorAfter) : -Infinity;
-      if (decision.cursor.getTime() > prev) result.cursorAfter = decision.cursor.toISOString();
+      const previous = prevCommitted;
+      const committed = (async () => {
+        if (sharesIds) await previous;
+        const c = await db.transaction(async (tx) => {
+          const c = await driver.upsert(tx, tenant.id, toWrite, { full: ctx.full });
+          await previous; // page order; rethrows (rolling this page back) if the previous page failed
+          if (decision.cursor) await advanceSyncCursor(tx, tenant.id, entity, decision.cursor);
+          // The fence: commit only while we still hold the tenant's lease.
+          if (!(await renewSyncLease(tx, ctx.lease))) throw new SyncLeaseLostError();
+          const delta = takePending(ctx.pending);
+          await addXeroSessionProgress(tx, ctx.lease.session.id, {
+            ...delta,
+            pages: 1,
+            recordsFetched: rows.length,
+            recordsInserted: c.inserted,
+            recordsUpdated: c.updated,
+            recordsUnchanged: c.unchanged + overlap,
+          });
+          return c;
+        });
+        result.pages++;
+        result.fetched += rows.length;
+        result.inserted += c.inserted;
+        result.updated += c.updated;
+        result.unchanged += c.unchanged + overlap;
+        if (decision.cursor) {
+          const prev = result.cursorAfter ? Date.parse(result.cursorAfter) : -Infinity;
+          if (decision.cursor.getTime() > prev) result.cursorAfter = decision.cursor.toISOString();
+        }
+        ctx.onProgress?.({
+          sessionId: ctx.lease.session.id,
+          entity,
+          page: result.pages,
+          fetched: result.fetched,
+          inserted: result.inserted,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          cursor: result.cursorAfter ? new Date(result.cursorAfter) : null,
+          repair: decision.repair || undefined,
+        });
+      })();
+      committed.catch(() => {});
+      prevCommitted = committed;
+      prevIds = pageIds;
+      writing.push(committed);
+      if (writing.length >= 2) await writing.shift();
     }
-    ctx.onProgress?.({
-      sessionId: ctx.lease.session.id,
-      entity,
-      page: result.pages,
-      fetched: result.fetched,
-      inserted: result.inserted,
-      updated: result.updated,
-      unchanged: result.unchanged,
-      cursor: result.cursorAfter ? new Date(result.cursorAfter) : null,
-      repair: decision.repair || undefined,
-    });
+  } finally {
+    // Let the pages already being written finish (or fail) before the caller moves on.
+    await Promise.allSettled(writing);
   }
+  for (const w of writing) await w; // surface a failure of the last pages
   return xeroTime;
 }
 

@@ -1,0 +1,101 @@
+/**
+ * Shared pieces of the sync benchmark (tests/bench/sync.ts) and its child processes: pointing the
+ * environment at the simulator, fresh migrated PostgreSQL databases, a connected user. No vitest.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import postgres from "postgres";
+import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
+import { users, xeroConnections, xeroTenants } from "@/lib/db/schema";
+import { resetEnvCache } from "@/lib/env";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "@/lib/xero-simulator";
+import { completeAuthorization, createAuthorizationRequest, type XeroConfig } from "@/lib/xero/client";
+import { tokenSetColumns } from "@/lib/xero/token-store";
+
+export const BENCH_REDIRECT_URI = "http://localhost:3000/api/xero/callback";
+const SCOPES = ["openid", "profile", "email", "offline_access", "accounting.transactions.read", "accounting.contacts.read", "accounting.settings.read"];
+
+export function pointEnvAtSimulator(simUrl: string, key = randomBytes(32).toString("hex")): Record<string, string> {
+  const env = {
+    NODE_ENV: "test",
+    XERO_CLIENT_ID: DEMO_CLIENT_ID,
+    XERO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+    XERO_IDENTITY_URL: simUrl,
+    XERO_API_URL: simUrl,
+    XERO_REDIRECT_URI: BENCH_REDIRECT_URI,
+    XERO_TIMEOUT_MS: "60000",
+    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY || key,
+    SYNC_INTERVAL_MINUTES: "0",
+  };
+  Object.assign(process.env, env);
+  resetEnvCache();
+  return env;
+}
+
+export async function startSimChild(): Promise<{ url: string; child: ChildProcess; ctl: <T>(method: string, p: string, body?: unknown) => Promise<T> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "sync-sim-child.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split("\n")[0];
+      if (buf.includes("\n") && line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.on("exit", (code) => reject(new Error(`simulator exited (${code})`)));
+  });
+  const ctl = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${p}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  return { url, child, ctl };
+}
+
+/** A new database on the server of `adminUrl`, migrated. */
+export async function freshDatabase(adminUrl: string, label: string): Promise<DatabaseHandle & { url: string }> {
+  const name = `bench_${label}_${randomBytes(3).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const handle = await openDatabase({ url: u.toString(), max: 10 });
+  return { ...handle, url: u.toString() };
+}
+
+/** Runs the simulator's consent flow (auto-consent) and stores a user, its grant and its tenants. */
+export async function connectBenchUser(handle: DatabaseHandle, simUrl: string): Promise<{ userId: string; tenants: { id: string; xeroTenantId: string; name: string }[] }> {
+  const config: XeroConfig = { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [BENCH_REDIRECT_URI], scopes: SCOPES, identityUrl: simUrl, apiUrl: simUrl, timeoutMs: 10_000 };
+  const req = await createAuthorizationRequest(config, { extraParams: { sim_auto: "1" } });
+  const res = await fetch(req.url, { redirect: "manual" });
+  const location = res.headers.get("location");
+  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}`);
+  const ts = await completeAuthorization(config, location, req);
+  const db = handle.db;
+  const [user] = await db.insert(users).values({ email: `bench-${randomBytes(4).toString("hex")}@example.com` }).returning();
+  const [conn] = await db
+    .insert(xeroConnections)
+    .values({
+      userId: user!.id,
+      grantType: "authorization_code",
+      xeroUserId: String(ts.claims().xero_userid ?? "bench"),
+      scopes: SCOPES.join(" "),
+      ...tokenSetColumns({
+        accessToken: ts.access_token!,
+        refreshToken: ts.refresh_token,
+        idToken: ts.id_token,
+        tokenType: ts.token_type ?? "Bearer",
+        expiresAt: new Date((ts.expires_at ?? Math.floor(Date.now() / 1000) + 1800) * 1000),
+      }),
+    })
+    .returning();
+  const orgs = (await (await fetch(`${simUrl}/__sim/tenants`)).json()) as { tenantId: string; name: string }[];
+  const tenants = [];
+  for (const o of orgs) {
+    const [t] = await db.insert(xeroTenants).values({ userId: user!.id, connectionId: conn!.id, xeroTenantId: o.tenantId, name: o.name }).returning();
+    tenants.push({ id: t!.id, xeroTenantId: o.tenantId, name: o.name });
+  }
+  return { userId: user!.id, tenants };
+}
