@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { xeroAuthRequests, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import type { RunningSimulator } from "@/lib/xero-simulator";
-import { completeXeroConnect, startXeroConnect, XeroConnectError, type ConnectErrorReason } from "@/lib/xero/connections";
+import { completeXeroConnect, purgeStaleAuthRequests, startXeroConnect, XeroConnectError, type ConnectErrorReason } from "@/lib/xero/connections";
 import { encryptSecret, sha256Hex } from "@/lib/xero/token-crypto";
 import { decryptTokenSet } from "@/lib/xero/token-store";
 import { createTestDatabase, type TestDatabase } from "../../helpers/db";
@@ -226,5 +226,19 @@ describe("Connect Xero attempts", () => {
     expect((await completeXeroConnect(db, user.id, params)).tenants).toHaveLength(1);
     const oldest = await consentAt(urls[0]!, { tenants: "0" });
     await expectConnectError(completeXeroConnect(db, user.id, oldest), "invalid_state");
+  });
+
+  it("purgeStaleAuthRequests forgets attempts that expired or were used more than a day ago", async () => {
+    const db = tdb.db;
+    const user = await createUser(db, "purge@example.com");
+    await startXeroConnect(db, user.id);
+    await startXeroConnect(db, user.id);
+    const [a] = await db.select().from(xeroAuthRequests);
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    await db.update(xeroAuthRequests).set({ expiresAt: dayAgo }).where(eq(xeroAuthRequests.stateHash, a!.stateHash));
+    await purgeStaleAuthRequests(db);
+    const left = await db.select().from(xeroAuthRequests);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.stateHash).not.toBe(a!.stateHash);
   });
 });
