@@ -1,5 +1,6 @@
 import { getServerSession } from "next-auth/next";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { getAuthOptions, SIGN_IN_PATH } from "./options";
 
 /** The signed-in person, as every server entry point sees them. */
@@ -11,14 +12,15 @@ export interface CurrentUser {
 
 /**
  * The signed-in user of the current request (server components, route handlers, server actions),
- * or null. Reads the next-auth database session through our adapter.
+ * or null. Reads the next-auth database session through our adapter, once per request (React's
+ * `cache`: the layout and the page of one render share the answer).
  */
-export async function getCurrentUser(): Promise<CurrentUser | null> {
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(getAuthOptions());
   const user = session?.user;
   if (!user?.id) return null;
   return { id: user.id, name: user.name ?? null, email: user.email ?? null };
-}
+});
 
 /**
  * For pages and layouts: the signed-in user, or a redirect to the sign-in page (which returns to
