@@ -1,16 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireDashboardUser } from "../_components/user";
+import { requireDashboardUser } from "../../_components/user";
 import { getDb } from "@/lib/db";
 import { CONTACT_STATUSES, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
-import { ReceivableCell } from "../_components/receivables";
+import { ReceivableCell } from "../../_components/receivables";
 import type { RawSearchParams } from "@/lib/invoices/search-params";
 import { listUserTenants } from "@/lib/overview/tenants";
-import { Badge, ContactStatusBadge } from "../_components/badges";
-import { FilterForm, Hidden, Input, Select } from "../_components/filters";
-import { EmptyState, Pager, SortTh, Table, Td, Th } from "../_components/table";
-import { RelativeTime } from "../_components/time";
-import { flatParams, hrefWith } from "../_components/url";
+import { Badge, ContactStatusBadge } from "../../_components/badges";
+import { FilterForm, Hidden, Input, Select } from "../../_components/filters";
+import { EmptyState, Pager, SortTh, Table, Td, Th } from "../../_components/table";
+import { RelativeTime } from "../../_components/time";
+import { flatParams, hrefWith } from "../../_components/url";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Contacts" };

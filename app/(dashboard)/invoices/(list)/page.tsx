@@ -1,18 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { requireDashboardUser } from "../_components/user";
+import { requireDashboardUser } from "../../_components/user";
 import { getDb } from "@/lib/db";
 import { getContactName } from "@/lib/contacts/read-model";
 import { INVOICE_STATUSES, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
 import type { RawSearchParams } from "@/lib/invoices/search-params";
 import { listUserTenants } from "@/lib/overview/tenants";
-import { InvoiceStatusBadge, invoiceStatusLabel } from "../_components/badges";
-import { FilterForm, Hidden, Input, Select } from "../_components/filters";
-import { formatDate, formatMoney } from "../_components/format";
-import { EmptyState, Pager, SortTh, Table, Td } from "../_components/table";
-import { RelativeTime } from "../_components/time";
-import { flatParams, hrefWith } from "../_components/url";
+import { InvoiceStatusBadge, invoiceStatusLabel } from "../../_components/badges";
+import { FilterForm, Hidden, Input, Select } from "../../_components/filters";
+import { formatDate, formatMoney } from "../../_components/format";
+import { EmptyState, Pager, SortTh, Table, Td } from "../../_components/table";
+import { RelativeTime } from "../../_components/time";
+import { flatParams, hrefWith } from "../../_components/url";
 import { InvoiceTotals, TotalsSkeleton } from "./totals";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,8 @@
 import { getDb } from "@/lib/db";
 import type { InvoiceQuery } from "@/lib/invoices/read-model";
 import { cachedInvoiceTotals } from "@/lib/invoices/totals-cache";
-import { Badge } from "../_components/badges";
-import { formatInt, formatMoney } from "../_components/format";
+import { Badge } from "../../_components/badges";
+import { formatInt, formatMoney } from "../../_components/format";
 
 /** Totals of the filtered set per currency; streamed in after the table (Suspense) and cached per data version. */
 export async function InvoiceTotals({ userId, query }: { userId: string; query: InvoiceQuery }) {
