@@ -11,6 +11,7 @@ import { FilterForm, Hidden, Input, Select } from "../../_components/filters";
 import { EmptyState, Pager, SortTh, Table, Td, Th } from "../../_components/table";
 import { RelativeTime } from "../../_components/time";
 import { flatParams, hrefWith } from "../../_components/url";
+import { formatMoney } from "../../_components/format";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Contacts" };
@@ -88,6 +89,11 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
                     <Link href={`/contacts/${c.tenantId}/${c.contactId}`} className="font-medium text-brand-700 hover:underline">
                       {c.name}
                     </Link>
+                    {c.receivables.some((r) => Number(r.outstanding) !== 0) ? (
+                      <span aria-hidden="true" className="mt-0.5 block text-xs text-slate-600 sm:hidden">
+                        owes {c.receivables.map((r) => formatMoney(r.outstanding, r.currency)).join(" + ")}
+                      </span>
+                    ) : null}
                   </Td>
                   <Td className="max-w-[16rem] truncate text-slate-600">{c.emailAddress ? <span title={c.emailAddress}>{c.emailAddress}</span> : "—"}</Td>
                   {multiOrg ? <Td className="text-slate-600">{orgName.get(c.tenantId)}</Td> : null}

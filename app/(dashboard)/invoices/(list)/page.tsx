@@ -116,6 +116,10 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
                       </Link>
                       {r.type === "ACCPAY" ? <span className="ml-2 text-xs text-slate-500">Bill</span> : null}
                       {r.reference ? <span className="block max-w-[14rem] truncate text-xs text-slate-500">{r.reference}</span> : null}
+                      {/* Phones: the essentials under the number, the other columns scroll. */}
+                      <span aria-hidden="true" className={`mt-0.5 block text-xs sm:hidden ${r.overdue ? "font-medium text-red-700" : "text-slate-600"}`}>
+                        {formatMoney(r.amountDue && Number(r.amountDue) !== 0 ? r.amountDue : r.total, r.currencyCode)} · {r.overdue ? "overdue" : invoiceStatusLabel(r.status).toLowerCase()}
+                      </span>
                     </Td>
                     <Td className="max-w-[16rem] truncate">
                       {r.contactId ? (
