@@ -134,10 +134,16 @@ async function readRouteInput(request: Request, context?: RouteContext): Promise
   return { ...query, ...body, ...params };
 }
 
+/** Inputs of this API are small (ids, filters, flags): refuse bodies over 1 MB before reading them. */
+const MAX_BODY_BYTES = 1_000_000;
+
 async function readBody(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_BODY_BYTES) throw new AppError("bad_request", "The request body is too large.");
   if (type.includes("application/json")) {
     const text = await request.text();
+    if (text.length > MAX_BODY_BYTES) throw new AppError("bad_request", "The request body is too large.");
     if (!text.trim()) return {};
     let parsed: unknown;
     try {

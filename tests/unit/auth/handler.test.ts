@@ -122,3 +122,12 @@ describe("cross-site guard", () => {
     expect((await handler(new Request("http://localhost:3000/api/a", { headers: { origin: "https://evil.example" } }))).status).toBe(200);
   });
 });
+
+describe("body limits", () => {
+  it("refuses JSON bodies over 1 MB", async () => {
+    const handler = withUser(z.object({}).passthrough(), async () => ({ ok: true }), signedIn);
+    const big = JSON.stringify({ x: "a".repeat(1_100_000) });
+    const res = await handler(new Request("http://x/api/a", { method: "POST", headers: { "content-type": "application/json" }, body: big }));
+    expect(res.status).toBe(400);
+  });
+});
