@@ -342,6 +342,31 @@ export const contacts = pgTable(
   ],
 );
 
+// ───────────────────────── read API tokens ─────────────────────────
+
+/**
+ * Personal tokens for the read API (/api/v1, issue 6): `Authorization: Bearer xs_…`. Only the
+ * SHA-256 of a token is stored; the token itself is shown once when created. Read-only by design.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** SHA-256 (hex) of the token. */
+    tokenHash: text("token_hash").notNull(),
+    /** First characters of the token, to recognise it in the list (not secret on their own). */
+    prefix: text("prefix").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_token_hash_uq").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type XeroConnection = typeof xeroConnections.$inferSelect;
@@ -356,3 +381,4 @@ export type Invoice = typeof invoices.$inferSelect;
 export type NewInvoice = typeof invoices.$inferInsert;
 export type Contact = typeof contacts.$inferSelect;
 export type NewContact = typeof contacts.$inferInsert;
+export type ApiToken = typeof apiTokens.$inferSelect;

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 
@@ -27,6 +28,9 @@ export function UserMenu({ name, email }: { name: string | null; email: string |
           {name ? <p className="truncate text-sm font-medium text-ink">{name}</p> : null}
           {email ? <p className="truncate text-xs text-slate-600">{email}</p> : null}
         </div>
+        <Link href="/settings/api" className="mt-1 block rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100">
+          API tokens
+        </Link>
         <button
           type="button"
           disabled={pending}

@@ -3,9 +3,12 @@
  * receivables per currency, keyset-paginated. Query: org, status (ACTIVE|ARCHIVED|GDPRREQUEST),
  * role (customer|supplier), q, sort (name|email|updated), dir, limit (1–200), after / before.
  * Malformed values → 400. Answer: { data: Contact[], page: { next, prev, total, limit } }.
+ * Auth: the browser session, or `Authorization: Bearer xs_…` (personal token from /settings/api);
+ * no or a bad token → 401 { error }.
  */
 import { z } from "zod";
 import { withUser } from "@/lib/api/handler";
+import { apiCaller } from "@/lib/api-tokens/request-user";
 import { getDb } from "@/lib/db";
 import { listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { apiPageSize, assertParsed } from "@/lib/invoices/api";
@@ -35,4 +38,4 @@ export const GET = withUser(z.unknown(), async ({ user, request }) => {
     })),
     page: { next: page.next, prev: page.prev, total: page.total, limit: query.size },
   };
-}, { name: "GET /api/v1/contacts" });
+}, { name: "GET /api/v1/contacts", getUser: apiCaller });

@@ -4,9 +4,12 @@
  * (number|contact|date|due|total|amountDue|status|updated), dir (asc|desc), limit (1–200),
  * after / before (the `next` / `prev` cursors of a previous answer). Malformed values → 400.
  * Answer: { data: Invoice[], page: { next, prev, total, limit } }; money as decimal strings.
+ * Auth: the browser session, or `Authorization: Bearer xs_…` (personal token from /settings/api);
+ * no or a bad token → 401 { error }.
  */
 import { z } from "zod";
 import { withUser } from "@/lib/api/handler";
+import { apiCaller } from "@/lib/api-tokens/request-user";
 import { getDb } from "@/lib/db";
 import { apiPageSize, assertParsed } from "@/lib/invoices/api";
 import { listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
@@ -41,4 +44,4 @@ export const GET = withUser(z.unknown(), async ({ user, request }) => {
     })),
     page: { next: page.next, prev: page.prev, total: page.total, limit: query.size },
   };
-}, { name: "GET /api/v1/invoices" });
+}, { name: "GET /api/v1/invoices", getUser: apiCaller });

@@ -1,0 +1,29 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { validatedActionWithUser } from "@/lib/api/handler";
+import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+
+/** Creates a read-API token; its plaintext is in the result, shown once. */
+export const createApiTokenAction = validatedActionWithUser(
+  z.object({ name: z.string().trim().min(1, "Give the token a name").max(80) }),
+  async (input, user) => {
+    const { token, row } = await createApiToken(await getDb(), user.id, input.name);
+    revalidatePath("/settings/api");
+    return { token, name: row.name };
+  },
+  { name: "createApiTokenAction" },
+);
+
+export const revokeApiTokenAction = validatedActionWithUser(
+  z.object({ id: z.uuid() }),
+  async (input, user) => {
+    if (!(await revokeApiToken(await getDb(), user.id, input.id))) throw new AppError("not_found", "No such token.");
+    revalidatePath("/settings/api");
+    return { revoked: true };
+  },
+  { name: "revokeApiTokenAction" },
+);
