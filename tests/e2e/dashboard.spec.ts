@@ -113,6 +113,21 @@ test("overview → sync now → invoices, contacts, history, export and API", as
   expect((await page.request.get("/api/v1/invoices?sort=bogus")).status()).toBe(400);
   expect((await page.request.get("/api/v1/tenants")).status()).toBe(200);
 
+  // A personal token for programs: created once, then used without the browser session.
+  await page.goto("/settings/api");
+  await page.getByLabel("Token name").fill("e2e script");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").innerText()).trim();
+  expect(token).toMatch(/^xs_/);
+  await expectAccessible(page);
+  const bearer = await page.request.get("/api/v1/invoices?limit=2", { headers: { authorization: `Bearer ${token}` } });
+  expect(bearer.status()).toBe(200);
+  expect((await page.request.get("/api/v1/invoices", { headers: { authorization: "Bearer xs_wrong" } })).status()).toBe(401);
+  await page.reload();
+  await page.getByRole("button", { name: "Revoke e2e script" }).click();
+  await expect(page.getByText("Revoked", { exact: true })).toBeVisible();
+  expect((await page.request.get("/api/v1/invoices", { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+
   // Hostile or stale URLs: a clean page, never a 500 or a stack trace.
   for (const url of [
     "/invoices?sort=%27;drop%20table%20invoices&dir=x&size=-5&after=zzz&from=2026-99-99&q=%25%25%5C&status=PAID&status=DRAFT",
