@@ -50,7 +50,7 @@ function describe(result: SyncResult): string {
     return result.reason === "rate_limited" ? `skipped: rate limited until ${result.rateLimitedUntil?.toISOString()}` : `skipped: ${result.reason.replace("_", " ")}`;
   }
   const parts = result.entities.map((e) => `${e.entity} ${e.outcome}${e.error ? ` (${e.error})` : ""}`);
-  return `${result.status} in ${fmt(result.calls)} API calls — ${parts.join(", ")}${result.rateLimitedUntil ? `; resumes after ${result.rateLimitedUntil.toISOString()}` : ""}`;
+  return `${result.status} in ${fmt(result.calls)} API call${result.calls === 1 ? "" : "s"} — ${parts.join(", ")}${result.rateLimitedUntil ? `; resumes after ${result.rateLimitedUntil.toISOString()}` : ""}`;
 }
 
 async function main() {
