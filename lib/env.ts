@@ -179,7 +179,8 @@ export function redactUrl(value: string): string {
     if (u.password) u.password = "***";
     return u.toString();
   } catch {
-    return value.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+    // Unparsable (often a password with an unencoded "/" or "@"): mask everything up to the last "@".
+    return value.replace(/\/\/.*@/, "//***@");
   }
 }
 

@@ -14,9 +14,9 @@ import { xeroTenants, type SyncEntity } from "@/lib/db/schema";
  */
 
 /** Constant-time check of Xero's signature over the exact bytes received. */
-export function verifyWebhookSignature(rawBody: string, signature: string | null, key: string): boolean {
+export function verifyWebhookSignature(rawBody: Buffer | string, signature: string | null, key: string): boolean {
   if (!signature) return false;
-  const expected = createHmac("sha256", key).update(rawBody, "utf8").digest();
+  const expected = createHmac("sha256", key).update(typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody).digest();
   let given: Buffer;
   try {
     given = Buffer.from(signature, "base64");

@@ -59,5 +59,8 @@ describe("decodeKey / redactUrl", () => {
   it("hides passwords in URLs", () => {
     expect(redactUrl("postgres://u:secret@h:5432/d")).toBe("postgres://u:***@h:5432/d");
     expect(redactUrl("postgres://h/d")).toBe("postgres://h/d");
+    // An unencoded "/" or "@" in the password makes the URL unparsable: still nothing of it shows.
+    expect(redactUrl("postgres://u:pa/ss@h/db")).not.toContain("pa/ss");
+    expect(redactUrl("postgres://u:p@ss:w/rd@h:99999/db")).not.toMatch(/ss|rd/);
   });
 });

@@ -19,7 +19,7 @@ export default async function ConnectErrorPage({ searchParams }: { searchParams:
   const message =
     key === "signed_out"
       ? SIGNED_OUT
-      : key in CONNECT_ERROR_MESSAGES
+      : Object.hasOwn(CONNECT_ERROR_MESSAGES, key)
         ? CONNECT_ERROR_MESSAGES[key as ConnectErrorReason]
         : { title: "Xero was not connected.", body: "The connection did not complete, and nothing was saved. Please try again." };
   return (

@@ -25,14 +25,15 @@ beforeAll(async () => {
   t = await createTestDatabase();
   sim = await startSimulator({ port: 0, seed: 7, limits: false });
   receiver = http.createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
+      const raw = Buffer.concat(chunks);
       const sig = req.headers["x-xero-signature"];
       let status = 200;
       if (!verifyWebhookSignature(raw, typeof sig === "string" ? sig : null, KEY)) status = 401;
       else {
-        const payload = webhookPayloadSchema.parse(JSON.parse(raw));
+        const payload = webhookPayloadSchema.parse(JSON.parse(raw.toString("utf8")));
         planned.push(...(await planWebhookSyncs(t.db, payload)));
       }
       statuses.push(status);
@@ -58,6 +59,11 @@ describe(`webhooks on ${testDbKind()}`, () => {
     expect(verifyWebhookSignature(body, good, `${KEY}x`)).toBe(false);
     expect(verifyWebhookSignature(body, null, KEY)).toBe(false);
     expect(verifyWebhookSignature(body, "not base64 at all!", KEY)).toBe(false);
+    // Bytes, not re-encoded text: a body that is not valid UTF-8 must be checked as sent.
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const sig = createHmac("sha256", KEY).update(bytes).digest("base64");
+    expect(verifyWebhookSignature(bytes, sig, KEY)).toBe(true);
+    expect(verifyWebhookSignature(bytes.toString("utf8"), sig, KEY)).toBe(false);
   });
 
   it("passes the intent-to-receive check, then turns delivered changes into syncs of the changed entities", async () => {

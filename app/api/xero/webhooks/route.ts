@@ -16,12 +16,13 @@ const empty = (status: number) => new Response(null, { status, headers: { "cache
 export async function POST(request: Request): Promise<Response> {
   const key = getEnv().XERO_WEBHOOK_KEY;
   if (!key) return empty(404); // webhooks are not configured for this deployment
-  const raw = await request.text();
+  // The HMAC is over the exact bytes Xero sent: verify before decoding anything.
+  const raw = Buffer.from(await request.arrayBuffer());
   if (!verifyWebhookSignature(raw, request.headers.get("x-xero-signature"), key)) return empty(401);
 
   let payload;
   try {
-    payload = webhookPayloadSchema.parse(JSON.parse(raw));
+    payload = webhookPayloadSchema.parse(JSON.parse(raw.toString("utf8")));
   } catch {
     return empty(400);
   }
