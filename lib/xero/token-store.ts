@@ -124,6 +124,12 @@ export interface GetValidAccessTokenOptions {
    * the lock takes the replacement.
    */
   forceRefresh?: boolean;
+  /**
+   * With forceRefresh: the access token Xero rejected. The refresh happens only if the locked row
+   * still holds it, so a caller that read the row after another process had already rotated the
+   * pair takes that pair instead of rotating again.
+   */
+  rejectedAccessToken?: string;
   grants?: TokenGrants;
   now?: () => Date;
 }
@@ -169,7 +175,8 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
       await flagUnreadable(tx, locked);
       return { kind: "auth", error: new XeroAuthError("token_unreadable", connectionId) };
     }
-    if (isFresh(locked, now()) && (!opts.forceRefresh || replaced)) {
+    const stillRejected = opts.rejectedAccessToken !== undefined ? current.accessToken === opts.rejectedAccessToken : !replaced;
+    if (isFresh(locked, now()) && (!opts.forceRefresh || !stillRejected)) {
       return { kind: "token", accessToken: current.accessToken, connection: locked };
     }
 
