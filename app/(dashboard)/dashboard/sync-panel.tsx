@@ -96,10 +96,12 @@ export function SyncPanel({ tenantId, name, initial, canSync }: { tenantId: stri
         onClick={start}
         disabled={!canSync || syncing || busy}
         aria-describedby={`progress-${tenantId}`}
-        className="inline-flex items-center justify-center gap-2 rounded-md bg-brand-700 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-600 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600"
+        className={`inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-semibold shadow-sm disabled:cursor-not-allowed ${
+          syncing ? "bg-brand-50 text-brand-700 ring-1 ring-inset ring-brand-600/30" : "bg-brand-700 text-white hover:bg-brand-600 disabled:bg-slate-200 disabled:text-slate-600"
+        }`}
       >
         {syncing ? (
-          <span aria-hidden="true" className="h-3.5 w-3.5 animate-spin rounded-full border-2 border-white/40 border-t-white" />
+          <span aria-hidden="true" className="h-3.5 w-3.5 animate-spin rounded-full border-2 border-brand-600/30 border-t-brand-600" />
         ) : null}
         {syncing ? "Syncing…" : busy ? "Starting…" : "Sync now"}
         <span className="sr-only"> {name}</span>

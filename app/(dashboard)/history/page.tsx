@@ -94,7 +94,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                     <Td className="max-w-[12rem] truncate">{s.tenantName ?? <span className="text-slate-400">—</span>}</Td>
                     <Td>
                       <span className="font-medium text-ink">{KIND_LABELS[s.kind] ?? s.kind}</span>
-                      {s.entity ? <span className="text-slate-600"> · {s.entity}</span> : null}
+                      {s.entity ? <span className="text-slate-600"> · {s.entity.split(",").join(" and ")}</span> : null}
                       {s.trigger ? <span className="block text-xs text-slate-500">{s.trigger}</span> : null}
                     </Td>
                     <Td>
