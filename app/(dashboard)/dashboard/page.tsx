@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { getSyncStatus } from "@/lib/sync";
 import { getOrgOverviews, invoicedVsPaid, receivablesAging, type OrgOverview } from "@/lib/overview/read-model";
 import type { RawSearchParams } from "@/lib/invoices/search-params";
 import { memoByDataVersion } from "@/lib/invoices/totals-cache";
@@ -62,7 +63,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const db = await getDb();
   const now = new Date();
   const interval = getEnv().SYNC_INTERVAL_MINUTES;
-  const orgs = await getOrgOverviews(db, user.id, { now, intervalMinutes: interval });
+  const [orgs, schedule] = await Promise.all([
+    getOrgOverviews(db, user.id, { now, intervalMinutes: interval }),
+    // The sync engine knows the scheduler's real next tick; our own estimate is the fallback.
+    getSyncStatus(db, user.id, now).catch(() => []),
+  ]);
+  const nextTick = new Map(schedule.map((s) => [s.tenantId, s.nextScheduledAt]));
   const connected = orgs.filter((o) => o.state !== "disconnected");
   const ids = orgs.map((o) => o.id);
   // The charts aggregate every invoice; they change only when a sync stores something.
@@ -159,11 +165,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                         <RelativeTime date={e.lastSuccessAt} now={now} empty="not yet" />
                       </Td>
                       <Td>
-                        {e.nextSyncAt ? (
-                          e.nextSyncAt <= now ? (
+                        {(nextTick.get(org.id) ?? e.nextSyncAt) && org.state !== "syncing" ? (
+                          (nextTick.get(org.id) ?? e.nextSyncAt)! <= now ? (
                             <span className="text-slate-600">due now</span>
                           ) : (
-                            <RelativeTime date={e.nextSyncAt} now={now} />
+                            <RelativeTime date={nextTick.get(org.id) ?? e.nextSyncAt} now={now} />
                           )
                         ) : (
                           <span className="text-slate-500">{org.state === "syncing" ? "running now" : "—"}</span>
