@@ -220,6 +220,9 @@ async function main() {
     const out = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.platform()}`,
+      // The machine is shared (other engineers' builds and tests): the 1/5/15-minute load averages
+      // at the end of the run, to read the figures against.
+      loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
       database: "PostgreSQL (throwaway cluster, fsync off)",
       data: { invoices: N_INVOICES, contacts: N_CONTACTS, tenants: 1, pageSize: PAGE_SIZE },
       unit: "ms, server time of the read-model calls a page makes (direct), or the whole page over HTTP",
