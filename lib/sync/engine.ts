@@ -11,9 +11,9 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { upsertContactBatch } from "@/lib/db/queries/contacts";
-import { upsertInvoiceBatch } from "@/lib/db/queries/invoices";
-import type { BatchResult } from "@/lib/db/queries/mirror-batch";
+import { prepareContactRow, upsertPreparedContactBatch } from "@/lib/db/queries/contacts";
+import { prepareInvoiceRow, upsertPreparedInvoiceBatch } from "@/lib/db/queries/invoices";
+import type { BatchResult, PreparedRow } from "@/lib/db/queries/mirror-batch";
 import { advanceSyncCursor, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess } from "@/lib/db/queries/sync-cursors";
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
 import { SYNC_ENTITIES, xeroConnections, xeroTenants, type SyncEntity, type XeroTenant } from "@/lib/db/schema";
@@ -22,9 +22,9 @@ import { isAppError } from "@/lib/errors";
 import { isXeroAuthError } from "@/lib/xero/auth-errors";
 import { getValidAccessToken } from "@/lib/xero/token-store";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
-import { mapContact } from "./contacts";
+import { mapContact, type XeroContactLike } from "./contacts";
 import { DailyRateLimitError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
-import { mapInvoice } from "./invoices";
+import { mapInvoice, type XeroInvoiceLike } from "./invoices";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
 import { DEFAULT_PAGE_SIZE, SyncWalk } from "./walk";
@@ -102,27 +102,31 @@ interface RunContext {
   leaseLost: () => boolean;
 }
 
-interface EntityDriver<M, R> {
-  fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): ReturnType<XeroSource["getInvoicesPage"]> | Promise<{ value: SourcePage<M>; headers: Record<string, string> }>;
-  id(model: M): string;
-  map(tenantId: string, model: M, raw: unknown): R & { xeroUpdatedAt: Date };
-  upsert(db: Db, tenantId: string, rows: R[], options: { full: boolean }): Promise<BatchResult>;
+interface EntityDriver {
+  fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): Promise<{ value: SourcePage<unknown>; headers: Record<string, string> }>;
+  /** Maps a xero-node model (plus its wire JSON) to a row and serialises it for the write. */
+  prepare(tenantId: string, model: unknown, raw: unknown): PreparedRow;
+  upsert(db: Db, tenantId: string, rows: PreparedRow[], options: { full: boolean }): Promise<BatchResult>;
 }
 
-const DRIVERS: { [E in SyncEntity]: EntityDriver<unknown, unknown> } = {
+const DRIVERS: { [E in SyncEntity]: EntityDriver } = {
   invoices: {
     fetch: (s, t, x, q) => s.getInvoicesPage(t, x, q),
-    id: (m) => String((m as { invoiceID?: string }).invoiceID),
-    map: (tenantId, m, raw) => mapInvoice(tenantId, m as never, raw),
-    upsert: (db, tenantId, rows, o) => upsertInvoiceBatch(db, tenantId, rows as never, o),
+    prepare: (tenantId, m, raw) => prepareInvoiceRow(mapInvoice(tenantId, m as XeroInvoiceLike, raw)),
+    upsert: upsertPreparedInvoiceBatch,
   },
   contacts: {
     fetch: (s, t, x, q) => s.getContactsPage(t, x, q),
-    id: (m) => String((m as { contactID?: string }).contactID),
-    map: (tenantId, m, raw) => mapContact(tenantId, m as never, raw),
-    upsert: (db, tenantId, rows, o) => upsertContactBatch(db, tenantId, rows as never, o),
+    prepare: (tenantId, m, raw) => prepareContactRow(mapContact(tenantId, m as XeroContactLike, raw)),
+    upsert: upsertPreparedContactBatch,
   },
 };
+
+/** A page reduced to flat strings at once, so Xero's JSON and xero-node's models die young. */
+function preparePage(driver: EntityDriver, tenantId: string, page: Fetched): { rows: PreparedRow[]; serverTime: Date | null } {
+  const rows = page.items.map((m, i) => driver.prepare(tenantId, m, page.raw[i]));
+  return { rows, serverTime: page.serverTime };
+}
 
 let defaultSource: Promise<XeroSource> | undefined;
 async function resolveSource(source: XeroSource | undefined): Promise<XeroSource> {
@@ -364,15 +368,13 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
   const writing: Promise<void>[] = [];
   try {
     while (next) {
-      const page = await next;
+      const { rows, serverTime } = preparePage(driver, tenant.id, await next);
       next = null;
-      const rows = page.items.map((m, i) => driver.map(tenant.id, m, page.raw[i]));
-      const ids = page.items.map((m) => driver.id(m));
       const decision = walk.accept(
-        rows.map((r, i) => ({ id: ids[i]!, updatedMs: r.xeroUpdatedAt.getTime() })),
-        page.serverTime?.getTime(),
+        rows.map((r) => ({ id: r.id, updatedMs: r.updatedMs })),
+        serverTime?.getTime(),
       );
-      if (page.serverTime) xeroTime = page.serverTime;
+      if (serverTime) xeroTime = serverTime;
       // Fetch the next page while this one is written; its result is used only if the write commits.
       if (!decision.done) {
         next = fetchPage();
@@ -382,21 +384,19 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
       if (decision.verify) result.verifications++;
       if (ctx.leaseLost()) throw new SyncLeaseLostError();
 
-      const toWrite: typeof rows = [];
+      const toWrite: PreparedRow[] = [];
       let overlap = 0;
       let sharesIds = false;
       const pageIds = new Map<string, number>();
-      rows.forEach((r, i) => {
-        const id = ids[i]!;
-        const ms = r.xeroUpdatedAt.getTime();
-        pageIds.set(id, ms);
-        const before = prevIds.get(id);
-        if (before === ms) overlap++;
+      for (const r of rows) {
+        pageIds.set(r.id, r.updatedMs);
+        const before = prevIds.get(r.id);
+        if (before === r.updatedMs) overlap++;
         else {
           if (before !== undefined) sharesIds = true;
           toWrite.push(r);
         }
-      });
+      }
       const previous = prevCommitted;
       const committed = (async () => {
         if (sharesIds) await previous;

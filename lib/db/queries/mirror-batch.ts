@@ -49,9 +49,30 @@ export interface BatchResult {
 
 export type MirrorRow = Record<string, unknown> & { xeroUpdatedAt: Date };
 
+/**
+ * A row already serialised for the write: its id, its UpdatedDateUTC and its jsonb_to_recordset
+ * record as a JSON string. The sync engine prepares rows as soon as a page arrives, so the page's
+ * object graphs (Xero's JSON and xero-node's models) can be collected young instead of living
+ * across the database round trips; only flat strings wait for the write.
+ */
+export interface PreparedRow {
+  id: string;
+  updatedMs: number;
+  json: string;
+}
+
 export function resultRows<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export function prepareMirrorRow(spec: MirrorSpec, row: MirrorRow): PreparedRow {
+  const o: Record<string, unknown> = {};
+  for (const c of spec.columns) {
+    const v = row[c.key];
+    o[c.name] = v instanceof Date ? v.toISOString() : (v ?? null);
+  }
+  return { id: row[spec.idKey] as string, updatedMs: row.xeroUpdatedAt.getTime(), json: JSON.stringify(o) };
 }
 
 export async function upsertMirrorBatch(
@@ -61,13 +82,22 @@ export async function upsertMirrorBatch(
   rows: MirrorRow[],
   options: { full?: boolean } = {},
 ): Promise<BatchResult> {
+  return upsertPreparedBatch(db, spec, tenantId, rows.map((r) => prepareMirrorRow(spec, r)), options);
+}
+
+export async function upsertPreparedBatch(
+  db: Db,
+  spec: MirrorSpec,
+  tenantId: string,
+  rows: PreparedRow[],
+  options: { full?: boolean } = {},
+): Promise<BatchResult> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   // Xero should not repeat an id within a page; if it does, keep the newest version.
-  const byId = new Map<string, MirrorRow>();
+  const byId = new Map<string, PreparedRow>();
   for (const row of rows) {
-    const id = row[spec.idKey] as string;
-    const prev = byId.get(id);
-    if (!prev || prev.xeroUpdatedAt.getTime() <= row.xeroUpdatedAt.getTime()) byId.set(id, row);
+    const prev = byId.get(row.id);
+    if (!prev || prev.updatedMs <= row.updatedMs) byId.set(row.id, row);
   }
   const ids = [...byId.keys()];
   for (const id of ids) if (!UUID.test(id)) throw new TypeError(`not a Xero id (uuid): ${JSON.stringify(id).slice(0, 60)}`);
@@ -79,24 +109,14 @@ export async function upsertMirrorBatch(
   const stored = new Map<string, number>();
   for (const r of storedRows) stored.set(r.id as string, (r.updatedAt as Date).getTime());
 
-  const toSend: MirrorRow[] = [];
+  const toSend: string[] = [];
   for (const [id, row] of byId) {
     const prev = stored.get(id);
-    const incoming = row.xeroUpdatedAt.getTime();
-    if (prev === undefined || prev < incoming || (options.full && prev === incoming)) toSend.push(row);
+    if (prev === undefined || prev < row.updatedMs || (options.full && prev === row.updatedMs)) toSend.push(row.json);
   }
   if (toSend.length === 0) return { inserted: 0, updated: 0, unchanged: rows.length };
 
-  const payload = JSON.stringify(
-    toSend.map((row) => {
-      const o: Record<string, unknown> = {};
-      for (const c of spec.columns) {
-        const v = row[c.key];
-        o[c.name] = v instanceof Date ? v.toISOString() : (v ?? null);
-      }
-      return o;
-    }),
-  );
+  const payload = `[${toSend.join(",")}]`;
   const cols = spec.columns.map((c) => c.name);
   const recordType = spec.columns.map((c) => `${c.name} ${c.type}`).join(", ");
   const updates = cols.filter((c) => c !== spec.idName).map((c) => `${c} = excluded.${c}`);
