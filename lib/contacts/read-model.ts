@@ -117,6 +117,7 @@ export async function listContacts(db: Db, userId: string, q: ContactQuery, now 
         before: q.before,
         last: q.last,
         limit: q.size,
+        selective: (q.q?.length ?? 0) >= 3,
         fetch: (where, orderBy, limit) =>
           db
             .select({ ...listColumns, _k: sql<string | null>`(${sortCol.expr})::text`, _id: sql<string>`${contacts.contactId}::text` })
@@ -193,6 +194,7 @@ export async function* contactBatches(db: Db, userId: string, q: ContactQuery, b
         after,
         before: null,
         limit: batchSize,
+        selective: (q.q?.length ?? 0) >= 3,
         fetch: (where, orderBy, limit) =>
           db
             .select({ ...listColumns, _k: sql<string | null>`(${sortCol.expr})::text`, _id: sql<string>`${contacts.contactId}::text` })

@@ -84,6 +84,13 @@ export interface KeysetRequest {
   before: Cursor | null;
   /** "Last page": the final rows, read backwards. */
   last?: boolean;
+  /**
+   * The filters are selective (a trigram search): hide the sort column from the planner so it
+   * fetches the few matches through their own index and sorts them, instead of walking the sort
+   * index and filtering row by row until it has a page (measured 750 ms for a search with 80
+   * matches in 100,000 invoices; 8 ms this way).
+   */
+  selective?: boolean;
   limit: number;
   /**
    * Runs one query: the caller's filters AND `where`, ordered by `orderBy`, at most `limit` rows,
@@ -127,6 +134,7 @@ export function validCursorValue(cast: SortColumn["cast"], k: string | null): bo
  * reversed and flips the result, so Previous is as cheap as Next.
  */
 export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKey: string): Promise<KeysetPage<T>> {
+  if (req.selective) req = { ...req, sort: { ...req.sort, expr: opaque(req.sort), indexDescNullsLast: false } };
   const backwards = Boolean(req.before) || (Boolean(req.last) && !req.after);
   let cursor = backwards ? req.before : req.after;
   // A cursor whose value cannot be of the column's type (tampered URL): start from the beginning.
@@ -175,6 +183,19 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
     prev = req.after ? toCursor(first) : null;
   }
   return { rows: page as T[], next, prev };
+}
+
+/** The same values, as an expression no index matches (e.g. date + 0). */
+function opaque(sort: SortColumn): SQL {
+  const e = sort.expr;
+  switch (sort.cast) {
+    case "text":
+      return sql`(${e} || '')`;
+    case "timestamptz":
+      return sql`(${e} + interval '0 seconds')`;
+    default:
+      return sql`(${e} + 0)`;
+  }
 }
 
 function valueOrder(sort: SortColumn, walkAsc: boolean): SQL {

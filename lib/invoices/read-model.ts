@@ -168,6 +168,7 @@ export async function listInvoices(db: Db, userId: string, q: InvoiceQuery, now 
         before: q.before,
         last: q.last,
         limit: q.size,
+        selective: (q.q?.length ?? 0) >= 3,
         fetch: (where, orderBy, limit) =>
           db
             .select({ ...listColumns, _k: sql<string | null>`(${sortCol.expr})::text`, _id: sql<string>`${invoices.invoiceId}::text` })
@@ -254,6 +255,7 @@ export async function* invoiceBatches(
         after,
         before: null,
         limit: batchSize,
+        selective: (q.q?.length ?? 0) >= 3,
         fetch: (where, orderBy, limit) =>
           db
             .select({ ...listColumns, _k: sql<string | null>`(${sortCol.expr})::text`, _id: sql<string>`${invoices.invoiceId}::text` })

@@ -96,6 +96,14 @@ describe("invoices read model", () => {
     }
   }
 
+  it("a search pages like any other list (sort hidden from the planner), every match once", async () => {
+    for (const sort of ["date", "number", "total", "updated"]) {
+      const all = await walkAll(`q=INV-00&sort=${sort}&dir=desc`, 40);
+      const expected = (await walkAll(`sort=${sort}&dir=desc`, 200)).filter((r) => r.invoiceNumber?.includes("INV-00"));
+      expect(all.map((r) => r.invoiceId)).toEqual(expected.map((r) => r.invoiceId));
+    }
+  });
+
   it("date desc order is newest first with undated rows last", async () => {
     const all = await walkAll("sort=date&dir=desc", 200);
     const dated = all.filter((r) => r.date);
