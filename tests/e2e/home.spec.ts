@@ -25,3 +25,12 @@ test("the health endpoint reports the database", async ({ request }) => {
   expect(body.ok).toBe(true);
   expect(["pglite", "postgres"]).toContain(body.database);
 });
+
+test("an unknown address answers 404 with a way back, not a stack trace", async ({ page }, testInfo) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "There is nothing at this address" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to the dashboard" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText(/at .*\.js:\d+/);
+  await page.screenshot({ path: testInfo.outputPath("not-found.png"), fullPage: true });
+});
