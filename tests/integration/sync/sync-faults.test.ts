@@ -204,4 +204,18 @@ describe("sync under faults", () => {
     expect((s!.detail as { reconnectRequired?: boolean }).reconnectRequired).toBe(true);
     expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" })).toMatchObject({ status: "skipped", reason: "needs_reconnect" });
   });
+
+  it("403 from Xero (the organisation is no longer connected to the app) marks the tenant disconnected", async () => {
+    const other = await connectUser(world.db.db, world.sim);
+    const t = other.tenants[0]!;
+    // Point the row at an organisation the grant does not reach: Xero answers 403 AuthenticationUnsuccessful.
+    await world.db.db.update(xeroTenants).set({ xeroTenantId: "1e0c3e4a-0000-4000-8000-00000000dead" }).where(eq(xeroTenants.id, t.id));
+    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
+    expect(r.status).toBe("error");
+    const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+    expect(row).toMatchObject({ status: "disconnected" });
+    expect(row!.disconnectedAt).not.toBeNull();
+    expect(row!.statusReason).toMatch(/403/);
+    expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" })).toMatchObject({ status: "skipped", reason: "disconnected" });
+  });
 });
