@@ -49,6 +49,11 @@ export interface CallLayerOptions {
   concurrent?: number;
   /** Margin added to the rolling-minute window (default 250 ms). */
   windowMarginMs?: number;
+  /**
+   * false: no client-side pacing at all (no minute window, no pause on *Remaining headers) — only
+   * for a Xero without limits (the simulator with limits off, in benchmarks). 429s are still obeyed.
+   */
+  pacing?: boolean;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
@@ -77,6 +82,7 @@ class TenantLimiter {
     private readonly perMinute: number,
     private readonly concurrent: number,
     private readonly marginMs: number,
+    private readonly pacing = true,
   ) {}
 
   private prune(now: number) {
@@ -86,6 +92,7 @@ class TenantLimiter {
 
   /** ms until a call may start (0 = now), ignoring concurrency. */
   private waitFor(now: number): number {
+    if (!this.pacing) return Math.max(0, this.pausedUntil - now);
     this.prune(now);
     let wait = Math.max(0, this.pausedUntil - now);
     if (this.window.length >= this.perMinute) {
@@ -120,6 +127,7 @@ class TenantLimiter {
 
   /** Learns from Xero's *Remaining headers (someone else may share the quota). */
   observe(headers: Record<string, string>, now: number) {
+    if (!this.pacing) return;
     const min = Number(headers["x-minlimit-remaining"]);
     if (headers["x-minlimit-remaining"] !== undefined && min <= 0) {
       this.prune(now);
@@ -137,12 +145,13 @@ class TenantLimiter {
 
 const globalLimiters = globalThis as unknown as { __xeroSyncLimiters?: Map<string, TenantLimiter> };
 
-function limiterFor(xeroTenantId: string, perMinute: number, concurrent: number, marginMs: number): TenantLimiter {
+function limiterFor(xeroTenantId: string, perMinute: number, concurrent: number, marginMs: number, pacing: boolean): TenantLimiter {
   const map = (globalLimiters.__xeroSyncLimiters ??= new Map());
-  let l = map.get(xeroTenantId);
+  const key = pacing ? xeroTenantId : `${xeroTenantId}:unpaced`;
+  let l = map.get(key);
   if (!l) {
-    l = new TenantLimiter(perMinute, concurrent, marginMs);
-    map.set(xeroTenantId, l);
+    l = new TenantLimiter(perMinute, concurrent, marginMs, pacing);
+    map.set(key, l);
   }
   return l;
 }
@@ -153,7 +162,7 @@ export function resetLimiters(): void {
 }
 
 export class XeroCaller {
-  private readonly o: Required<Omit<CallLayerOptions, "sleep" | "now" | "random">>;
+  private readonly o: Required<Omit<CallLayerOptions, "sleep" | "now" | "random" | "pacing">>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -179,7 +188,7 @@ export class XeroCaller {
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.limiter = limiterFor(xeroTenantId, this.o.perMinute, this.o.concurrent, this.o.windowMarginMs);
+    this.limiter = limiterFor(xeroTenantId, this.o.perMinute, this.o.concurrent, this.o.windowMarginMs, options.pacing ?? true);
   }
 
   /**

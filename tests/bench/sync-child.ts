@@ -19,7 +19,9 @@ const sample = () => {
 };
 const timer = setInterval(sample, 20);
 const t0 = performance.now();
-const result = await syncTenant(handle.db, { tenantId, trigger: "cli", entities: ["invoices"], onProgress: sample });
+// The simulator's limits are off in the memory scenario: lift the client-side 60/minute pacing too.
+const callOptions = process.env.BENCH_UNPACED ? { pacing: false } : undefined;
+const result = await syncTenant(handle.db, { tenantId, trigger: "cli", entities: ["invoices"], onProgress: sample, callOptions });
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(timer);
 sample();

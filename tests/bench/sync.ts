@@ -24,6 +24,14 @@ import { startPostgresServer } from "../helpers/postgres-server";
 import { connectBenchUser, freshDatabase, pointEnvAtSimulator, startSimChild } from "./sync-helpers";
 
 const withRate = process.argv.includes("--rate");
+/**
+ * The call layer paces every tenant to Xero's 60 calls per minute on its own (DESIGN.md point 6):
+ * a 100,000-invoice sync needs 101 calls, so at Xero's pace it cannot take less than ~100 s
+ * whatever the database does. The ingest, calls and memory scenarios measure the engine with the
+ * simulator's limits off (which still counts and reports X-MinLimit-Remaining: 0 after 60 calls),
+ * so the client-side pacing is turned off to match; scenario 3 measures the pacing itself.
+ */
+const UNPACED = { pacing: false };
 const BIG = Number(process.argv.find((a) => a.startsWith("--invoices="))?.slice(11) ?? 100_000);
 const log = (msg: string) => console.log(`[bench:sync] ${msg}`);
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
@@ -93,7 +101,7 @@ async function floorUpsert(sourceUrl: string, label: string): Promise<{ rows: nu
 function runChild(dbUrl: string, tenantId: string): Promise<{ status: string; rows: number; seconds: number; peakRssMb: number; peakHeapMb: number; baselineRssMb: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "sync-child.ts"), tenantId], {
-      env: { ...process.env, DATABASE_URL: dbUrl },
+      env: { ...process.env, DATABASE_URL: dbUrl, BENCH_UNPACED: "1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -112,12 +120,12 @@ try {
   log(`ingest: ${BIG.toLocaleString()} invoices`);
   const big = await scenario("ingest", [{ name: "Bench (NZ)", invoices: BIG, contacts: 10 }]);
   const t0 = performance.now();
-  const ingest = ok(await syncTenant(big.db.db, { tenantId: big.tenant.id, trigger: "cli", entities: ["invoices"] }));
+  const ingest = ok(await syncTenant(big.db.db, { tenantId: big.tenant.id, trigger: "cli", entities: ["invoices"], callOptions: UNPACED }));
   const syncSeconds = (performance.now() - t0) / 1000;
   const inv = ingest.entities[0]!;
   const stored = (await big.db.db.$count(invoices)) as number;
   log(`sync: ${inv.inserted} rows in ${syncSeconds.toFixed(1)} s, ${ingest.calls} calls`);
-  const noop = ok(await syncTenant(big.db.db, { tenantId: big.tenant.id, trigger: "cli" }));
+  const noop = ok(await syncTenant(big.db.db, { tenantId: big.tenant.id, trigger: "cli", callOptions: UNPACED }));
   const floor = await floorUpsert(big.db.url, "floor");
   log(`floor: ${floor.rows} rows in ${floor.seconds.toFixed(1)} s`);
   const syncRate = inv.inserted / syncSeconds;
@@ -162,12 +170,12 @@ try {
   ] as const) {
     log(`calls: ${label}`);
     const s = await scenario("calls", [spec]);
-    const r = ok(await syncTenant(s.db.db, { tenantId: s.tenant.id, trigger: "cli" }));
+    const r = ok(await syncTenant(s.db.db, { tenantId: s.tenant.id, trigger: "cli", callOptions: UNPACED }));
     for (const e of r.entities) {
       const n = e.inserted;
       calls.push({ case: `${label}: ${e.entity}`, records: n, calls: e.pages, ideal: Math.ceil(n / 1000), extra: e.pages - Math.ceil(n / 1000), verifications: e.verifications });
     }
-    const again = ok(await syncTenant(s.db.db, { tenantId: s.tenant.id, trigger: "cli" }));
+    const again = ok(await syncTenant(s.db.db, { tenantId: s.tenant.id, trigger: "cli", callOptions: UNPACED }));
     calls.push({ case: `${label}: no-op sync`, calls: again.calls, callsPerEntity: again.calls / again.entities.length });
     await s.db.close();
   }
