@@ -59,6 +59,8 @@ export interface SyncTenantOptions {
   /** Advanced / tests: lease time-to-live (default 60 s; renewed every third of it). */
   leaseTtlMs?: number;
   pageSize?: number;
+  /** Advanced: pages written at once (default 2; 1 = strictly one transaction after another). */
+  writeDepth?: number;
 }
 
 export interface EntitySyncResult {
@@ -97,6 +99,7 @@ interface RunContext {
   source: XeroSource;
   full: boolean;
   pageSize: number;
+  writeDepth: number;
   pending: XeroSessionProgress;
   onProgress?: (event: SyncProgressEvent) => void;
   leaseLost: () => boolean;
@@ -260,6 +263,7 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       source,
       full: Boolean(options.full),
       pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+      writeDepth: Math.max(1, options.writeDepth ?? 2),
       pending,
       onProgress: options.onProgress,
       leaseLost: () => lost,
@@ -442,7 +446,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
       prevCommitted = committed;
       prevIds = pageIds;
       writing.push(committed);
-      if (writing.length >= 2) await writing.shift();
+      if (writing.length >= ctx.writeDepth) await writing.shift();
     }
   } finally {
     // Let the pages already being written finish (or fail) before the caller moves on.
