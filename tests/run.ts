@@ -49,10 +49,16 @@ async function timed(name: string, fn: () => Promise<Omit<Step, "name" | "second
 }
 
 /** Counts from vitest's JSON report. */
-function vitestCounts(file: string): { passed: number; failed: number } {
-  if (!existsSync(file)) return { passed: 0, failed: 1 };
-  const r = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
-  return { passed: r.numPassedTests, failed: r.numFailedTests };
+function vitestCounts(file: string): { passed: number; failed: number; skipped: number; failedSuites: number } {
+  if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0, failedSuites: 0 };
+  const r = JSON.parse(readFileSync(file, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numFailedTestSuites: number;
+  };
+  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests, failedSuites: r.numFailedTestSuites };
 }
 
 async function vitest(projects: string[], tag: string, env: Record<string, string> = {}) {
@@ -60,9 +66,12 @@ async function vitest(projects: string[], tag: string, env: Record<string, strin
   rmSync(file, { force: true });
   const args = ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), "--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
   const code = await run("npx", args, env);
-  const counts = vitestCounts(file);
-  if (counts.passed + counts.failed === 0) return { ...counts, failed: 1, ok: false, note: "ran no test" };
-  return { ...counts, ok: code === 0 && counts.failed === 0 };
+  const { passed, failed, skipped, failedSuites } = vitestCounts(file);
+  if (passed + failed === 0) return { passed, failed: 1, ok: false, note: "ran no test" };
+  // A file that fails to load or whose setup throws fails no test of its own: count it.
+  const failedTotal = failed + (failed === 0 && (code !== 0 || failedSuites > 0) ? Math.max(1, failedSuites) : 0);
+  const notes = [skipped ? `${skipped} skipped` : "", failedSuites ? `${failedSuites} file(s) failed` : ""].filter(Boolean).join(", ");
+  return { passed, failed: failedTotal, ok: code === 0 && failedTotal === 0, ...(notes ? { note: notes } : {}) };
 }
 
 function isRoot() {
