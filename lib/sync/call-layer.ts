@@ -60,8 +60,11 @@ export interface CallLayerOptions {
 }
 
 export interface TokenSource {
-  /** A usable access token; `forceRefresh` after Xero answered 401. */
-  get(forceRefresh: boolean): Promise<string>;
+  /**
+   * A usable access token; `forceRefresh` after Xero answered 401 to `rejected`, so that a token
+   * someone else already replaced is taken rather than rotated again.
+   */
+  get(forceRefresh: boolean, rejected?: string): Promise<string>;
 }
 
 export interface CallResult<T> {
@@ -200,8 +203,9 @@ export class XeroCaller {
     let rateWaits = 0;
     let forcedRefresh = false;
     let forceNext = false;
+    let rejected: string | undefined;
     for (;;) {
-      const token = await this.tokens.get(forceNext);
+      const token = await this.tokens.get(forceNext, forceNext ? rejected : undefined);
       forceNext = false;
       await this.limiter.acquire(this.now, this.sleep, (ms) => this.events.onRateLimitWait?.(ms));
       let failure: XeroFailure;
@@ -234,6 +238,7 @@ export class XeroCaller {
           if (forcedRefresh) throw new XeroRequestError(401, { cause });
           forcedRefresh = true;
           forceNext = true;
+          rejected = token;
           this.events.onRetry?.("401: refreshing the access token");
           continue;
         }

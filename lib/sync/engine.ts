@@ -21,6 +21,7 @@ import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { isXeroAuthError } from "@/lib/xero/auth-errors";
 import { getValidAccessToken } from "@/lib/xero/token-store";
+import { logServerError } from "@/lib/api/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { mapContact, type XeroContactLike } from "./contacts";
 import { DailyRateLimitError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
@@ -249,7 +250,8 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
     const caller = new XeroCaller(
       tenant.xeroTenantId,
       {
-        get: async (forceRefresh) => (await getValidAccessToken(db, tenant.connectionId, { forceRefresh })).accessToken,
+        get: async (forceRefresh, rejected) =>
+          (await getValidAccessToken(db, tenant.connectionId, { forceRefresh, rejectedAccessToken: rejected })).accessToken,
       },
       (error) => source.classify(error),
       { timeoutMs: env.XERO_TIMEOUT_MS, ...options.callOptions },
@@ -287,13 +289,13 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
           fatal = error;
         } else if (!isAppError(error) && !(error instanceof Error && /out of UpdatedDateUTC order|kept changing/.test(error.message))) {
           // Unknown failure (a bug, the database): log the cause for the operator.
-          console.error(`[sync] ${tenant.id} ${entity}:`, error);
+          logServerError(`sync ${tenant.id} ${entity}`, error);
         }
       }
     }
   } catch (error) {
     fatal ??= error;
-    console.error(`[sync] ${tenant.id}:`, error);
+    logServerError(`sync ${tenant.id}`, error);
   } finally {
     clearInterval(beat);
   }
@@ -313,7 +315,7 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       await db.update(xeroTenants).set({ rateLimitedUntil: null }).where(eq(xeroTenants.id, tenant.id));
     }
   } catch (error) {
-    console.error(`[sync] ${tenant.id}: recording the outcome failed:`, error);
+    logServerError(`sync ${tenant.id}: recording the outcome`, error);
   }
 
   const failed = results.find((r) => r.outcome === "error");
@@ -331,7 +333,7 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       },
     });
   } finally {
-    await releaseSyncLease(db, lease).catch((e: unknown) => console.error(`[sync] ${tenant.id}: releasing the lease failed:`, e));
+    await releaseSyncLease(db, lease).catch((e: unknown) => logServerError(`sync ${tenant.id}: releasing the lease`, e));
   }
   return { status, sessionId, entities: results, calls, ...(error ? { error } : {}), ...(rateLimitedUntil ? { rateLimitedUntil } : {}) };
 }

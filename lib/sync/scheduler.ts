@@ -11,6 +11,7 @@ import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { syncTenant, type SyncResult } from "./engine";
 import { schedulerState } from "./scheduler-state";
+import { logServerError } from "@/lib/api/log";
 
 /** Tenants the scheduler should sync now. */
 export async function listSchedulableTenants(db: Db, now = new Date()): Promise<{ id: string; name: string }[]> {
@@ -36,7 +37,7 @@ export async function runScheduledSyncs(db: Db): Promise<{ tenantId: string; res
     try {
       out.push({ tenantId: t.id, result: await syncTenant(db, { tenantId: t.id, trigger: "schedule" }) });
     } catch (error) {
-      console.error(`[sync] scheduled sync of ${t.id} failed:`, error);
+      logServerError(`sync scheduled ${t.id}`, error);
     }
   }
   return out;
@@ -60,7 +61,7 @@ export function startScheduler(options: { intervalMinutes?: number; firstDelayMs
     try {
       await runScheduledSyncs(await getDb());
     } catch (error) {
-      console.error("[sync] scheduler tick failed:", error);
+      logServerError("sync scheduler tick", error);
     } finally {
       schedulerState.running = false;
       schedulerState.nextRunAt = new Date(Date.now() + intervalMs);

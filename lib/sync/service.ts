@@ -11,6 +11,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { startSync, type SyncResult, type SyncTenantOptions, type SyncTrigger } from "./engine";
 import { schedulerState } from "./scheduler-state";
+import { logServerError } from "@/lib/api/log";
 
 export interface RequestSyncInput {
   userId: string;
@@ -49,7 +50,7 @@ export async function requestSync(db: Db, input: RequestSyncInput, advanced: Par
   });
   if ("status" in started) return started;
   const p = started.run().catch((error: unknown) => {
-    console.error(`[sync] background sync of ${input.tenantId} failed:`, error);
+    logServerError(`sync background ${input.tenantId}`, error);
     return { status: "error", sessionId: started.sessionId, entities: [], calls: 0, error: "internal" } as SyncResult;
   });
   background.add(p);

@@ -4,6 +4,7 @@
  * Verify, answer fast (200 empty / 401 empty, as Xero requires), and start the syncs in the
  * background; a sync already running for a tenant simply picks the change up.
  */
+import { logServerError } from "@/lib/api/log";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { requestSync } from "@/lib/sync";
@@ -32,7 +33,7 @@ export async function POST(request: Request): Promise<Response> {
   const plans = await planWebhookSyncs(db, payload);
   for (const plan of plans) {
     void requestSync(db, { userId: plan.userId, tenantId: plan.tenantId, entities: plan.entities, trigger: "webhook" }).catch((error: unknown) => {
-      console.error(`[webhooks] could not start a sync of tenant ${plan.tenantId}:`, error instanceof Error ? error.message : error);
+      logServerError(`webhooks: sync of tenant ${plan.tenantId}`, error);
     });
   }
   return empty(200);

@@ -9,20 +9,18 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCursors, xeroSessions } from "@/lib/db/schema";
 import { syncTenant } from "@/lib/sync";
-import { testDbKind } from "@/tests/helpers/db";
 import { createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
 
-const onPostgres = testDbKind() === "postgres";
 const LEASE_TTL_MS = 5000;
 
 describe("sync: a process killed mid-sync", () => {
   let world: SyncWorld;
   beforeAll(async () => {
-    if (onPostgres) world = await createWorld([{ name: "Crashy (NZ)", invoices: 6000, contacts: 300 }]);
+    world = await createWorld([{ name: "Crashy (NZ)", invoices: 6000, contacts: 300 }]);
   });
   afterAll(() => world?.close());
 
-  it.runIf(onPostgres)("SIGKILLed mid-sync, then restarted: the lease expires and the sync resumes from the cursor and finishes (PostgreSQL only: needs a second process on the same database)", async () => {
+  it("SIGKILLed mid-sync, then restarted: the lease expires and the sync resumes from the cursor and finishes (PostgreSQL only: needs a second process on the same database)", async () => {
     const t = world.user.tenants[0]!;
     // Slow the API down so the child is surely mid-sync when it dies.
     await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", tenantId: t.xeroTenantId, count: 100, delayMs: 250 });
