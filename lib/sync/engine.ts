@@ -9,7 +9,7 @@
  * (a fence) and the session's counters in ONE transaction. The next page is fetched while the
  * current one is written, so a sync is bounded by the slower of Xero and the database, not their sum.
  */
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { prepareContactRow, upsertPreparedContactBatch } from "@/lib/db/queries/contacts";
 import { prepareInvoiceRow, upsertPreparedInvoiceBatch } from "@/lib/db/queries/invoices";
@@ -21,6 +21,7 @@ import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { isXeroAuthError } from "@/lib/xero/auth-errors";
 import { getValidAccessToken } from "@/lib/xero/token-store";
+import { recordTenantAccessLost } from "@/lib/xero/connections";
 import { logServerError } from "@/lib/api/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { mapContact, type XeroContactLike } from "./contacts";
@@ -307,10 +308,9 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       rateLimitedUntil = fatal.until;
       await db.update(xeroTenants).set({ rateLimitedUntil }).where(eq(xeroTenants.id, tenant.id));
     } else if (fatal instanceof TenantForbiddenError) {
-      await db
-        .update(xeroTenants)
-        .set({ status: "disconnected", statusReason: fatal.publicMessage, disconnectedAt: new Date() })
-        .where(and(eq(xeroTenants.id, tenant.id), eq(xeroTenants.status, "active")));
+      // Xero's 403 usually means the organisation was disconnected from the app in Xero; ask
+      // /connections whether it is still granted, in which case it needs a reconnect instead.
+      await recordTenantAccessLost(db, tenant.id);
     } else if (!fatal && tenant.rateLimitedUntil) {
       await db.update(xeroTenants).set({ rateLimitedUntil: null }).where(eq(xeroTenants.id, tenant.id));
     }

@@ -215,7 +215,8 @@ describe("sync under faults", () => {
     const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
     expect(row).toMatchObject({ status: "disconnected" });
     expect(row!.disconnectedAt).not.toBeNull();
-    expect(row!.statusReason).toMatch(/403/);
+    // /connections no longer lists it for this grant: disconnected in Xero, not a reconnect.
+    expect(row!.statusReason).toMatch(/disconnected from the app in Xero/);
     expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" })).toMatchObject({ status: "skipped", reason: "disconnected" });
   });
 });
