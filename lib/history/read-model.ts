@@ -79,7 +79,8 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
           .where(and(...conds, where))
           .orderBy(...orderBy)
           .limit(limit);
-        return rows.map((r) => ({ ...r.s, tenantName: r.tenantName, _k: r._k, _id: r._id }));
+        // A tenant deleted with its data leaves the log row; its name survives in the row's detail.
+        return rows.map((r) => ({ ...r.s, tenantName: r.tenantName ?? detailTenantName(r.s.detail), _k: r._k, _id: r._id }));
       },
     },
     SORT_KEY,
@@ -89,4 +90,9 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
     next: page.next ? encodeCursor(page.next) : null,
     prev: page.prev ? encodeCursor(page.prev) : null,
   };
+}
+
+function detailTenantName(detail: Record<string, unknown> | null): string | null {
+  const name = detail?.tenantName;
+  return typeof name === "string" ? name : null;
 }
