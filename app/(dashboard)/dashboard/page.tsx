@@ -13,7 +13,8 @@ import { Table, Td, Th } from "../_components/table";
 import { RelativeTime } from "../_components/time";
 import { AgingChart, MonthlyChart } from "./charts";
 import { DisconnectForm } from "./disconnect-form";
-import { SyncPanel, type ProgressView } from "./sync-panel";
+import { toProgressView, type ProgressView } from "./progress-view";
+import { SyncPanel } from "./sync-panel";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
@@ -40,21 +41,7 @@ function StateBadge({ org, now }: { org: OrgOverview; now: Date }) {
 }
 
 function progressView(org: OrgOverview): ProgressView {
-  const p = org.progress;
-  return {
-    state: org.state,
-    sessionId: p?.sessionId ?? null,
-    outcome: p?.outcome ?? null,
-    entity: p?.entity ?? null,
-    pages: p?.pages ?? 0,
-    apiCalls: p?.apiCalls ?? 0,
-    recordsFetched: p?.recordsFetched ?? 0,
-    recordsInserted: p?.recordsInserted ?? 0,
-    recordsUpdated: p?.recordsUpdated ?? 0,
-    rateLimitWaits: p?.rateLimitWaits ?? 0,
-    rateLimitWaitMs: p?.rateLimitWaitMs ?? 0,
-    error: p?.error ?? null,
-  };
+  return toProgressView(org.state, org.progress);
 }
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {

@@ -2,21 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { toProgressView, type ProgressView } from "./progress-view";
 
-export interface ProgressView {
-  state: string;
-  sessionId: string | null;
-  outcome: string | null;
-  entity: string | null;
-  pages: number;
-  apiCalls: number;
-  recordsFetched: number;
-  recordsInserted: number;
-  recordsUpdated: number;
-  rateLimitWaits: number;
-  rateLimitWaitMs: number;
-  error: string | null;
-}
 
 const fmt = (n: number) => n.toLocaleString("en-NZ");
 
@@ -40,20 +27,7 @@ export function SyncPanel({ tenantId, name, initial, canSync }: { tenantId: stri
       if (!res.ok) return;
       const body = (await res.json()) as { tenant: { state: string; progress: Omit<ProgressView, "state"> & { sessionId: string } | null } };
       const p = body.tenant.progress;
-      setView({
-        state: body.tenant.state,
-        sessionId: p?.sessionId ?? null,
-        outcome: p?.outcome ?? null,
-        entity: p?.entity ?? null,
-        pages: p?.pages ?? 0,
-        apiCalls: p?.apiCalls ?? 0,
-        recordsFetched: p?.recordsFetched ?? 0,
-        recordsInserted: p?.recordsInserted ?? 0,
-        recordsUpdated: p?.recordsUpdated ?? 0,
-        rateLimitWaits: p?.rateLimitWaits ?? 0,
-        rateLimitWaitMs: p?.rateLimitWaitMs ?? 0,
-        error: p?.error ?? null,
-      });
+      setView(toProgressView(body.tenant.state, p));
     } catch {
       // transient network error: the next tick tries again
     }
