@@ -1,12 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xeroAuthRequests, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
-import type { RunningSimulator } from "@/lib/xero-simulator";
 import { completeXeroConnect, purgeStaleAuthRequests, startXeroConnect, XeroConnectError, type ConnectErrorReason } from "@/lib/xero/connections";
 import { encryptSecret, sha256Hex } from "@/lib/xero/token-crypto";
 import { decryptTokenSet } from "@/lib/xero/token-store";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { consentAt, createUser, dumpSecretsTables, startAndConsent, startTestSimulator, useSimulatorEnv } from "./helpers";
+import type { TestDatabase } from "../../helpers/db";
+import { consentAt, createUser, dumpSecretsTables, startAndConsent, withSimulatorAndDatabase } from "./helpers";
 
 /**
  * Connect Xero end to end against the simulator over HTTP: the authorisation-code flow with PKCE,
@@ -14,22 +13,7 @@ import { consentAt, createUser, dumpSecretsTables, startAndConsent, startTestSim
  */
 
 let tdb: TestDatabase;
-let sim: RunningSimulator;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  useSimulatorEnv(sim);
-  tdb = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await tdb?.close();
-  await sim?.close();
-});
-
-beforeEach(async () => {
-  await tdb.truncate();
-});
+withSimulatorAndDatabase((w) => ({ tdb } = w));
 
 async function expectConnectError(p: Promise<unknown>, reason: ConnectErrorReason) {
   const error = await p.then(

@@ -4,6 +4,8 @@
  * helpers to walk the consent with the simulator's auto-consent parameters.
  */
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../helpers/db";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { users, type User } from "@/lib/db/schema";
@@ -116,4 +118,25 @@ export async function dumpSecretsTables(db: Db): Promise<string> {
 export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
   const r = await db.execute(query);
   return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+}
+
+/**
+ * The usual world of an auth test file: a started simulator the environment points at, and a
+ * fresh database per file, emptied before each test. `assign` receives them once started.
+ */
+export function withSimulatorAndDatabase(assign: (world: { sim: RunningSimulator; tdb: TestDatabase }) => void): void {
+  let world: { sim: RunningSimulator; tdb: TestDatabase } | undefined;
+  beforeAll(async () => {
+    const sim = await startTestSimulator();
+    useSimulatorEnv(sim);
+    world = { sim, tdb: await createTestDatabase() };
+    assign(world);
+  });
+  afterAll(async () => {
+    await world?.tdb.close();
+    await world?.sim.close();
+  });
+  beforeEach(async () => {
+    await world!.tdb.truncate();
+  });
 }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import type { RunningSimulator } from "@/lib/xero-simulator";
@@ -10,8 +10,8 @@ import { isXeroAuthError, XeroAuthError } from "@/lib/xero/auth-errors";
 import { completeXeroConnect } from "@/lib/xero/connections";
 import { refreshTokenGrant, revokeRefreshToken } from "@/lib/xero/identity";
 import { decryptTokenSet, getValidAccessToken, type TokenGrants } from "@/lib/xero/token-store";
-import { createTestDatabase, testDbKind, type TestDatabase } from "../../helpers/db";
-import { clearSimLog, createUser, dumpSecretsTables, simLog, startAndConsent, startTestSimulator, useSimulatorEnv } from "./helpers";
+import { testDbKind, type TestDatabase } from "../../helpers/db";
+import { clearSimLog, createUser, dumpSecretsTables, simLog, startAndConsent, useSimulatorEnv, withSimulatorAndDatabase } from "./helpers";
 
 /**
  * The token store against the simulator: refresh a minute early, rotate and store the new pair,
@@ -21,21 +21,7 @@ import { clearSimLog, createUser, dumpSecretsTables, simLog, startAndConsent, st
 
 let tdb: TestDatabase;
 let sim: RunningSimulator;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  useSimulatorEnv(sim);
-  tdb = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await tdb?.close();
-  await sim?.close();
-});
-
-beforeEach(async () => {
-  await tdb.truncate();
-});
+withSimulatorAndDatabase((w) => ({ sim, tdb } = w));
 
 async function connected(email: string, tenants = "0,1") {
   const user = await createUser(tdb.db, email);
