@@ -7,9 +7,9 @@
  * been served, it applies a mutation (like a person editing in Xero while the sync is paging).
  */
 
-export type FaultKind = "500" | "503" | "429-minute" | "429-day" | "429-concurrent" | "drop" | "delay" | "token-expired" | "token-revoked" | "mutate-between-pages";
+export type FaultKind = "500" | "503" | "429-minute" | "429-day" | "429-concurrent" | "drop" | "truncated-200" | "delay" | "token-expired" | "token-revoked" | "mutate-between-pages";
 
-export const FAULT_KINDS: FaultKind[] = ["500", "503", "429-minute", "429-day", "429-concurrent", "drop", "delay", "token-expired", "token-revoked", "mutate-between-pages"];
+export const FAULT_KINDS: FaultKind[] = ["500", "503", "429-minute", "429-day", "429-concurrent", "drop", "truncated-200", "delay", "token-expired", "token-revoked", "mutate-between-pages"];
 
 export interface FaultSpec {
   kind: FaultKind;

@@ -106,6 +106,10 @@ function faultResponse(sim: Sim, ctx: Ctx, f: ActiveFault): boolean {
       ctx.log.status = 0;
       ctx.req.socket.destroy();
       return true;
+    case "truncated-200":
+      // Complete at the HTTP level, but the JSON stops short (a proxy that lost the rest).
+      sendText(res, 200, `{"Id":"${sim.newId()}","Status":"OK","ProviderName":"Xero Sync","DateTimeUTC":"/Date(${sim.clock.now()})/","Invoices":[{"InvoiceID":`, { "content-type": "application/json; charset=utf-8" });
+      return true;
     case "500":
       sendJson(res, 500, { Type: null, Title: "An error occurred", Status: 500, Detail: "An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.", Instance: sim.newId(), Extensions: {} });
       return true;
