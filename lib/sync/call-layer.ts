@@ -23,6 +23,8 @@ import { DailyRateLimitError, TenantForbiddenError, XeroRequestError, XeroUnavai
 export type XeroFailure =
   | { kind: "http"; status: number; headers: Record<string, string> }
   | { kind: "network" }
+  /** A 2xx whose body is not Xero's JSON envelope (cut short, a proxy's page): retried like "network". */
+  | { kind: "malformed" }
   | { kind: "timeout" };
 
 export interface CallEvents {
@@ -245,7 +247,7 @@ export class XeroCaller {
         if (status === 403) throw new TenantForbiddenError(403);
         if (status < 500) throw new XeroRequestError(status, { cause });
       }
-      // 5xx, network, timeout: retry with exponential backoff and full jitter.
+      // 5xx, network, malformed answers, timeout: retry with exponential backoff and full jitter.
       attempts++;
       if (attempts >= this.o.maxAttempts) {
         throw new XeroUnavailableError(

@@ -1,51 +1,51 @@
 /**
- * Contacts: the pure mapper from a xero-node `Contact` model (plus the JSON Xero sent for it) to
- * a `contacts` row. Archived contacts are states, not deletions (DESIGN.md point 5): the engine
+ * Contacts: the pure mapper from one contact as Xero sent it on the wire (see invoices.ts) to a
+ * `contacts` row, which keeps that JSON in `raw`. Archived contacts are states, not deletions (DESIGN.md point 5): the engine
  * asks with includeArchived=true and the row keeps contact_status ARCHIVED.
  */
 import type { NewContact } from "@/lib/db/schema";
 import { toInstant } from "./values";
 
-/** The fields of xero-node's `Contact` model the mapper reads. */
-export interface XeroContactLike {
-  contactID?: string;
-  name?: string;
-  firstName?: string;
-  lastName?: string;
-  emailAddress?: string;
-  contactNumber?: string;
-  accountNumber?: string;
-  contactStatus?: string | number;
-  isCustomer?: boolean;
-  isSupplier?: boolean;
-  defaultCurrency?: string | number;
-  taxNumber?: string;
-  updatedDateUTC?: unknown;
+/** The fields of Xero's `Contact` the mapper reads. */
+export interface XeroContactWire {
+  ContactID?: string;
+  Name?: string;
+  FirstName?: string;
+  LastName?: string;
+  EmailAddress?: string;
+  ContactNumber?: string;
+  AccountNumber?: string;
+  ContactStatus?: string;
+  IsCustomer?: boolean;
+  IsSupplier?: boolean;
+  DefaultCurrency?: string;
+  TaxNumber?: string;
+  UpdatedDateUTC?: unknown;
 }
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : String(v));
 
-/** One contact as a row; `raw` is the contact as Xero sent it (the model when absent). */
-export function mapContact(tenantId: string, model: XeroContactLike, raw?: unknown): NewContact {
-  const contactId = model.contactID;
+/** One contact as a row; `raw` is the contact as Xero sent it. */
+export function mapContact(tenantId: string, wire: XeroContactWire): NewContact {
+  const contactId = wire.ContactID;
   if (!contactId) throw new TypeError("contact without ContactID");
-  const updated = toInstant(model.updatedDateUTC);
+  const updated = toInstant(wire.UpdatedDateUTC);
   if (!updated) throw new TypeError(`contact ${contactId} without UpdatedDateUTC`);
   return {
     tenantId,
     contactId,
-    name: model.name ?? "",
-    firstName: str(model.firstName),
-    lastName: str(model.lastName),
-    emailAddress: str(model.emailAddress),
-    contactNumber: str(model.contactNumber),
-    accountNumber: str(model.accountNumber),
-    contactStatus: str(model.contactStatus) ?? "ACTIVE",
-    isCustomer: model.isCustomer === true,
-    isSupplier: model.isSupplier === true,
-    defaultCurrency: str(model.defaultCurrency),
-    taxNumber: str(model.taxNumber),
+    name: wire.Name ?? "",
+    firstName: str(wire.FirstName),
+    lastName: str(wire.LastName),
+    emailAddress: str(wire.EmailAddress),
+    contactNumber: str(wire.ContactNumber),
+    accountNumber: str(wire.AccountNumber),
+    contactStatus: str(wire.ContactStatus) ?? "ACTIVE",
+    isCustomer: wire.IsCustomer === true,
+    isSupplier: wire.IsSupplier === true,
+    defaultCurrency: str(wire.DefaultCurrency),
+    taxNumber: str(wire.TaxNumber),
     xeroUpdatedAt: updated,
-    raw: raw ?? model,
+    raw: wire,
   };
 }

@@ -24,9 +24,9 @@ import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/connections";
 import { logServerError } from "@/lib/api/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
-import { mapContact, type XeroContactLike } from "./contacts";
+import { mapContact, type XeroContactWire } from "./contacts";
 import { DailyRateLimitError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
-import { mapInvoice, type XeroInvoiceLike } from "./invoices";
+import { mapInvoice, type XeroInvoiceWire } from "./invoices";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
 import { DEFAULT_PAGE_SIZE, SyncWalk } from "./walk";
@@ -109,27 +109,27 @@ interface RunContext {
 
 interface EntityDriver {
   fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): Promise<{ value: SourcePage<unknown>; headers: Record<string, string> }>;
-  /** Maps a xero-node model (plus its wire JSON) to a row and serialises it for the write. */
-  prepare(tenantId: string, model: unknown, raw: unknown): PreparedRow;
+  /** Maps one record as Xero sent it to a row and serialises it for the write. */
+  prepare(tenantId: string, record: unknown): PreparedRow;
   upsert(db: Db, tenantId: string, rows: PreparedRow[], options: { full: boolean }): Promise<BatchResult>;
 }
 
 const DRIVERS: { [E in SyncEntity]: EntityDriver } = {
   invoices: {
     fetch: (s, t, x, q) => s.getInvoicesPage(t, x, q),
-    prepare: (tenantId, m, raw) => prepareInvoiceRow(mapInvoice(tenantId, m as XeroInvoiceLike, raw)),
+    prepare: (tenantId, r) => prepareInvoiceRow(mapInvoice(tenantId, r as XeroInvoiceWire)),
     upsert: upsertPreparedInvoiceBatch,
   },
   contacts: {
     fetch: (s, t, x, q) => s.getContactsPage(t, x, q),
-    prepare: (tenantId, m, raw) => prepareContactRow(mapContact(tenantId, m as XeroContactLike, raw)),
+    prepare: (tenantId, r) => prepareContactRow(mapContact(tenantId, r as XeroContactWire)),
     upsert: upsertPreparedContactBatch,
   },
 };
 
-/** A page reduced to flat strings at once, so Xero's JSON and xero-node's models die young. */
+/** A page reduced to flat strings at once, so Xero's parsed JSON dies young. */
 function preparePage(driver: EntityDriver, tenantId: string, page: Fetched): { rows: PreparedRow[]; serverTime: Date | null } {
-  const rows = page.items.map((m, i) => driver.prepare(tenantId, m, page.raw[i]));
+  const rows = page.records.map((r) => driver.prepare(tenantId, r));
   return { rows, serverTime: page.serverTime };
 }
 
@@ -342,7 +342,7 @@ function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): 
   return { entity, outcome, pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, cursorBefore: null, cursorAfter: null, repairs: 0, verifications: 0 };
 }
 
-type Fetched = { items: unknown[]; raw: unknown[]; serverTime: Date | null };
+type Fetched = SourcePage<unknown>;
 
 /** Walks one entity to its end; returns Xero's DateTimeUTC of the last response. */
 async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyncResult): Promise<Date | null> {

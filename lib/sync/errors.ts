@@ -23,10 +23,17 @@ export class TenantForbiddenError extends AppError {
 /** Xero (or the network to it) kept failing after the bounded retries. */
 export class XeroUnavailableError extends AppError {
   constructor(
-    readonly detail: { status?: number; kind: "http" | "network" | "timeout"; attempts: number },
+    readonly detail: { status?: number; kind: "http" | "network" | "malformed" | "timeout"; attempts: number },
     options?: { cause?: unknown },
   ) {
-    const what = detail.kind === "timeout" ? "timed out" : detail.kind === "network" ? "could not be reached" : `answered ${detail.status}`;
+    const what =
+      detail.kind === "timeout"
+        ? "timed out"
+        : detail.kind === "network"
+          ? "could not be reached"
+          : detail.kind === "malformed"
+            ? "sent answers that were cut short or not JSON"
+            : `answered ${detail.status}`;
     super("xero_unavailable", `Xero ${what} after ${detail.attempts} attempts; the sync will resume from where it stopped.`, options);
     this.name = "XeroUnavailableError";
   }

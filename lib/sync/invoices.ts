@@ -1,71 +1,69 @@
 /**
- * Invoices: the pure mapper from a xero-node `Invoice` model (plus the JSON Xero sent for it) to
- * an `invoices` row, and the entity's fetch settings for the engine.
+ * Invoices: the pure mapper from one invoice as Xero sent it on the wire (the JSON of the
+ * Accounting API: PascalCase keys, `/Date(…)/` strings, numbers for money) to an `invoices` row.
+ * The same JSON is stored whole in `raw`, so every column can be re-derived from it.
  *
- * The structural type below lists only what the mapper reads, so this module needs no xero-node
- * import (lib/xero/client.ts is the only one) and unit tests can pass plain objects.
+ * The structural type below lists only what the mapper reads (names as in Xero's OpenAPI spec),
+ * so unit tests can pass plain objects.
  */
 import type { NewInvoice } from "@/lib/db/schema";
 import { toDateOnly, toDecimalString, toInstant } from "./values";
 
-/** The fields of xero-node's `Invoice` model the mapper reads (dates may be Date or /Date()/). */
-export interface XeroInvoiceLike {
-  invoiceID?: string;
-  type?: string | number;
-  invoiceNumber?: string;
-  reference?: string;
-  status?: string | number;
-  contact?: { contactID?: string; name?: string };
-  date?: unknown;
-  dueDate?: unknown;
-  fullyPaidOnDate?: unknown;
-  currencyCode?: string | number;
-  currencyRate?: number;
-  lineAmountTypes?: string | number;
-  subTotal?: number;
-  totalTax?: number;
-  total?: number;
-  amountDue?: number;
-  amountPaid?: number;
-  amountCredited?: number;
-  hasAttachments?: boolean;
-  updatedDateUTC?: unknown;
+/** The fields of Xero's `Invoice` the mapper reads (dates as `/Date(ms+0000)/` or ISO strings). */
+export interface XeroInvoiceWire {
+  InvoiceID?: string;
+  Type?: string;
+  InvoiceNumber?: string;
+  Reference?: string;
+  Status?: string;
+  Contact?: { ContactID?: string; Name?: string };
+  Date?: unknown;
+  DueDate?: unknown;
+  FullyPaidOnDate?: unknown;
+  CurrencyCode?: string;
+  CurrencyRate?: number;
+  LineAmountTypes?: string;
+  SubTotal?: number;
+  TotalTax?: number;
+  Total?: number;
+  AmountDue?: number;
+  AmountPaid?: number;
+  AmountCredited?: number;
+  HasAttachments?: boolean;
+  UpdatedDateUTC?: unknown;
 }
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : String(v));
 
-/**
- * One invoice as a row. `raw` is the invoice exactly as Xero sent it on the wire (PascalCase keys,
- * `/Date()/` strings, line items included); when absent the model itself is stored.
- */
-export function mapInvoice(tenantId: string, model: XeroInvoiceLike, raw?: unknown): NewInvoice {
-  const invoiceId = model.invoiceID;
+/** One invoice as a row; `raw` is the invoice exactly as Xero sent it (line items included). */
+export function mapInvoice(tenantId: string, wire: XeroInvoiceWire): NewInvoice {
+  const invoiceId = wire.InvoiceID;
   if (!invoiceId) throw new TypeError("invoice without InvoiceID");
-  const updated = toInstant(model.updatedDateUTC);
+  const updated = toInstant(wire.UpdatedDateUTC);
   if (!updated) throw new TypeError(`invoice ${invoiceId} without UpdatedDateUTC`);
   return {
     tenantId,
     invoiceId,
-    type: str(model.type) ?? "ACCREC",
-    invoiceNumber: str(model.invoiceNumber),
-    reference: str(model.reference),
-    status: str(model.status) ?? "DRAFT",
-    contactId: str(model.contact?.contactID),
-    contactName: str(model.contact?.name),
-    date: toDateOnly(model.date),
-    dueDate: toDateOnly(model.dueDate),
-    fullyPaidOnDate: toDateOnly(model.fullyPaidOnDate),
-    currencyCode: str(model.currencyCode),
-    currencyRate: toDecimalString(model.currencyRate),
-    lineAmountTypes: str(model.lineAmountTypes),
-    subTotal: toDecimalString(model.subTotal),
-    totalTax: toDecimalString(model.totalTax),
-    total: toDecimalString(model.total),
-    amountDue: toDecimalString(model.amountDue),
-    amountPaid: toDecimalString(model.amountPaid),
-    amountCredited: toDecimalString(model.amountCredited),
-    hasAttachments: model.hasAttachments === true,
+    type: str(wire.Type) ?? "ACCREC",
+    invoiceNumber: str(wire.InvoiceNumber),
+    reference: str(wire.Reference),
+    status: str(wire.Status) ?? "DRAFT",
+    contactId: str(wire.Contact?.ContactID),
+    contactName: str(wire.Contact?.Name),
+    date: toDateOnly(wire.Date),
+    dueDate: toDateOnly(wire.DueDate),
+    fullyPaidOnDate: toDateOnly(wire.FullyPaidOnDate),
+    currencyCode: str(wire.CurrencyCode),
+    currencyRate: toDecimalString(wire.CurrencyRate),
+    lineAmountTypes: str(wire.LineAmountTypes),
+    subTotal: toDecimalString(wire.SubTotal),
+    totalTax: toDecimalString(wire.TotalTax),
+    total: toDecimalString(wire.Total),
+    amountDue: toDecimalString(wire.AmountDue),
+    amountPaid: toDecimalString(wire.AmountPaid),
+    amountCredited: toDecimalString(wire.AmountCredited),
+    hasAttachments: wire.HasAttachments === true,
     xeroUpdatedAt: updated,
-    raw: raw ?? model,
+    raw: wire,
   };
 }

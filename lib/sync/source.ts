@@ -4,8 +4,8 @@
  * lib/xero/client.ts; tests may pass their own.
  */
 import type { CallResult, XeroFailure } from "./call-layer";
-import type { XeroContactLike } from "./contacts";
-import type { XeroInvoiceLike } from "./invoices";
+import type { XeroContactWire } from "./contacts";
+import type { XeroInvoiceWire } from "./invoices";
 
 export interface PageQuery {
   /** Sent as If-Modified-Since; absent for the first sync of an entity. */
@@ -14,18 +14,16 @@ export interface PageQuery {
   pageSize: number;
 }
 
-export interface SourcePage<M> {
-  /** xero-node models, in the order Xero sent them (UpdatedDateUTC ascending). */
-  items: M[];
-  /** The same records as Xero sent them on the wire (for the `raw` column); same order. */
-  raw: unknown[];
+export interface SourcePage<R> {
+  /** The records as Xero sent them on the wire (parsed JSON), in its order (UpdatedDateUTC ascending). */
+  records: R[];
   /** The envelope's DateTimeUTC: Xero's clock when it answered. */
   serverTime: Date | null;
 }
 
 export interface XeroSource {
-  getInvoicesPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage<XeroInvoiceLike>>>;
-  getContactsPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage<XeroContactLike>>>;
+  getInvoicesPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage<XeroInvoiceWire>>>;
+  getContactsPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage<XeroContactWire>>>;
   /** Classifies a rejected request by status code and headers. */
   classify(error: unknown): XeroFailure;
 }

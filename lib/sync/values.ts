@@ -1,17 +1,17 @@
 /**
- * Exact conversions from what xero-node hands us to what the database stores. Pure, no I/O.
+ * Exact conversions from Xero's wire JSON to what the database stores. Pure, no I/O.
  *
- * - Money: xero-node parses Xero's JSON numbers into JS numbers. Xero sends at most 4 decimals
+ * - Money: JSON.parse turns Xero's JSON numbers into JS numbers. Xero sends at most 4 decimals
  *   (2 for totals, 4 for unit amounts with unitdp=4), and `String(n)` prints the shortest decimal
  *   that round-trips, which for such values is exactly the literal Xero sent ("123.45", not
  *   "123.4500000001"). We never add or multiply floats; totals are Xero's own.
  * - Date-only fields (Date, DueDate, FullyPaidOnDate): Xero sends `/Date(1518652800000+0000)/`
- *   at midnight UTC of the organisation's calendar date, and xero-node turns that into a JS Date
- *   at 00:00Z. Take the UTC calendar date ("YYYY-MM-DD"); never local time.
+ *   at midnight UTC of the organisation's calendar date (xero-node's models would turn that into a
+ *   JS Date at 00:00Z). Take the UTC calendar date ("YYYY-MM-DD"); never local time.
  * - UpdatedDateUTC: a real instant (milliseconds), stored as timestamptz.
  */
 
-/** A JS number (or numeric string) from xero-node as an exact decimal string; null when absent. */
+/** A JS number (or numeric string) from Xero's JSON as an exact decimal string; null when absent. */
 export function toDecimalString(value: unknown): string | null {
   if (value === null || value === undefined || value === "") return null;
   if (typeof value === "string") {

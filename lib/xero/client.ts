@@ -20,7 +20,8 @@
  *   `createAuthorizationRequest` / `completeAuthorization` below (openid-client directly);
  * - accountingApi errors reject with a JSON *string*: use `toXeroApiError` (./errors);
  * - every `/Date(…)/` value becomes a JS Date, also calendar dates (Date, DueDate), and money is
- *   a JS number: map them with care (see the sync mappers).
+ *   a JS number; and the deserialiser is slow. The sync reads Xero's wire JSON instead
+ *   (`wireResponses`) and maps it itself (lib/sync/values.ts).
  * - `getClientCredentialsToken()` sends `scopes=` (not `scope=`) as a comma list; Xero ignores it.
  */
 import { type Client, Issuer, type TokenSet, custom, generators } from "openid-client";
@@ -138,17 +139,32 @@ export async function createXeroClient(config: XeroConfig, tokenSet?: TokenSet |
   return xero;
 }
 
+export interface ApiClientOptions {
+  /**
+   * Keep Xero's response body as the JSON text it sent (`response.data` is a string, `body` an
+   * empty model) instead of letting xero-node deserialise it into models. xero-node still builds
+   * and authenticates every request; only its ObjectSerializer is skipped. The sync engine uses
+   * this: the deserialiser walks every attribute of every model (~80 ms of CPU per 1,000-invoice
+   * page, more than fetching and JSON-parsing the page), and the engine stores the wire JSON
+   * anyway (tests/bench/results/sync.json, README "Benchmarks").
+   */
+  wireResponses?: boolean;
+}
+
 /**
  * A XeroClient for Accounting API calls only, with an access token from the token store: no
  * discovery, no network until the first call. For the sync engine.
  */
-export function createApiClient(config: Pick<XeroConfig, "apiUrl" | "timeoutMs">, accessToken: string): XeroClient {
+export function createApiClient(config: Pick<XeroConfig, "apiUrl" | "timeoutMs">, accessToken: string, options: ApiClientOptions = {}): XeroClient {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const xero = new XeroClient();
   xero.accountingApi.basePath = xeroEndpoints(config).accounting;
+  // xero-node hands every request's axios config to this hook before sending it.
   xero.accountingApi.setDefaultAuthentication({
-    applyToRequest: (options) => {
-      options.timeout = timeoutMs;
+    applyToRequest: (request) => {
+      request.timeout = timeoutMs;
+      // axios parses JSON only for responseType "json"; "text" leaves the body as Xero sent it.
+      if (options.wireResponses) request.responseType = "text";
     },
   });
   xero.setTokenSet({ access_token: accessToken, token_type: "Bearer" });

@@ -26,6 +26,7 @@ describe("sync under faults", () => {
       { name: "Flaky (AU)", invoices: 3000, contacts: 500 }, // 5
       { name: "Slow (NZ)", invoices: 800, contacts: 100 }, // 6
       { name: "Expiring Token (UK)", invoices: 3000, contacts: 200 }, // 7
+      { name: "Garbled (AU)", invoices: 2500, contacts: 100 }, // 8
     ]);
   });
   afterEach(async () => {
@@ -144,16 +145,36 @@ describe("sync under faults", () => {
     await ctl(world.sim, "POST", "/__sim/faults", { kind: "500", tenantId: x, count: 1 });
     const inject = faultsAfterPages({
       1: [{ kind: "503", tenantId: x, count: 2 }],
-      2: [{ kind: "drop", tenantId: x, count: 1 }],
+      2: [{ kind: "drop", tenantId: x, count: 1 }, { kind: "truncated-200", tenantId: x, count: 1 }],
       3: [{ kind: "500", tenantId: x, count: 1 }, { kind: "drop", tenantId: x, count: 1 }],
     });
     const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress }));
     await inject.settled();
     const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
-    expect(s!.retries).toBe(6);
+    expect(s!.retries).toBe(7);
     expect(s!.apiCalls).toBe(r.calls);
     const failed = (await apiLog(world.sim, x)).entries.filter((e) => e.fault);
-    expect(failed.map((e) => e.fault).sort()).toEqual(["500", "500", "503", "503", "drop", "drop"]);
+    expect(failed.map((e) => e.fault).sort()).toEqual(["500", "500", "503", "503", "drop", "drop", "truncated-200"]);
+    await expectMirrorsSimulator(world, t);
+  });
+
+  it("answers that keep arriving cut short fail the sync with a clear error, never as 'no more records', and it resumes", async () => {
+    const t = T(8);
+    const x = t.xeroTenantId;
+    const inject = faultsAfterPages({ 1: [{ kind: "truncated-200", tenantId: x, path: "/Invoices", count: 6 }] });
+    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["invoices"], callOptions: FAST, onProgress: inject.onProgress });
+    await inject.settled();
+    expect(r.status).toBe("error");
+    if (r.status !== "error") return;
+    expect(r.error).toMatch(/cut short or not JSON after 6 attempts/);
+    const inv = r.entities[0]!;
+    expect(inv).toMatchObject({ outcome: "error", pages: 1, inserted: 1000 });
+    const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, t.id), eq(syncCursors.entity, "invoices")));
+    expect(cursor!.highWaterMark!.toISOString()).toBe(inv.cursorAfter);
+    expect(cursor!.lastError).toMatch(/cut short/);
+
+    const again = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
+    expect(again.entities.find((e) => e.entity === "invoices")!.fetched).toBeLessThan(2500);
     await expectMirrorsSimulator(world, t);
   });
 

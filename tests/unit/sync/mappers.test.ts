@@ -32,54 +32,60 @@ describe("values", () => {
 
 describe("mappers", () => {
   const tenantId = "00000000-0000-4000-8000-000000000001";
-  it("maps a xero-node invoice model to a row, keeping the wire JSON as raw", () => {
-    const raw = { InvoiceID: "a", LineItems: [{ LineAmount: 10 }] };
-    const row = mapInvoice(
-      tenantId,
-      {
-        invoiceID: "5b0f0d0a-0000-4000-8000-000000000002",
-        type: "ACCREC",
-        invoiceNumber: "INV-1",
-        status: "AUTHORISED",
-        contact: { contactID: "5b0f0d0a-0000-4000-8000-000000000003", name: "Blue Bakery" },
-        date: new Date(Date.UTC(2024, 0, 31)),
-        dueDate: new Date(Date.UTC(2024, 1, 29)),
-        currencyCode: "NZD",
-        currencyRate: 1,
-        lineAmountTypes: "Exclusive",
-        subTotal: 100.1,
-        totalTax: 15.02,
-        total: 115.12,
-        amountDue: 115.12,
-        amountPaid: 0,
-        amountCredited: 0,
-        updatedDateUTC: new Date("2024-02-01T10:00:00.123Z"),
-      },
-      raw,
-    );
+  it("maps an invoice as Xero sent it to a row, keeping that JSON as raw", () => {
+    const wire = {
+      Type: "ACCREC",
+      InvoiceID: "5b0f0d0a-0000-4000-8000-000000000002",
+      InvoiceNumber: "INV-1",
+      Status: "AUTHORISED",
+      Contact: { ContactID: "5b0f0d0a-0000-4000-8000-000000000003", Name: "Blue Bakery" },
+      Date: "/Date(1706659200000+0000)/",
+      DateString: "2024-01-31T00:00:00",
+      DueDate: "/Date(1709164800000+0000)/",
+      CurrencyCode: "NZD",
+      CurrencyRate: 1,
+      LineAmountTypes: "Exclusive",
+      LineItems: [{ Description: "Bread", Quantity: 1, UnitAmount: 100.1, LineAmount: 100.1 }],
+      SubTotal: 100.1,
+      TotalTax: 15.02,
+      Total: 115.12,
+      AmountDue: 115.12,
+      AmountPaid: 0,
+      AmountCredited: 0,
+      UpdatedDateUTC: "/Date(1706781600123+0000)/",
+    };
+    const row = mapInvoice(tenantId, wire);
     expect(row).toMatchObject({
       tenantId,
+      invoiceId: "5b0f0d0a-0000-4000-8000-000000000002",
       type: "ACCREC",
+      invoiceNumber: "INV-1",
       status: "AUTHORISED",
+      contactId: "5b0f0d0a-0000-4000-8000-000000000003",
+      contactName: "Blue Bakery",
       date: "2024-01-31",
       dueDate: "2024-02-29",
+      fullyPaidOnDate: null,
+      currencyCode: "NZD",
+      currencyRate: "1",
       subTotal: "100.1",
       totalTax: "15.02",
       total: "115.12",
-      contactName: "Blue Bakery",
+      amountPaid: "0",
       hasAttachments: false,
-      raw,
     });
+    expect(row.raw).toBe(wire);
     expect(row.xeroUpdatedAt.toISOString()).toBe("2024-02-01T10:00:00.123Z");
   });
 
   it("maps an archived contact as a state", () => {
-    const row = mapContact(tenantId, { contactID: "5b0f0d0a-0000-4000-8000-000000000004", name: "Old Co", contactStatus: "ARCHIVED", isCustomer: true, updatedDateUTC: "/Date(1573755038314+0000)/" });
-    expect(row).toMatchObject({ contactStatus: "ARCHIVED", isCustomer: true, isSupplier: false, name: "Old Co" });
+    const row = mapContact(tenantId, { ContactID: "5b0f0d0a-0000-4000-8000-000000000004", Name: "Old Co", ContactStatus: "ARCHIVED", IsCustomer: true, UpdatedDateUTC: "/Date(1573755038314+0000)/" });
+    expect(row).toMatchObject({ contactStatus: "ARCHIVED", isCustomer: true, isSupplier: false, name: "Old Co", emailAddress: null });
+    expect(row.xeroUpdatedAt.toISOString()).toBe("2019-11-14T18:10:38.314Z");
   });
 
   it("refuses records without id or UpdatedDateUTC", () => {
-    expect(() => mapInvoice(tenantId, { updatedDateUTC: new Date() })).toThrow(/InvoiceID/);
-    expect(() => mapContact(tenantId, { contactID: "x" })).toThrow(/UpdatedDateUTC/);
+    expect(() => mapInvoice(tenantId, { UpdatedDateUTC: "/Date(1573755038314+0000)/" })).toThrow(/InvoiceID/);
+    expect(() => mapContact(tenantId, { ContactID: "x" })).toThrow(/UpdatedDateUTC/);
   });
 });
