@@ -25,8 +25,8 @@ export interface XeroContactWire {
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : String(v));
 
-/** One contact as a row; `raw` is the contact as Xero sent it. */
-export function mapContact(tenantId: string, wire: XeroContactWire): NewContact {
+/** One contact as a row; `raw` is the contact as Xero sent it (see mapInvoice). */
+export function mapContact(tenantId: string, wire: XeroContactWire, raw: unknown = wire): NewContact {
   const contactId = wire.ContactID;
   if (!contactId) throw new TypeError("contact without ContactID");
   const updated = toInstant(wire.UpdatedDateUTC);
@@ -46,6 +46,6 @@ export function mapContact(tenantId: string, wire: XeroContactWire): NewContact 
     defaultCurrency: str(wire.DefaultCurrency),
     taxNumber: str(wire.TaxNumber),
     xeroUpdatedAt: updated,
-    raw: wire,
+    raw,
   };
 }

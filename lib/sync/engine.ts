@@ -13,7 +13,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { prepareContactRow, upsertPreparedContactBatch } from "@/lib/db/queries/contacts";
 import { prepareInvoiceRow, upsertPreparedInvoiceBatch } from "@/lib/db/queries/invoices";
-import type { BatchResult, PreparedRow } from "@/lib/db/queries/mirror-batch";
+import { JsonText, type BatchResult, type PreparedRow } from "@/lib/db/queries/mirror-batch";
 import { advanceSyncCursor, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess } from "@/lib/db/queries/sync-cursors";
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
 import { SYNC_ENTITIES, xeroConnections, xeroTenants, type SyncEntity, type XeroTenant } from "@/lib/db/schema";
@@ -25,7 +25,7 @@ import { recordTenantAccessLost } from "@/lib/xero/connections";
 import { logServerError } from "@/lib/api/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { mapContact, type XeroContactWire } from "./contacts";
-import { DailyRateLimitError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
+import { DailyRateLimitError, MalformedXeroResponseError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
 import { mapInvoice, type XeroInvoiceWire } from "./invoices";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
@@ -108,27 +108,41 @@ interface RunContext {
 }
 
 interface EntityDriver {
-  fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): Promise<{ value: SourcePage<unknown>; headers: Record<string, string> }>;
-  /** Maps one record as Xero sent it to a row and serialises it for the write. */
-  prepare(tenantId: string, record: unknown): PreparedRow;
+  fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): Promise<{ value: SourcePage; headers: Record<string, string> }>;
+  /** Maps one record (its JSON text as Xero sent it) to a row and serialises it for the write. */
+  prepare(tenantId: string, json: string): PreparedRow;
   upsert(db: Db, tenantId: string, rows: PreparedRow[], options: { full: boolean }): Promise<BatchResult>;
 }
 
 const DRIVERS: { [E in SyncEntity]: EntityDriver } = {
   invoices: {
     fetch: (s, t, x, q) => s.getInvoicesPage(t, x, q),
-    prepare: (tenantId, r) => prepareInvoiceRow(mapInvoice(tenantId, r as XeroInvoiceWire)),
+    prepare: (tenantId, json) => prepareInvoiceRow(mapInvoice(tenantId, parseRecord<XeroInvoiceWire>(json, "invoice"), new JsonText(json))),
     upsert: upsertPreparedInvoiceBatch,
   },
   contacts: {
     fetch: (s, t, x, q) => s.getContactsPage(t, x, q),
-    prepare: (tenantId, r) => prepareContactRow(mapContact(tenantId, r as XeroContactWire)),
+    prepare: (tenantId, json) => prepareContactRow(mapContact(tenantId, parseRecord<XeroContactWire>(json, "contact"), new JsonText(json))),
     upsert: upsertPreparedContactBatch,
   },
 };
 
-/** A page reduced to flat strings at once, so Xero's parsed JSON dies young. */
-function preparePage(driver: EntityDriver, tenantId: string, page: Fetched): { rows: PreparedRow[]; serverTime: Date | null } {
+type Prepared = { rows: PreparedRow[]; serverTime: Date | null };
+
+/**
+ * One record's JSON text as an object for the mapper. The scanner (wire-json.ts) already checked
+ * the page's structure, so this fails only for a record Xero sent broken inside.
+ */
+function parseRecord<T>(json: string, what: string): T {
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    throw new MalformedXeroResponseError(`Xero sent an ${what} that is not valid JSON: ${json.slice(0, 80)}…`);
+  }
+}
+
+/** A page as flat strings (see PreparedRow), record by record, so each record's objects die young. */
+function preparePage(driver: EntityDriver, tenantId: string, page: SourcePage): Prepared {
   const rows = page.records.map((r) => driver.prepare(tenantId, r));
   return { rows, serverTime: page.serverTime };
 }
@@ -342,8 +356,6 @@ function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): 
   return { entity, outcome, pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, cursorBefore: null, cursorAfter: null, repairs: 0, verifications: 0 };
 }
 
-type Fetched = SourcePage<unknown>;
-
 /** Walks one entity to its end; returns Xero's DateTimeUTC of the last response. */
 async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyncResult): Promise<Date | null> {
   const { db, tenant, caller, source } = ctx;
@@ -354,15 +366,18 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
   result.cursorAfter = result.cursorBefore;
   const walk = new SyncWalk(ctx.full ? undefined : (cursor ?? undefined), ctx.pageSize);
 
-  const fetchPage = (): Promise<Fetched> => {
+  // A page is reduced to flat strings as soon as it arrives, not when the loop gets to it: the
+  // next page is fetched while earlier ones are written, and Xero's parsed JSON held across those
+  // waits would outlive V8's young generation (peak memory grew with the size of the sync).
+  const fetchPage = (): Promise<Prepared> => {
     const req = walk.request();
     return caller
       .call((token) => driver.fetch(source, token, tenant.xeroTenantId, { ifModifiedSince: req.ifModifiedSince, page: req.page, pageSize: ctx.pageSize }))
-      .then((r) => r.value as Fetched);
+      .then((r) => preparePage(driver, tenant.id, r.value));
   };
 
   let xeroTime: Date | null = null;
-  let next: Promise<Fetched> | null = fetchPage();
+  let next: Promise<Prepared> | null = fetchPage();
   // Up to two pages are written at once, each in its own transaction, committed in page order:
   // a page's transaction stores its rows, then waits for the previous page to commit before it
   // advances the cursor and commits (so the cursor never passes an uncommitted page, and if a page
@@ -374,7 +389,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
   const writing: Promise<void>[] = [];
   try {
     while (next) {
-      const { rows, serverTime } = preparePage(driver, tenant.id, await next);
+      const { rows, serverTime } = await next;
       next = null;
       const decision = walk.accept(
         rows.map((r) => ({ id: r.id, updatedMs: r.updatedMs })),

@@ -62,3 +62,12 @@ export class SyncLeaseLostError extends AppError {
     this.name = "SyncLeaseLostError";
   }
 }
+
+/**
+ * A 2xx answer whose body is not Xero's envelope (cut short, or a proxy's page). Never read as
+ * "no records": that would end the walk early and silently miss data. Retried like a dropped
+ * connection; if it persists the sync fails (XeroUnavailableError) and resumes from its cursor.
+ */
+export class MalformedXeroResponseError extends Error {
+  override readonly name = "MalformedXeroResponseError";
+}

@@ -35,8 +35,11 @@ export interface XeroInvoiceWire {
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : String(v));
 
-/** One invoice as a row; `raw` is the invoice exactly as Xero sent it (line items included). */
-export function mapInvoice(tenantId: string, wire: XeroInvoiceWire): NewInvoice {
+/**
+ * One invoice as a row. `raw` is the invoice exactly as Xero sent it (line items included): the
+ * sync passes its JSON text (a JsonText); by default the object itself.
+ */
+export function mapInvoice(tenantId: string, wire: XeroInvoiceWire, raw: unknown = wire): NewInvoice {
   const invoiceId = wire.InvoiceID;
   if (!invoiceId) throw new TypeError("invoice without InvoiceID");
   const updated = toInstant(wire.UpdatedDateUTC);
@@ -64,6 +67,6 @@ export function mapInvoice(tenantId: string, wire: XeroInvoiceWire): NewInvoice 
     amountCredited: toDecimalString(wire.AmountCredited),
     hasAttachments: wire.HasAttachments === true,
     xeroUpdatedAt: updated,
-    raw: wire,
+    raw,
   };
 }

@@ -4,8 +4,6 @@
  * lib/xero/client.ts; tests may pass their own.
  */
 import type { CallResult, XeroFailure } from "./call-layer";
-import type { XeroContactWire } from "./contacts";
-import type { XeroInvoiceWire } from "./invoices";
 
 export interface PageQuery {
   /** Sent as If-Modified-Since; absent for the first sync of an entity. */
@@ -14,16 +12,21 @@ export interface PageQuery {
   pageSize: number;
 }
 
-export interface SourcePage<R> {
-  /** The records as Xero sent them on the wire (parsed JSON), in its order (UpdatedDateUTC ascending). */
-  records: R[];
+export interface SourcePage {
+  /**
+   * Each record's JSON text exactly as Xero sent it, in Xero's order (UpdatedDateUTC ascending).
+   * Parsed one at a time by the engine (lib/sync/wire-json.ts says why).
+   */
+  records: string[];
   /** The envelope's DateTimeUTC: Xero's clock when it answered. */
   serverTime: Date | null;
 }
 
 export interface XeroSource {
-  getInvoicesPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage<XeroInvoiceWire>>>;
-  getContactsPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage<XeroContactWire>>>;
+  /** Records are `XeroInvoiceWire` (lib/sync/invoices.ts). */
+  getInvoicesPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage>>;
+  /** Records are `XeroContactWire` (lib/sync/contacts.ts). */
+  getContactsPage(accessToken: string, xeroTenantId: string, query: PageQuery): Promise<CallResult<SourcePage>>;
   /** Classifies a rejected request by status code and headers. */
   classify(error: unknown): XeroFailure;
 }

@@ -5,31 +5,22 @@
  * Requests: If-Modified-Since = the walk's position, order "UpdatedDateUTC ASC", page + pageSize
  * 1000 (paged responses include invoice line items), includeArchived=true for contacts.
  * xero-node builds and sends every request; the response stays Xero's JSON text
- * (`wireResponses`, see lib/xero/client.ts), parsed here once: the records are what the mappers
- * read and what the `raw` columns store.
+ * (`wireResponses`, see lib/xero/client.ts) and is split here into each record's text
+ * (lib/sync/wire-json.ts), which the engine parses for the mappers and stores as `raw`.
  */
 import { getEnv } from "@/lib/env";
 import { createApiClient, toXeroApiError } from "@/lib/xero/client";
 import { normalizeHeaders, type XeroFailure } from "./call-layer";
-import type { XeroContactWire } from "./contacts";
-import type { XeroInvoiceWire } from "./invoices";
+import { MalformedXeroResponseError } from "./errors";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
 import { toInstant } from "./values";
+import { MalformedJsonError, scanEnvelope } from "./wire-json";
 
 const ORDER = "UpdatedDateUTC ASC";
 
 export interface XeroSourceConfig {
   apiUrl: string;
   timeoutMs: number;
-}
-
-/**
- * A 2xx answer whose body is not Xero's envelope (cut short, or a proxy's page). Never read as
- * "no records": that would end the walk early and silently miss data. Retried like a dropped
- * connection; if it persists the sync fails (XeroUnavailableError) and resumes from its cursor.
- */
-export class MalformedXeroResponseError extends Error {
-  override readonly name = "MalformedXeroResponseError";
 }
 
 /** Classifies any xero-node rejection by status code and headers (via lib/xero/errors). */
@@ -40,28 +31,26 @@ export function classifyXeroError(error: unknown): XeroFailure {
   return { kind: "http", status: e.status, headers: e.headers };
 }
 
-/** Xero's list envelope `{…, DateTimeUTC, <key>: [records]}` from the response text. */
-export function parseEnvelope<R>(data: unknown, key: string): SourcePage<R> {
-  let d: unknown = data;
-  if (typeof data === "string") {
-    try {
-      d = JSON.parse(data);
-    } catch {
-      throw new MalformedXeroResponseError(`Xero's ${key} answer is not JSON (${data.length} bytes)`);
-    }
-  }
-  const list = d && typeof d === "object" ? (d as Record<string, unknown>)[key] : undefined;
-  if (!Array.isArray(list) || !list.every((r) => r !== null && typeof r === "object")) {
-    throw new MalformedXeroResponseError(`Xero's ${key} answer has no ${key} list`);
+/** Xero's list envelope `{…, DateTimeUTC, <key>: [records]}` from the response text, record by record. */
+export function parseEnvelope(data: unknown, key: string): SourcePage {
+  if (typeof data !== "string") throw new MalformedXeroResponseError(`Xero's ${key} answer was not kept as text`);
+  let scanned;
+  try {
+    scanned = scanEnvelope(data, key);
+  } catch (error) {
+    const why = error instanceof MalformedJsonError ? error.message : String(error);
+    throw new MalformedXeroResponseError(`Xero's ${key} answer is cut short or not JSON (${data.length} bytes: ${why})`);
   }
   let serverTime: Date | null = null;
   try {
-    serverTime = toInstant((d as Record<string, unknown>).DateTimeUTC);
+    serverTime = toInstant(scanned.members.DateTimeUTC);
   } catch {
     serverTime = null;
   }
-  return { records: list as R[], serverTime };
+  return { records: scanned.records, serverTime };
 }
+
+export { MalformedXeroResponseError };
 
 export function createXeroSource(config?: Partial<XeroSourceConfig>): XeroSource {
   const env = getEnv();
@@ -92,7 +81,7 @@ export function createXeroSource(config?: Partial<XeroSourceConfig>): XeroSource
         false, // summaryOnly: we want line items
         q.pageSize,
       );
-      return { value: parseEnvelope<XeroInvoiceWire>(response.data, "Invoices"), headers: normalizeHeaders(response.headers) };
+      return { value: parseEnvelope(response.data, "Invoices"), headers: normalizeHeaders(response.headers) };
     },
     async getContactsPage(token, xeroTenantId, q: PageQuery) {
       const api = clientFor(token).accountingApi;
@@ -108,7 +97,7 @@ export function createXeroSource(config?: Partial<XeroSourceConfig>): XeroSource
         undefined, // searchTerm
         q.pageSize,
       );
-      return { value: parseEnvelope<XeroContactWire>(response.data, "Contacts"), headers: normalizeHeaders(response.headers) };
+      return { value: parseEnvelope(response.data, "Contacts"), headers: normalizeHeaders(response.headers) };
     },
     classify: classifyXeroError,
   };

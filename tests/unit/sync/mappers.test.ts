@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { prepareContactRow } from "@/lib/db/queries/contacts";
+import { JsonText } from "@/lib/db/queries/mirror-batch";
 import { mapContact } from "@/lib/sync/contacts";
 import { mapInvoice } from "@/lib/sync/invoices";
 import { toDateOnly, toDecimalString, toInstant } from "@/lib/sync/values";
@@ -87,5 +89,15 @@ describe("mappers", () => {
   it("refuses records without id or UpdatedDateUTC", () => {
     expect(() => mapInvoice(tenantId, { UpdatedDateUTC: "/Date(1573755038314+0000)/" })).toThrow(/InvoiceID/);
     expect(() => mapContact(tenantId, { ContactID: "x" })).toThrow(/UpdatedDateUTC/);
+  });
+
+  it("a prepared row carries Xero's record text verbatim as raw, inside valid JSON", () => {
+    const text = '{"ContactID":"5b0f0d0a-0000-4000-8000-000000000005","Name":"A \\"quoted\\" name","ContactStatus":"ACTIVE","Balance":10.50,"UpdatedDateUTC":"/Date(1573755038314+0000)/"}';
+    const row = prepareContactRow(mapContact(tenantId, JSON.parse(text) as object, new JsonText(text)));
+    expect(row).toMatchObject({ id: "5b0f0d0a-0000-4000-8000-000000000005", updatedMs: 1573755038314 });
+    const record = JSON.parse(row.json) as Record<string, unknown>;
+    expect(record).toMatchObject({ contact_id: "5b0f0d0a-0000-4000-8000-000000000005", name: 'A "quoted" name', contact_status: "ACTIVE", xero_updated_at: "2019-11-14T18:10:38.314Z" });
+    expect(record.raw).toEqual(JSON.parse(text));
+    expect(row.json).toContain(`"raw":${text}`);
   });
 });
