@@ -13,7 +13,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { prepareContactRow, upsertPreparedContactBatch } from "@/lib/db/queries/contacts";
 import { prepareInvoiceRow, upsertPreparedInvoiceBatch } from "@/lib/db/queries/invoices";
-import { JsonText, type BatchResult, type PreparedRow } from "@/lib/db/queries/mirror-batch";
+import { JsonText, packPreparedRows, type BatchResult, type PreparedRow } from "@/lib/db/queries/mirror-batch";
 import { advanceSyncCursor, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess } from "@/lib/db/queries/sync-cursors";
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
 import { SYNC_ENTITIES, xeroConnections, xeroTenants, type SyncEntity, type XeroTenant } from "@/lib/db/schema";
@@ -143,7 +143,7 @@ function parseRecord<T>(json: string, what: string): T {
 
 /** A page as flat strings (see PreparedRow), record by record, so each record's objects die young. */
 function preparePage(driver: EntityDriver, tenantId: string, page: SourcePage): Prepared {
-  const rows = page.records.map((r) => driver.prepare(tenantId, r));
+  const rows = packPreparedRows(page.records.map((r) => driver.prepare(tenantId, r)));
   return { rows, serverTime: page.serverTime };
 }
 
@@ -405,7 +405,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
       if (decision.verify) result.verifications++;
       if (ctx.leaseLost()) throw new SyncLeaseLostError();
 
-      const toWrite: PreparedRow[] = [];
+      let toWrite: PreparedRow[] = [];
       let overlap = 0;
       let sharesIds = false;
       const pageIds = new Map<string, number>();
@@ -418,6 +418,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
           toWrite.push(r);
         }
       }
+      if (overlap === 0) toWrite = rows; // the packed page itself (see packPreparedRows)
       const previous = prevCommitted;
       const committed = (async () => {
         if (sharesIds) await previous;

@@ -6,7 +6,10 @@
  * while the page is mapped; V8's young generation cannot hold that, so most of it was promoted to
  * the old generation (12 MB a page, measured with --trace-gc-nvp) and peak memory followed the
  * length of the sync. Record by record, each record's objects die young, and the record's text is
- * what the `raw` column stores (no JSON.stringify again).
+ * what the `raw` column stores (no JSON.stringify again). The scanner reads the response's bytes
+ * (a Buffer, outside V8's heap) and decodes one record at a time, so no 2 MB string of the whole
+ * page is made either (such strings live in the old generation until a full GC). UTF-8 never uses
+ * bytes below 0x80 inside a multi-byte character, so the structural bytes are found safely.
  *
  * Strictness: the scanner checks the envelope's structure (braces, brackets, commas, colons, the
  * end of the text) and JSON-parses every value that is not a record; each record must start with
@@ -32,33 +35,33 @@ function fail(what: string, at: number): never {
   throw new MalformedJsonError(`${what} at offset ${at}`);
 }
 
-function skipWs(t: string, i: number): number {
+function skipWs(t: Uint8Array, i: number): number {
   for (;;) {
-    const c = t.charCodeAt(i);
+    const c = t[i];
     if (c === 32 || c === 10 || c === 13 || c === 9) i++;
     else return i;
   }
 }
 
 /** `t[i]` is a quote; returns the index after the closing quote. */
-function skipString(t: string, i: number): number {
+function skipString(t: Buffer, i: number): number {
   let from = i + 1;
   for (;;) {
-    const q = t.indexOf('"', from);
+    const q = t.indexOf(QUOTE, from);
     if (q < 0) fail("unterminated string", i);
     let backslashes = 0;
-    for (let b = q - 1; b > i && t.charCodeAt(b) === BACKSLASH; b--) backslashes++;
+    for (let b = q - 1; b > i && t[b] === BACKSLASH; b--) backslashes++;
     if (backslashes % 2 === 0) return q + 1;
     from = q + 1;
   }
 }
 
 /** `t[i]` is `{` or `[`; returns the index after the matching close. */
-function skipComposite(t: string, i: number): number {
+function skipComposite(t: Buffer, i: number): number {
   let depth = 0;
   const n = t.length;
   while (i < n) {
-    const c = t.charCodeAt(i);
+    const c = t[i];
     if (c === QUOTE) {
       i = skipString(t, i);
       continue;
@@ -73,57 +76,61 @@ function skipComposite(t: string, i: number): number {
 }
 
 /** Any JSON value starting at `i` (after whitespace); returns the index after it. */
-function skipValue(t: string, i: number): number {
-  const c = t.charCodeAt(i);
+function skipValue(t: Buffer, i: number): number {
+  const c = t[i];
   if (c === QUOTE) return skipString(t, i);
   if (c === 123 || c === 91) return skipComposite(t, i);
   let j = i;
   for (;;) {
-    const d = t.charCodeAt(j);
-    // A number, true, false or null ends at a delimiter (NaN past the end of the text).
-    if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9 || Number.isNaN(d)) break;
+    const d = t[j];
+    // A number, true, false or null ends at a delimiter or at the end of the text.
+    if (d === undefined || d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9) break;
     j++;
   }
   if (j === i) fail("value expected", i);
   return j;
 }
 
-function parseSlice(t: string, start: number, end: number): unknown {
+function parseSlice(t: Buffer, start: number, end: number): unknown {
   try {
-    return JSON.parse(t.slice(start, end));
+    return JSON.parse(t.toString("utf8", start, end));
   } catch {
     return fail("invalid JSON value", start);
   }
 }
 
-/** The records of the top-level member `listKey` as JSON texts, and the other members parsed. */
-export function scanEnvelope(t: string, listKey: string): ScannedEnvelope {
+/**
+ * The records of the top-level member `listKey` as JSON texts, and the other members parsed.
+ * `body` is the response's bytes (UTF-8); a string is accepted too (tests).
+ */
+export function scanEnvelope(body: Buffer | string, listKey: string): ScannedEnvelope {
+  const t = typeof body === "string" ? Buffer.from(body, "utf8") : body;
   let i = skipWs(t, 0);
-  if (t.charCodeAt(i) !== 123) fail("an object expected", i);
+  if (t[i] !== 123) fail("an object expected", i);
   i = skipWs(t, i + 1);
   let records: string[] | undefined;
   const members: Record<string, unknown> = {};
-  if (t.charCodeAt(i) === 125) i++;
+  if (t[i] === 125) i++;
   else {
     for (;;) {
-      if (t.charCodeAt(i) !== QUOTE) fail("a member name expected", i);
+      if (t[i] !== QUOTE) fail("a member name expected", i);
       const keyEnd = skipString(t, i);
       const key = parseSlice(t, i, keyEnd) as string;
       i = skipWs(t, keyEnd);
-      if (t.charCodeAt(i) !== 58) fail("':' expected", i);
+      if (t[i] !== 58) fail("':' expected", i);
       i = skipWs(t, i + 1);
       if (key === listKey) {
-        if (t.charCodeAt(i) !== 91) fail(`${listKey} is not a list`, i);
+        if (t[i] !== 91) fail(`${listKey} is not a list`, i);
         records = [];
         i = skipWs(t, i + 1);
-        if (t.charCodeAt(i) === 93) i++;
+        if (t[i] === 93) i++;
         else {
           for (;;) {
-            if (t.charCodeAt(i) !== 123) fail(`${listKey} holds something other than objects`, i);
+            if (t[i] !== 123) fail(`${listKey} holds something other than objects`, i);
             const end = skipComposite(t, i);
-            records.push(t.slice(i, end));
+            records.push(t.toString("utf8", i, end));
             i = skipWs(t, end);
-            const c = t.charCodeAt(i);
+            const c = t[i];
             if (c === 44) i = skipWs(t, i + 1);
             else if (c === 93) {
               i++;
@@ -137,7 +144,7 @@ export function scanEnvelope(t: string, listKey: string): ScannedEnvelope {
         i = end;
       }
       i = skipWs(t, i);
-      const c = t.charCodeAt(i);
+      const c = t[i];
       if (c === 44) i = skipWs(t, i + 1);
       else if (c === 125) {
         i++;

@@ -4,7 +4,7 @@
  *
  * Requests: If-Modified-Since = the walk's position, order "UpdatedDateUTC ASC", page + pageSize
  * 1000 (paged responses include invoice line items), includeArchived=true for contacts.
- * xero-node builds and sends every request; the response stays Xero's JSON text
+ * xero-node builds and sends every request; the response stays the bytes Xero sent
  * (`wireResponses`, see lib/xero/client.ts) and is split here into each record's text
  * (lib/sync/wire-json.ts), which the engine parses for the mappers and stores as `raw`.
  */
@@ -31,9 +31,9 @@ export function classifyXeroError(error: unknown): XeroFailure {
   return { kind: "http", status: e.status, headers: e.headers };
 }
 
-/** Xero's list envelope `{…, DateTimeUTC, <key>: [records]}` from the response text, record by record. */
+/** Xero's list envelope `{…, DateTimeUTC, <key>: [records]}` from the response's bytes, record by record. */
 export function parseEnvelope(data: unknown, key: string): SourcePage {
-  if (typeof data !== "string") throw new MalformedXeroResponseError(`Xero's ${key} answer was not kept as text`);
+  if (!Buffer.isBuffer(data) && typeof data !== "string") throw new MalformedXeroResponseError(`Xero's ${key} answer was not kept as bytes`);
   let scanned;
   try {
     scanned = scanEnvelope(data, key);

@@ -141,12 +141,13 @@ export async function createXeroClient(config: XeroConfig, tokenSet?: TokenSet |
 
 export interface ApiClientOptions {
   /**
-   * Keep Xero's response body as the JSON text it sent (`response.data` is a string, `body` an
-   * empty model) instead of letting xero-node deserialise it into models. xero-node still builds
-   * and authenticates every request; only its ObjectSerializer is skipped. The sync engine uses
-   * this: the deserialiser walks every attribute of every model (~80 ms of CPU per 1,000-invoice
-   * page, more than fetching and JSON-parsing the page), and the engine stores the wire JSON
-   * anyway (tests/bench/results/sync.json, README "Benchmarks").
+   * Keep Xero's response body as the bytes it sent (`response.data` is a Buffer, `body` an empty
+   * model) instead of letting xero-node deserialise it into models. xero-node still builds and
+   * authenticates every request; only its ObjectSerializer is skipped. The sync engine uses this:
+   * the deserialiser walks every attribute of every model (~80 ms of CPU per 1,000-invoice page,
+   * more than fetching and JSON-parsing the page), and the engine stores the wire JSON anyway
+   * (lib/sync/wire-json.ts; README "Benchmarks"). Error bodies arrive as bytes too:
+   * `toXeroApiError` decodes them.
    */
   wireResponses?: boolean;
 }
@@ -163,8 +164,8 @@ export function createApiClient(config: Pick<XeroConfig, "apiUrl" | "timeoutMs">
   xero.accountingApi.setDefaultAuthentication({
     applyToRequest: (request) => {
       request.timeout = timeoutMs;
-      // axios parses JSON only for responseType "json"; "text" leaves the body as Xero sent it.
-      if (options.wireResponses) request.responseType = "text";
+      // axios parses JSON only for responseType "json"; "arraybuffer" leaves the body as bytes.
+      if (options.wireResponses) request.responseType = "arraybuffer";
     },
   });
   xero.setTokenSet({ access_token: accessToken, token_type: "Bearer" });

@@ -83,6 +83,11 @@ function lowerHeaders(h: unknown): Record<string, string> {
 }
 
 function parseBody(b: unknown): unknown {
+  // A Buffer body (responseType "arraybuffer"), as is or after xero-node's JSON.stringify.
+  if (Buffer.isBuffer(b)) b = b.toString("utf8");
+  else if (b && typeof b === "object" && (b as { type?: unknown }).type === "Buffer" && Array.isArray((b as { data?: unknown }).data)) {
+    b = Buffer.from((b as { data: number[] }).data).toString("utf8");
+  }
   if (typeof b !== "string") return b;
   const t = b.trim();
   if (t.startsWith("{") || t.startsWith("[")) {

@@ -1,13 +1,15 @@
 /**
  * Benchmark: how fast the simulator serves 1,000-invoice pages (with line items) from a
- * 100,000-invoice organisation, read through xero-node (parse + model deserialisation) and over
- * raw HTTP (fetch + JSON.parse). Run: `npx tsx tests/bench/simulator.ts [pages]`.
+ * 100,000-invoice organisation, read through xero-node (parse + model deserialisation), through
+ * xero-node keeping the bytes as the sync does (split into records by lib/sync/wire-json.ts), and
+ * over raw HTTP (fetch + JSON.parse). Run: `npx tsx tests/bench/simulator.ts [pages]`.
  * Writes tests/bench/results/simulator.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSimulator } from "../../lib/xero-simulator";
+import { parseEnvelope } from "../../lib/sync/xero-source";
 import { completeAuthorization, createApiClient, createAuthorizationRequest, type XeroConfig } from "../../lib/xero/client";
 
 const PAGES = Number(process.argv[2] ?? 30);
@@ -23,6 +25,7 @@ async function main() {
   const token = (await completeAuthorization(config, loc, req)).access_token ?? "";
   const tenantId = sim.sim.tenantList()[0]?.id ?? "";
   const xero = createApiClient(config, token);
+  const wire = createApiClient(config, token, { wireResponses: true });
 
   const pageNumbers = Array.from({ length: PAGES }, (_, i) => 1 + ((i * 7) % 100)); // spread over the set
   let bytes = 0;
@@ -40,6 +43,12 @@ async function main() {
   async function sdk(page: number) {
     const res = await xero.accountingApi.getInvoices(tenantId, undefined, undefined, "UpdatedDateUTC ASC", undefined, undefined, undefined, undefined, page, undefined, undefined, undefined, undefined, PAGE_SIZE);
     if (res.body.invoices?.length !== PAGE_SIZE) throw new Error(`page ${page}: ${res.body.invoices?.length} invoices`);
+  }
+
+  async function sync(page: number) {
+    const res = await wire.accountingApi.getInvoices(tenantId, undefined, undefined, "UpdatedDateUTC ASC", undefined, undefined, undefined, undefined, page, undefined, undefined, undefined, undefined, PAGE_SIZE);
+    const { records } = parseEnvelope(res.response.data, "Invoices");
+    if (records.length !== PAGE_SIZE) throw new Error(`page ${page}: ${records.length} invoices`);
   }
 
   async function run(name: string, fn: (page: number) => Promise<void>, concurrency = 1) {
@@ -68,7 +77,7 @@ async function main() {
   }
 
   console.log(`simulator with 100,000 invoices started in ${startMs.toFixed(0)} ms; ${PAGES} pages of ${PAGE_SIZE} per run`);
-  const results = [await run("raw HTTP (fetch + JSON.parse)", raw), await run("xero-node getInvoices", sdk), await run("raw HTTP, 4 concurrent", raw, 4)];
+  const results = [await run("raw HTTP (fetch + JSON.parse)", raw), await run("xero-node getInvoices", sdk), await run("xero-node, bytes (the sync)", sync), await run("raw HTTP, 4 concurrent", raw, 4)];
   const out = {
     date: new Date().toISOString(),
     node: process.version,
