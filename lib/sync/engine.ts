@@ -117,12 +117,12 @@ interface EntityDriver {
 const DRIVERS: { [E in SyncEntity]: EntityDriver } = {
   invoices: {
     fetch: (s, t, x, q) => s.getInvoicesPage(t, x, q),
-    prepare: (tenantId, json) => prepareInvoiceRow(mapInvoice(tenantId, parseRecord<XeroInvoiceWire>(json, "invoice"), new JsonText(json))),
+    prepare: (tenantId, json) => prepareInvoiceRow(mapInvoice(tenantId, parseRecord<XeroInvoiceWire>(json, "an invoice"), new JsonText(json))),
     upsert: upsertPreparedInvoiceBatch,
   },
   contacts: {
     fetch: (s, t, x, q) => s.getContactsPage(t, x, q),
-    prepare: (tenantId, json) => prepareContactRow(mapContact(tenantId, parseRecord<XeroContactWire>(json, "contact"), new JsonText(json))),
+    prepare: (tenantId, json) => prepareContactRow(mapContact(tenantId, parseRecord<XeroContactWire>(json, "a contact"), new JsonText(json))),
     upsert: upsertPreparedContactBatch,
   },
 };
@@ -137,7 +137,7 @@ function parseRecord<T>(json: string, what: string): T {
   try {
     return JSON.parse(json) as T;
   } catch {
-    throw new MalformedXeroResponseError(`Xero sent an ${what} that is not valid JSON: ${json.slice(0, 80)}…`);
+    throw new MalformedXeroResponseError(`Xero sent ${what} that is not valid JSON: ${json.slice(0, 80)}…`);
   }
 }
 
@@ -366,9 +366,8 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
   result.cursorAfter = result.cursorBefore;
   const walk = new SyncWalk(ctx.full ? undefined : (cursor ?? undefined), ctx.pageSize);
 
-  // A page is reduced to flat strings as soon as it arrives, not when the loop gets to it: the
-  // next page is fetched while earlier ones are written, and Xero's parsed JSON held across those
-  // waits would outlive V8's young generation (peak memory grew with the size of the sync).
+  // A page is reduced to one flat string as soon as it arrives, not when the loop gets to it: the
+  // next page is fetched while earlier ones are written, and only that string waits for the write.
   const fetchPage = (): Promise<Prepared> => {
     const req = walk.request();
     return caller
