@@ -12,7 +12,8 @@ import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSimulator } from "../../lib/xe
 import { parseEnvelope } from "../../lib/sync/xero-source";
 import { completeAuthorization, createApiClient, createAuthorizationRequest, type XeroConfig } from "../../lib/xero/client";
 
-const PAGES = Number(process.argv[2] ?? 30);
+// The runner passes its flags (e.g. --rate) to every script: only a bare number is a page count.
+const PAGES = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 30);
 const PAGE_SIZE = 1000;
 
 async function main() {
