@@ -12,7 +12,7 @@ import { eq, or } from "drizzle-orm";
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { xeroTenants, SYNC_ENTITIES, type SyncEntity } from "@/lib/db/schema";
 import { EnvError } from "@/lib/env";
-import { syncTenant, type SyncResult } from "@/lib/sync";
+import { syncTenant, type SyncProgressEvent, type SyncResult } from "@/lib/sync";
 
 nextEnv.loadEnvConfig(process.cwd());
 
@@ -78,17 +78,18 @@ async function main() {
   for (const t of tenants) {
     const started = Date.now();
     console.log(`\n▶ ${t.name} (${t.id})${args.full ? " — full re-sync" : ""}`);
-    const result = await syncTenant(db, {
-      tenantId: t.id,
-      entities: args.entities,
-      full: args.full,
-      trigger: "cli",
-      onProgress: (p) =>
-        console.log(
-          `  ${p.entity.padEnd(8)} page ${String(p.page).padStart(4)}  fetched ${fmt(p.fetched).padStart(9)}  inserted ${fmt(p.inserted).padStart(9)}  updated ${fmt(p.updated).padStart(7)}  unchanged ${fmt(p.unchanged).padStart(9)}${p.repair ? "  (re-walking: records changed while paging)" : ""}`,
-        ),
-    });
+    const onProgress = (p: SyncProgressEvent) =>
+      console.log(
+        `  ${p.entity.padEnd(8)} page ${String(p.page).padStart(4)}  fetched ${fmt(p.fetched).padStart(9)}  inserted ${fmt(p.inserted).padStart(9)}  updated ${fmt(p.updated).padStart(7)}  unchanged ${fmt(p.unchanged).padStart(9)}${p.repair ? "  (re-walking: records changed while paging)" : ""}`,
+      );
+    let result = await syncTenant(db, { tenantId: t.id, entities: args.entities, full: args.full, trigger: "cli", onProgress });
     console.log(`  ${describe(result)} [${((Date.now() - started) / 1000).toFixed(1)} s]`);
+    // A webhook announced changes while it ran, which it may have walked past: once more.
+    for (let again = 0; again < 3 && "followUpRequested" in result && result.followUpRequested; again++) {
+      console.log("  changes were announced while it ran: syncing again");
+      result = await syncTenant(db, { tenantId: t.id, trigger: "cli", onProgress });
+      console.log(`  ${describe(result)} [${((Date.now() - started) / 1000).toFixed(1)} s]`);
+    }
     if (result.status !== "success") failures++;
   }
   return failures ? 1 : 0;

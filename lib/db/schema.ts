@@ -149,6 +149,12 @@ export const xeroTenants = pgTable(
     syncLockExpiresAt: ts("sync_lock_expires_at"),
     /** The xero_sessions row of the sync holding the lease, so others can follow its progress. */
     syncSessionId: uuid("sync_session_id"),
+    /**
+     * A change was announced (webhook) while a sync held the lease: that sync may already have
+     * passed the change, so whoever runs it starts another when it ends. Cleared when a sync
+     * takes the lease (it covers everything announced before it started).
+     */
+    syncRequestedAt: ts("sync_requested_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -91,6 +91,8 @@ export type SyncResult =
       calls: number;
       error?: string;
       rateLimitedUntil?: Date;
+      /** A change was announced while this sync ran (requestFollowUpSync): sync again. */
+      followUpRequested?: boolean;
     };
 
 interface RunContext {
@@ -335,6 +337,7 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
   const failed = results.find((r) => r.outcome === "error");
   const status: "success" | "error" | "rate_limited" = rateLimitedUntil ? "rate_limited" : failed || fatal ? "error" : "success";
   const error = fatal ? describeSyncError(fatal) : failed?.error;
+  let followUpRequested = false;
   try {
     await finishXeroSession(db, sessionId, status, {
       error: error ?? null,
@@ -347,9 +350,21 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       },
     });
   } finally {
-    await releaseSyncLease(db, lease).catch((e: unknown) => logServerError(`sync ${tenant.id}: releasing the lease`, e));
+    const released = await releaseSyncLease(db, lease).catch((e: unknown) => {
+      logServerError(`sync ${tenant.id}: releasing the lease`, e);
+      return { followUpRequested: false };
+    });
+    followUpRequested = released.followUpRequested;
   }
-  return { status, sessionId, entities: results, calls, ...(error ? { error } : {}), ...(rateLimitedUntil ? { rateLimitedUntil } : {}) };
+  return {
+    status,
+    sessionId,
+    entities: results,
+    calls,
+    ...(error ? { error } : {}),
+    ...(rateLimitedUntil ? { rateLimitedUntil } : {}),
+    ...(followUpRequested ? { followUpRequested } : {}),
+  };
 }
 
 function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): EntitySyncResult {

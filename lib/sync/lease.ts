@@ -9,6 +9,10 @@
  *   taken over cannot commit another page) and a timer renews during long waits.
  * - release: in `finally`, only if we still own it. A SIGKILLed holder never releases; its lease
  *   expires after the TTL and the next sync takes over, marking the dead run's session interrupted.
+ * - follow-up: a request that finds the lease held can ask for another sync after it
+ *   (`requestFollowUpSync`, for webhooks: the running sync may already have walked past the
+ *   change). The flag lives on the tenant row, so it works across processes; acquiring clears it
+ *   and releasing reports it.
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
@@ -46,7 +50,7 @@ export async function acquireSyncLease(
   return db.transaction(async (tx) => {
     const [taken] = await tx
       .update(xeroTenants)
-      .set({ syncLockOwner: owner, syncLockExpiresAt: expiry(ttlMs) })
+      .set({ syncLockOwner: owner, syncLockExpiresAt: expiry(ttlMs), syncRequestedAt: null })
       .where(
         and(
           eq(xeroTenants.id, tenantId),
@@ -81,9 +85,28 @@ export async function renewSyncLease(db: Db, lease: Lease): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function releaseSyncLease(db: Db, lease: Lease): Promise<void> {
-  await db
+/**
+ * Gives the lease up; says whether another sync was asked for while we held it (then the caller
+ * should start one, or the next scheduled sync will pick the change up).
+ */
+export async function releaseSyncLease(db: Db, lease: Lease): Promise<{ followUpRequested: boolean }> {
+  const [row] = await db
     .update(xeroTenants)
     .set({ syncLockOwner: null, syncLockExpiresAt: null })
-    .where(and(eq(xeroTenants.id, lease.tenantId), eq(xeroTenants.syncLockOwner, lease.owner)));
+    .where(and(eq(xeroTenants.id, lease.tenantId), eq(xeroTenants.syncLockOwner, lease.owner)))
+    .returning({ requestedAt: xeroTenants.syncRequestedAt });
+  return { followUpRequested: Boolean(row?.requestedAt) };
+}
+
+/**
+ * Asks the sync holding the tenant's lease for another sync when it ends. False when no sync
+ * holds it (it ended in the meantime): then the caller can simply start one.
+ */
+export async function requestFollowUpSync(db: Db, tenantId: string): Promise<boolean> {
+  const rows = await db
+    .update(xeroTenants)
+    .set({ syncRequestedAt: sql`now()` })
+    .where(and(eq(xeroTenants.id, tenantId), sql`${xeroTenants.syncLockOwner} is not null and ${xeroTenants.syncLockExpiresAt} > now()`))
+    .returning({ id: xeroTenants.id });
+  return rows.length > 0;
 }

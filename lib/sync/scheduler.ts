@@ -35,7 +35,13 @@ export async function runScheduledSyncs(db: Db): Promise<{ tenantId: string; res
   const out: { tenantId: string; result: SyncResult }[] = [];
   for (const t of await listSchedulableTenants(db)) {
     try {
-      out.push({ tenantId: t.id, result: await syncTenant(db, { tenantId: t.id, trigger: "schedule" }) });
+      let result = await syncTenant(db, { tenantId: t.id, trigger: "schedule" });
+      out.push({ tenantId: t.id, result });
+      // A webhook announced changes while it ran (see requestFollowUpSync): once more, now.
+      for (let again = 0; again < 3 && "followUpRequested" in result && result.followUpRequested; again++) {
+        result = await syncTenant(db, { tenantId: t.id, trigger: "webhook" });
+        out.push({ tenantId: t.id, result });
+      }
     } catch (error) {
       logServerError(`sync scheduled ${t.id}`, error);
     }

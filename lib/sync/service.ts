@@ -10,6 +10,7 @@ import { SYNC_ENTITIES, xeroSessions, xeroTenants, type SyncEntity, type XeroSes
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { startSync, type SyncResult, type SyncTenantOptions, type SyncTrigger } from "./engine";
+import { requestFollowUpSync } from "./lease";
 import { schedulerState } from "./scheduler-state";
 import { logServerError } from "@/lib/api/log";
 
@@ -20,11 +21,16 @@ export interface RequestSyncInput {
   entities?: readonly SyncEntity[];
   full?: boolean;
   trigger?: SyncTrigger;
+  /**
+   * When a sync of the tenant is already running, have another one run after it (webhooks: the
+   * running sync may already have walked past the announced change). "Sync now" just follows.
+   */
+  followUpIfRunning?: boolean;
 }
 
 export type RequestSyncResult =
   | { status: "started"; sessionId: string }
-  | { status: "already_running"; sessionId: string | null }
+  | { status: "already_running"; sessionId: string | null; followUp?: true }
   | { status: "skipped"; reason: "rate_limited" | "needs_reconnect" | "disconnected" | "not_found"; rateLimitedUntil?: Date };
 
 const background = new Set<Promise<SyncResult>>();
@@ -41,18 +47,29 @@ export async function requestSync(db: Db, input: RequestSyncInput, advanced: Par
     .from(xeroTenants)
     .where(and(eq(xeroTenants.id, input.tenantId), eq(xeroTenants.userId, input.userId)));
   if (!owned) throw new AppError("not_found", "That organisation is not connected to your account.");
-  const started = await startSync(db, {
-    ...advanced,
-    tenantId: input.tenantId,
-    entities: input.entities,
-    full: input.full,
-    trigger: input.trigger ?? "manual",
-  });
+  const options: SyncTenantOptions = { ...advanced, tenantId: input.tenantId, entities: input.entities, full: input.full, trigger: input.trigger ?? "manual" };
+  let started = await startSync(db, options);
+  if ("status" in started && started.status === "already_running" && input.followUpIfRunning) {
+    if (await requestFollowUpSync(db, input.tenantId)) return { ...started, followUp: true };
+    started = await startSync(db, options); // it ended in between: start one now
+  }
   if ("status" in started) return started;
-  const p = started.run().catch((error: unknown) => {
-    logServerError(`sync background ${input.tenantId}`, error);
-    return { status: "error", sessionId: started.sessionId, entities: [], calls: 0, error: "internal" } as SyncResult;
-  });
+  const run = started.run;
+  const p = run()
+    .catch((error: unknown): SyncResult => {
+      logServerError(`sync background ${input.tenantId}`, error);
+      return { status: "error", sessionId: started.sessionId, entities: [], calls: 0, error: "internal" };
+    })
+    .then(async (result) => {
+      // Changes were announced while it ran: one more sync of every entity picks them up. Started
+      // before this promise settles, so waitForBackgroundSyncs sees it.
+      if ("followUpRequested" in result && result.followUpRequested) {
+        await requestSync(db, { userId: input.userId, tenantId: input.tenantId, trigger: "webhook", followUpIfRunning: true }, advanced).catch((error: unknown) =>
+          logServerError(`sync follow-up ${input.tenantId}`, error),
+        );
+      }
+      return result;
+    });
   background.add(p);
   void p.finally(() => background.delete(p));
   return { status: "started", sessionId: started.sessionId };

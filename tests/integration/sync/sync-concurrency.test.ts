@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { xeroSessions, xeroTenants } from "@/lib/db/schema";
@@ -79,6 +79,38 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
   it("requestSync refuses a tenant of another user", async () => {
     const stranger = await connectUser(world.db.db, world.sim);
     await expect(requestSync(world.db.db, { userId: stranger.userId, tenantId: world.user.tenants[0]!.id })).rejects.toMatchObject({ type: "not_found" });
+  });
+
+  it("a webhook arriving while a sync runs gets one more sync after it; a second 'Sync now' just follows", async () => {
+    const db = world.db.db;
+    const gamma = world.user.tenants[2]!;
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", delayMs: 400, count: 2, tenantId: gamma.xeroTenantId });
+    const first = await requestSync(db, { userId: world.user.userId, tenantId: gamma.id, trigger: "manual" });
+    expect(first.status).toBe("started");
+    if (first.status !== "started") return;
+    const now = await requestSync(db, { userId: world.user.userId, tenantId: gamma.id });
+    expect(now).toEqual({ status: "already_running", sessionId: first.sessionId });
+    // Edits in Xero, announced by a webhook while the first sync is still paging.
+    await ctl(world.sim, "POST", "/__sim/mutate", { tenantId: gamma.xeroTenantId, entity: "invoices", count: 3, kinds: ["edit"] });
+    const hook = await requestSync(db, { userId: world.user.userId, tenantId: gamma.id, trigger: "webhook", followUpIfRunning: true });
+    expect(hook).toEqual({ status: "already_running", sessionId: first.sessionId, followUp: true });
+    await waitForBackgroundSyncs();
+
+    const runs = await db
+      .select()
+      .from(xeroSessions)
+      .where(and(eq(xeroSessions.tenantId, gamma.id), eq(xeroSessions.kind, "sync")))
+      .orderBy(xeroSessions.startedAt);
+    expect(runs.map((r) => [r.trigger, r.outcome])).toEqual([
+      ["manual", "success"],
+      ["webhook", "success"],
+    ]);
+    expect(runs[0]!.id).toBe(first.sessionId);
+    expect(runs[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[0]!.finishedAt!.getTime());
+    const [row] = await db.select().from(xeroTenants).where(eq(xeroTenants.id, gamma.id));
+    expect(row!.syncRequestedAt).toBeNull();
+    expect(row!.syncLockOwner).toBeNull();
+    await expectMirrorsSimulator(world, gamma);
   });
 
   it("the scheduler syncs every tenant that can sync and skips rate-limited and reconnect-needed ones", async () => {

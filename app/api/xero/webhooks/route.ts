@@ -2,7 +2,8 @@
  * POST /api/xero/webhooks — Xero's webhook deliveries (and its intent-to-receive check).
  * No session: Xero is the caller, authenticated by the body's HMAC with XERO_WEBHOOK_KEY.
  * Verify, answer fast (200 empty / 401 empty, as Xero requires), and start the syncs in the
- * background; a sync already running for a tenant simply picks the change up.
+ * background. If a sync of the tenant is already running it may have walked past the change, so
+ * another one runs when it ends (followUpIfRunning).
  */
 import { logServerError } from "@/lib/api/log";
 import { getDb } from "@/lib/db";
@@ -32,7 +33,7 @@ export async function POST(request: Request): Promise<Response> {
   const db = await getDb();
   const plans = await planWebhookSyncs(db, payload);
   for (const plan of plans) {
-    void requestSync(db, { userId: plan.userId, tenantId: plan.tenantId, entities: plan.entities, trigger: "webhook" }).catch((error: unknown) => {
+    void requestSync(db, { userId: plan.userId, tenantId: plan.tenantId, entities: plan.entities, trigger: "webhook", followUpIfRunning: true }).catch((error: unknown) => {
       logServerError(`webhooks: sync of tenant ${plan.tenantId}`, error);
     });
   }

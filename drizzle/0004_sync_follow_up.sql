@@ -1,0 +1,1 @@
+ALTER TABLE "xero_tenants" ADD COLUMN "sync_requested_at" timestamp with time zone;
