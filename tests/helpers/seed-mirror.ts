@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
+import { rng } from "@/lib/xero-simulator/prng";
 import {
   contacts,
   invoices,
@@ -19,18 +20,6 @@ import {
  * dashboard's integration tests, e2e runs and the page benchmark. Same seed → same rows.
  * Batched: 100,000 invoices take seconds, not minutes.
  */
-
-/** Small, fast, deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A deterministic UUID (v4-shaped) from a namespace number and an index. */
 export function seededUuid(ns: number, i: number): string {
@@ -97,7 +86,7 @@ export interface SeededContact {
 
 /** n contacts for a tenant; every 9th is ARCHIVED, names unique. */
 export async function seedContacts(db: Db, tenantId: string, n: number, opts: { seed?: number; ns?: number } = {}): Promise<SeededContact[]> {
-  const rnd = prng(opts.seed ?? 1);
+  const rnd = rng(opts.seed ?? 1);
   const ns = opts.ns ?? 0xc0;
   const out: SeededContact[] = [];
   const base = Date.UTC(2025, 0, 1);
@@ -144,7 +133,7 @@ export async function seedInvoices(
   contactList: SeededContact[],
   opts: { seed?: number; ns?: number; today?: Date; currency?: string; batch?: number } = {},
 ): Promise<void> {
-  const rnd = prng(opts.seed ?? 2);
+  const rnd = rng(opts.seed ?? 2);
   const ns = opts.ns ?? 0x1a;
   const today = opts.today ?? new Date();
   const dayMs = 86400_000;

@@ -6,17 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MalformedJsonError, scanEnvelope } from "@/lib/sync/wire-json";
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "@/lib/xero-simulator/prng";
 
 const NASTY = ['"', "\\", "\\\\", '\\"', "{", "}", "[", "]", ",", ":", " ", "\n", "\u00e9", "\u2028", "/Date(1)/", "\u0001", "ok"];
 
