@@ -112,19 +112,19 @@ interface RunContext {
 interface EntityDriver {
   fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): Promise<{ value: SourcePage; headers: Record<string, string> }>;
   /** Maps one record (its JSON text as Xero sent it) to a row and serialises it for the write. */
-  prepare(tenantId: string, json: string): PreparedRow;
+  prepare(tenantId: string, json: string, index: number): PreparedRow;
   upsert(db: Db, tenantId: string, rows: PreparedRow[], options: { full: boolean }): Promise<BatchResult>;
 }
 
 const DRIVERS: { [E in SyncEntity]: EntityDriver } = {
   invoices: {
     fetch: (s, t, x, q) => s.getInvoicesPage(t, x, q),
-    prepare: (tenantId, json) => prepareInvoiceRow(mapInvoice(tenantId, parseRecord<XeroInvoiceWire>(json, "an invoice"), new JsonText(json))),
+    prepare: (tenantId, json, i) => prepareInvoiceRow(mapInvoice(tenantId, parseRecord<XeroInvoiceWire>(json, "invoice", i), new JsonText(json))),
     upsert: upsertPreparedInvoiceBatch,
   },
   contacts: {
     fetch: (s, t, x, q) => s.getContactsPage(t, x, q),
-    prepare: (tenantId, json) => prepareContactRow(mapContact(tenantId, parseRecord<XeroContactWire>(json, "a contact"), new JsonText(json))),
+    prepare: (tenantId, json, i) => prepareContactRow(mapContact(tenantId, parseRecord<XeroContactWire>(json, "contact", i), new JsonText(json))),
     upsert: upsertPreparedContactBatch,
   },
 };
@@ -135,17 +135,18 @@ type Prepared = { rows: PreparedRow[]; serverTime: Date | null };
  * One record's JSON text as an object for the mapper. The scanner (wire-json.ts) already checked
  * the page's structure, so this fails only for a record Xero sent broken inside.
  */
-function parseRecord<T>(json: string, what: string): T {
+function parseRecord<T>(json: string, what: string, index: number): T {
   try {
     return JSON.parse(json) as T;
-  } catch {
-    throw new MalformedXeroResponseError(`Xero sent ${what} that is not valid JSON: ${json.slice(0, 80)}…`);
+  } catch (error) {
+    // Position and parser message only: the record's text is customer data.
+    throw new MalformedXeroResponseError(`Xero sent a ${what} that is not valid JSON (record ${index + 1} of the page: ${error instanceof Error ? error.message : "parse error"})`);
   }
 }
 
 /** A page as flat strings (see PreparedRow), record by record, so each record's objects die young. */
 function preparePage(driver: EntityDriver, tenantId: string, page: SourcePage): Prepared {
-  const rows = packPreparedRows(page.records.map((r) => driver.prepare(tenantId, r)));
+  const rows = packPreparedRows(page.records.map((r, i) => driver.prepare(tenantId, r, i)));
   return { rows, serverTime: page.serverTime };
 }
 

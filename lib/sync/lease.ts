@@ -106,7 +106,7 @@ export async function requestFollowUpSync(db: Db, tenantId: string): Promise<boo
   const rows = await db
     .update(xeroTenants)
     .set({ syncRequestedAt: sql`now()` })
-    .where(and(eq(xeroTenants.id, tenantId), sql`${xeroTenants.syncLockOwner} is not null and ${xeroTenants.syncLockExpiresAt} > now()`))
+    .where(and(eq(xeroTenants.id, tenantId), sql`${xeroTenants.syncLockOwner} is not null and ${xeroTenants.syncLockExpiresAt} >= now()`))
     .returning({ id: xeroTenants.id });
   return rows.length > 0;
 }

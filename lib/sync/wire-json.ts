@@ -105,11 +105,12 @@ function parseSlice(t: Buffer, start: number, end: number): unknown {
  */
 export function scanEnvelope(body: Buffer | string, listKey: string): ScannedEnvelope {
   const t = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  let i = skipWs(t, 0);
+  // A UTF-8 byte-order mark (axios drops it when it decodes text itself).
+  let i = skipWs(t, t[0] === 0xef && t[1] === 0xbb && t[2] === 0xbf ? 3 : 0);
   if (t[i] !== 123) fail("an object expected", i);
   i = skipWs(t, i + 1);
   let records: string[] | undefined;
-  const members: Record<string, unknown> = {};
+  const members: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // "__proto__" is just a name
   if (t[i] === 125) i++;
   else {
     for (;;) {

@@ -33,13 +33,14 @@ export function classifyXeroError(error: unknown): XeroFailure {
 
 /** Xero's list envelope `{…, DateTimeUTC, <key>: [records]}` from the response's bytes, record by record. */
 export function parseEnvelope(data: unknown, key: string): SourcePage {
-  if (!Buffer.isBuffer(data) && typeof data !== "string") throw new MalformedXeroResponseError(`Xero's ${key} answer was not kept as bytes`);
+  // Not Xero's doing: the client was not created with wireResponses.
+  if (!Buffer.isBuffer(data) && typeof data !== "string") throw new TypeError(`Xero's ${key} answer was not kept as bytes`);
   let scanned;
   try {
     scanned = scanEnvelope(data, key);
   } catch (error) {
-    const why = error instanceof MalformedJsonError ? error.message : String(error);
-    throw new MalformedXeroResponseError(`Xero's ${key} answer is cut short or not JSON (${data.length} bytes: ${why})`);
+    if (!(error instanceof MalformedJsonError)) throw error;
+    throw new MalformedXeroResponseError(`Xero's ${key} answer is cut short or not JSON (${data.length} bytes: ${error.message})`);
   }
   let serverTime: Date | null = null;
   try {

@@ -182,9 +182,11 @@ export async function upsertPreparedBatch(
   // Plan the write without looking at the payload: a custom plan (the connection's default,
   // lib/db/client.ts) copies the page's ~2 MB of jsonb into the planner as a constant, which
   // cost PostgreSQL ~30 ms of CPU per 1,000-invoice page (about a fifth of the statement). The plan (a function scan feeding the insert) is the same for every page anyway.
-  // SET LOCAL: only for the rest of the caller's transaction (the page's small updates).
+  // SET LOCAL, then RESET right after: the connection's own setting (lib/db/client.ts) for every
+  // other statement of the caller's transaction.
   await db.execute(sql.raw("set local plan_cache_mode = force_generic_plan"));
   const written = resultRows<{ id: string }>(await db.execute(statement));
+  await db.execute(sql.raw("reset plan_cache_mode"));
   let inserted = 0;
   let updated = 0;
   for (const w of written) {

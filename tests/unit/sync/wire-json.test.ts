@@ -37,7 +37,7 @@ function randomValue(r: () => number, depth: number): unknown {
   }
 }
 
-/** JSON with random whitespace between tokens (JSON.stringify with an indent, then some spaces removed). */
+/** JSON with a random indentation (none, spaces or tabs) between tokens. */
 function randomText(value: unknown, r: () => number): string {
   const indent = [0, 1, 2, "\t"][Math.floor(r() * 4)]!;
   return JSON.stringify(value, null, indent as number | string);
