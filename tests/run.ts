@@ -70,7 +70,7 @@ async function vitest(projects: string[], tag: string, env: Record<string, strin
   if (passed + failed === 0) return { passed, failed: 1, ok: false, note: "ran no test" };
   // A file that fails to load or whose setup throws fails no test of its own: count it.
   const failedTotal = failed + (failed === 0 && (code !== 0 || failedSuites > 0) ? Math.max(1, failedSuites) : 0);
-  const notes = [skipped ? `${skipped} skipped` : "", failedSuites ? `${failedSuites} file(s) failed` : ""].filter(Boolean).join(", ");
+  const notes = [skipped ? `${skipped} skipped` : "", failedSuites ? `${failedSuites} suite(s) failed (files and describe blocks)` : ""].filter(Boolean).join(", ");
   return { passed, failed: failedTotal, ok: code === 0 && failedTotal === 0, ...(notes ? { note: notes } : {}) };
 }
 
