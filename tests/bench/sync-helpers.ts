@@ -7,14 +7,11 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
-import { users, xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "@/lib/xero-simulator";
-import { completeAuthorization, createAuthorizationRequest, type XeroConfig } from "@/lib/xero/client";
-import { tokenSetColumns } from "@/lib/xero/token-store";
+import { connectSimUser, SIM_REDIRECT_URI, type SimConnectedUser } from "../helpers/sim-connect";
 
-export const BENCH_REDIRECT_URI = "http://localhost:3000/api/xero/callback";
-const SCOPES = ["openid", "profile", "email", "offline_access", "accounting.transactions.read", "accounting.contacts.read", "accounting.settings.read"];
+export const BENCH_REDIRECT_URI = SIM_REDIRECT_URI;
 
 export function pointEnvAtSimulator(simUrl: string, key = randomBytes(32).toString("hex")): Record<string, string> {
   const env = {
@@ -66,36 +63,6 @@ export async function freshDatabase(adminUrl: string, label: string): Promise<Da
 }
 
 /** Runs the simulator's consent flow (auto-consent) and stores a user, its grant and its tenants. */
-export async function connectBenchUser(handle: DatabaseHandle, simUrl: string): Promise<{ userId: string; tenants: { id: string; xeroTenantId: string; name: string }[] }> {
-  const config: XeroConfig = { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [BENCH_REDIRECT_URI], scopes: SCOPES, identityUrl: simUrl, apiUrl: simUrl, timeoutMs: 10_000 };
-  const req = await createAuthorizationRequest(config, { extraParams: { sim_auto: "1" } });
-  const res = await fetch(req.url, { redirect: "manual" });
-  const location = res.headers.get("location");
-  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}`);
-  const ts = await completeAuthorization(config, location, req);
-  const db = handle.db;
-  const [user] = await db.insert(users).values({ email: `bench-${randomBytes(4).toString("hex")}@example.com` }).returning();
-  const [conn] = await db
-    .insert(xeroConnections)
-    .values({
-      userId: user!.id,
-      grantType: "authorization_code",
-      xeroUserId: String(ts.claims().xero_userid ?? "bench"),
-      scopes: SCOPES.join(" "),
-      ...tokenSetColumns({
-        accessToken: ts.access_token!,
-        refreshToken: ts.refresh_token,
-        idToken: ts.id_token,
-        tokenType: ts.token_type ?? "Bearer",
-        expiresAt: new Date((ts.expires_at ?? Math.floor(Date.now() / 1000) + 1800) * 1000),
-      }),
-    })
-    .returning();
-  const orgs = (await (await fetch(`${simUrl}/__sim/tenants`)).json()) as { tenantId: string; name: string }[];
-  const tenants = [];
-  for (const o of orgs) {
-    const [t] = await db.insert(xeroTenants).values({ userId: user!.id, connectionId: conn!.id, xeroTenantId: o.tenantId, name: o.name }).returning();
-    tenants.push({ id: t!.id, xeroTenantId: o.tenantId, name: o.name });
-  }
-  return { userId: user!.id, tenants };
+export function connectBenchUser(handle: DatabaseHandle, simUrl: string): Promise<SimConnectedUser> {
+  return connectSimUser(handle.db, simUrl, `bench-${randomBytes(4).toString("hex")}@example.com`);
 }

@@ -6,17 +6,16 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { contacts, invoices, users, xeroConnections, xeroTenants } from "@/lib/db/schema";
+import { contacts, invoices } from "@/lib/db/schema";
 import type { Db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { resetLimiters } from "@/lib/sync/call-layer";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSimulator, type RunningSimulator, type SimulatorOptions, type TenantSpec } from "@/lib/xero-simulator";
-import { completeAuthorization, createAuthorizationRequest, type XeroConfig } from "@/lib/xero/client";
-import { tokenSetColumns } from "@/lib/xero/token-store";
+import type { XeroConfig } from "@/lib/xero/client";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { connectSimUser, SIM_REDIRECT_URI, simXeroConfig, type SimConnectedUser } from "@/tests/helpers/sim-connect";
 
-export const REDIRECT_URI = "http://localhost:3000/api/xero/callback";
-const SCOPES = ["openid", "profile", "email", "offline_access", "accounting.transactions.read", "accounting.contacts.read", "accounting.settings.read"];
+export const REDIRECT_URI = SIM_REDIRECT_URI;
 
 /** Points the app's environment at the simulator (the token store and the source read getEnv()). */
 export function pointEnvAtSimulator(sim: RunningSimulator, extra: Record<string, string> = {}): void {
@@ -37,7 +36,7 @@ export function pointEnvAtSimulator(sim: RunningSimulator, extra: Record<string,
 }
 
 export function xeroConfig(sim: RunningSimulator): XeroConfig {
-  return { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [REDIRECT_URI], scopes: SCOPES, identityUrl: sim.url, apiUrl: sim.url, timeoutMs: 5000 };
+  return simXeroConfig(sim.url);
 }
 
 export async function ctl<T = unknown>(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<T> {
@@ -51,46 +50,11 @@ export async function ctl<T = unknown>(sim: RunningSimulator, method: string, pa
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export interface Connected {
-  userId: string;
-  connectionId: string;
-  /** xero_tenants.id of each simulated organisation, by Xero tenant id */
-  tenants: { id: string; xeroTenantId: string; name: string }[];
-}
+export type Connected = SimConnectedUser;
 
 /** Signs a user in to the simulator (auto-consent to all organisations) and stores the grant. */
-export async function connectUser(db: Db, sim: RunningSimulator, email = `u${randomBytes(4).toString("hex")}@example.com`): Promise<Connected> {
-  const config = xeroConfig(sim);
-  const req = await createAuthorizationRequest(config, { extraParams: { sim_auto: "1" } });
-  const res = await fetch(req.url, { redirect: "manual" });
-  const location = res.headers.get("location");
-  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}: ${await res.text()}`);
-  const ts = await completeAuthorization(config, location, req);
-  const [user] = await db.insert(users).values({ email, name: "Sync Tester" }).returning();
-  const [conn] = await db
-    .insert(xeroConnections)
-    .values({
-      userId: user!.id,
-      grantType: "authorization_code",
-      xeroUserId: String(ts.claims().xero_userid ?? randomBytes(4).toString("hex")),
-      scopes: SCOPES.join(" "),
-      ...tokenSetColumns({
-        accessToken: ts.access_token!,
-        refreshToken: ts.refresh_token,
-        idToken: ts.id_token,
-        tokenType: ts.token_type ?? "Bearer",
-        expiresAt: new Date((ts.expires_at ?? Math.floor(Date.now() / 1000) + 1800) * 1000),
-        scope: ts.scope,
-      }),
-    })
-    .returning();
-  const orgs = await ctl<{ tenantId: string; name: string }[]>(sim, "GET", "/__sim/tenants");
-  const tenants = [];
-  for (const o of orgs) {
-    const [t] = await db.insert(xeroTenants).values({ userId: user!.id, connectionId: conn!.id, xeroTenantId: o.tenantId, name: o.name }).returning();
-    tenants.push({ id: t!.id, xeroTenantId: o.tenantId, name: o.name });
-  }
-  return { userId: user!.id, connectionId: conn!.id, tenants };
+export function connectUser(db: Db, sim: RunningSimulator, email?: string): Promise<Connected> {
+  return connectSimUser(db, sim.url, email);
 }
 
 export interface SyncWorld {

@@ -1,0 +1,59 @@
+/**
+ * A user connected to the Xero simulator the way the app connects one: the authorization-code
+ * flow with auto-consent, then the grant stored encrypted by the token store and one xero_tenants
+ * row per simulated organisation. No vitest: the sync tests and the benchmarks share it.
+ */
+import { randomBytes } from "node:crypto";
+import type { Db } from "@/lib/db";
+import { users, xeroConnections, xeroTenants } from "@/lib/db/schema";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "@/lib/xero-simulator";
+import { completeAuthorization, createAuthorizationRequest, type XeroConfig } from "@/lib/xero/client";
+import { tokenSetColumns } from "@/lib/xero/token-store";
+
+export const SIM_REDIRECT_URI = "http://localhost:3000/api/xero/callback";
+export const SIM_SCOPES = ["openid", "profile", "email", "offline_access", "accounting.transactions.read", "accounting.contacts.read", "accounting.settings.read"];
+
+export function simXeroConfig(simUrl: string, timeoutMs = 5000): XeroConfig {
+  return { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [SIM_REDIRECT_URI], scopes: SIM_SCOPES, identityUrl: simUrl, apiUrl: simUrl, timeoutMs };
+}
+
+export interface SimConnectedUser {
+  userId: string;
+  connectionId: string;
+  /** xero_tenants.id of each simulated organisation, with its Xero tenant id */
+  tenants: { id: string; xeroTenantId: string; name: string }[];
+}
+
+export async function connectSimUser(db: Db, simUrl: string, email = `u${randomBytes(4).toString("hex")}@example.com`): Promise<SimConnectedUser> {
+  const config = simXeroConfig(simUrl, 10_000);
+  const req = await createAuthorizationRequest(config, { extraParams: { sim_auto: "1" } });
+  const res = await fetch(req.url, { redirect: "manual" });
+  const location = res.headers.get("location");
+  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}: ${await res.text()}`);
+  const ts = await completeAuthorization(config, location, req);
+  const [user] = await db.insert(users).values({ email, name: "Sync Tester" }).returning();
+  const [conn] = await db
+    .insert(xeroConnections)
+    .values({
+      userId: user!.id,
+      grantType: "authorization_code",
+      xeroUserId: String(ts.claims().xero_userid ?? randomBytes(4).toString("hex")),
+      scopes: SIM_SCOPES.join(" "),
+      ...tokenSetColumns({
+        accessToken: ts.access_token!,
+        refreshToken: ts.refresh_token,
+        idToken: ts.id_token,
+        tokenType: ts.token_type ?? "Bearer",
+        expiresAt: new Date((ts.expires_at ?? Math.floor(Date.now() / 1000) + 1800) * 1000),
+        scope: ts.scope,
+      }),
+    })
+    .returning();
+  const orgs = (await (await fetch(`${simUrl}/__sim/tenants`)).json()) as { tenantId: string; name: string }[];
+  const tenants = [];
+  for (const o of orgs) {
+    const [t] = await db.insert(xeroTenants).values({ userId: user!.id, connectionId: conn!.id, xeroTenantId: o.tenantId, name: o.name }).returning();
+    tenants.push({ id: t!.id, xeroTenantId: o.tenantId, name: o.name });
+  }
+  return { userId: user!.id, connectionId: conn!.id, tenants };
+}
