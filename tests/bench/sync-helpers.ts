@@ -7,27 +7,12 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
-import { resetEnvCache } from "@/lib/env";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "@/lib/xero-simulator";
-import { connectSimUser, SIM_REDIRECT_URI, type SimConnectedUser } from "../helpers/sim-connect";
+import { connectSimUser, pointEnvAtSimulator as pointEnvAt, SIM_REDIRECT_URI, type SimConnectedUser } from "../helpers/sim-connect";
 
 export const BENCH_REDIRECT_URI = SIM_REDIRECT_URI;
 
-export function pointEnvAtSimulator(simUrl: string, key = randomBytes(32).toString("hex")): Record<string, string> {
-  const env = {
-    NODE_ENV: "test",
-    XERO_CLIENT_ID: DEMO_CLIENT_ID,
-    XERO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-    XERO_IDENTITY_URL: simUrl,
-    XERO_API_URL: simUrl,
-    XERO_REDIRECT_URI: BENCH_REDIRECT_URI,
-    XERO_TIMEOUT_MS: "60000",
-    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY || key,
-    SYNC_INTERVAL_MINUTES: "0",
-  };
-  Object.assign(process.env, env);
-  resetEnvCache();
-  return env;
+export function pointEnvAtSimulator(simUrl: string): void {
+  pointEnvAt(simUrl, { XERO_TIMEOUT_MS: "60000" });
 }
 
 export async function startSimChild(): Promise<{ url: string; child: ChildProcess; ctl: <T>(method: string, p: string, body?: unknown) => Promise<T> }> {

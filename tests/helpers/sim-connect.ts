@@ -1,10 +1,13 @@
 /**
  * A user connected to the Xero simulator the way the app connects one: the authorization-code
  * flow with auto-consent, then the grant stored encrypted by the token store and one xero_tenants
- * row per simulated organisation. No vitest: the sync tests and the benchmarks share it.
+ * row per simulated organisation; and the app's environment pointed at the simulator. No vitest:
+ * the sync tests and the benchmarks share it.
  */
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { resetLimiters } from "@/lib/sync/call-layer";
 import { users, xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "@/lib/xero-simulator";
 import { completeAuthorization, createAuthorizationRequest, type XeroConfig } from "@/lib/xero/client";
@@ -12,6 +15,24 @@ import { tokenSetColumns } from "@/lib/xero/token-store";
 
 export const SIM_REDIRECT_URI = "http://localhost:3000/api/xero/callback";
 export const SIM_SCOPES = ["openid", "profile", "email", "offline_access", "accounting.transactions.read", "accounting.contacts.read", "accounting.settings.read"];
+
+/** Points the app's environment at the simulator (the token store and the sync read getEnv()). */
+export function pointEnvAtSimulator(simUrl: string, extra: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    XERO_CLIENT_ID: DEMO_CLIENT_ID,
+    XERO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+    XERO_IDENTITY_URL: simUrl,
+    XERO_API_URL: simUrl,
+    XERO_REDIRECT_URI: SIM_REDIRECT_URI,
+    XERO_TIMEOUT_MS: "5000",
+    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY || randomBytes(32).toString("hex"),
+    SYNC_INTERVAL_MINUTES: "0",
+    ...extra,
+  });
+  resetEnvCache();
+  resetLimiters();
+}
 
 export function simXeroConfig(simUrl: string, timeoutMs = 5000): XeroConfig {
   return { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [SIM_REDIRECT_URI], scopes: SIM_SCOPES, identityUrl: simUrl, apiUrl: simUrl, timeoutMs };

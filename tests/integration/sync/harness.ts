@@ -3,36 +3,20 @@
  * database (PGlite or PostgreSQL per TEST_DB), and a user with a Xero connection obtained through
  * the simulator's authorization-code flow (auto-consent), stored encrypted by the token store.
  */
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { contacts, invoices } from "@/lib/db/schema";
 import type { Db } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
-import { resetLimiters } from "@/lib/sync/call-layer";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSimulator, type RunningSimulator, type SimulatorOptions, type TenantSpec } from "@/lib/xero-simulator";
+import { startSimulator, type RunningSimulator, type SimulatorOptions, type TenantSpec } from "@/lib/xero-simulator";
 import type { XeroConfig } from "@/lib/xero/client";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { connectSimUser, SIM_REDIRECT_URI, simXeroConfig, type SimConnectedUser } from "@/tests/helpers/sim-connect";
+import { connectSimUser, pointEnvAtSimulator as pointEnvAt, SIM_REDIRECT_URI, simXeroConfig, type SimConnectedUser } from "@/tests/helpers/sim-connect";
 
 export const REDIRECT_URI = SIM_REDIRECT_URI;
 
 /** Points the app's environment at the simulator (the token store and the source read getEnv()). */
 export function pointEnvAtSimulator(sim: RunningSimulator, extra: Record<string, string> = {}): void {
-  Object.assign(process.env, {
-    NODE_ENV: "test",
-    XERO_CLIENT_ID: DEMO_CLIENT_ID,
-    XERO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-    XERO_IDENTITY_URL: sim.url,
-    XERO_API_URL: sim.url,
-    XERO_REDIRECT_URI: REDIRECT_URI,
-    XERO_TIMEOUT_MS: "5000",
-    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY || randomBytes(32).toString("hex"),
-    SYNC_INTERVAL_MINUTES: "0",
-    ...extra,
-  });
-  resetEnvCache();
-  resetLimiters();
+  pointEnvAt(sim.url, extra);
 }
 
 export function xeroConfig(sim: RunningSimulator): XeroConfig {
