@@ -51,20 +51,20 @@ describe("getValidAccessToken", () => {
     const { connection } = await connected("a@example.com");
     await clearSimLog(sim);
     const { accessToken } = await getValidAccessToken(tdb.db, connection.id);
-    expect(accessToken).toBe(decryptTokenSet(connection.tokenSetEncrypted).accessToken);
+    expect(accessToken).toBe(decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken);
     expect(await tokenRequests()).toBe(0);
   });
 
   it("refreshes a minute before expiry, stores the rotated pair encrypted and logs a token_refresh", async () => {
     const { connection } = await connected("b@example.com");
-    const before = decryptTokenSet(connection.tokenSetEncrypted);
+    const before = decryptTokenSet(connection.id, connection.tokenSetEncrypted);
     await expireIn(connection.id, 30_000);
     await clearSimLog(sim);
 
     const { accessToken, connection: after } = await getValidAccessToken(tdb.db, connection.id);
     expect(await tokenRequests()).toBe(1);
     expect(accessToken).not.toBe(before.accessToken);
-    const stored = decryptTokenSet(after.tokenSetEncrypted);
+    const stored = decryptTokenSet(after.id, after.tokenSetEncrypted);
     expect(stored.accessToken).toBe(accessToken);
     expect(stored.refreshToken).toBeTruthy();
     expect(stored.refreshToken).not.toBe(before.refreshToken);
@@ -83,7 +83,7 @@ describe("getValidAccessToken", () => {
 
   it("two concurrent callers in one process cause exactly one token request and get the same new token", async () => {
     const { connection } = await connected("c@example.com");
-    const old = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+    const old = decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken;
     await expireIn(connection.id, 30_000);
     await clearSimLog(sim);
     const [a, b] = await Promise.all([
@@ -108,7 +108,7 @@ describe("getValidAccessToken", () => {
 
   it("a forced refresh for a token that was already replaced takes the replacement without rotating again", async () => {
     const { connection } = await connected("late@example.com");
-    const rejected = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+    const rejected = decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken;
     const first = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true, rejectedAccessToken: rejected });
     expect(first.accessToken).not.toBe(rejected);
     await clearSimLog(sim);
@@ -123,7 +123,7 @@ describe("getValidAccessToken", () => {
     "two processes (two pools) refreshing at once cause exactly one token request; both get the new token (PostgreSQL)",
     async () => {
       const { connection } = await connected("e@example.com");
-      const old = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+      const old = decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken;
       await expireIn(connection.id, 30_000);
       await clearSimLog(sim);
 
@@ -162,7 +162,7 @@ describe("getValidAccessToken", () => {
         expect(theirs.accessToken).toBe(mine.accessToken);
         expect(mine.accessToken).not.toBe(old);
         const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
-        expect(decryptTokenSet(row!.tokenSetEncrypted).accessToken).toBe(mine.accessToken);
+        expect(decryptTokenSet(row!.id, row!.tokenSetEncrypted).accessToken).toBe(mine.accessToken);
       } finally {
         child.kill();
         await second?.close();
@@ -173,7 +173,7 @@ describe("getValidAccessToken", () => {
   it("invalid_grant marks the connection and its tenants needs_reconnect and throws XeroAuthError", async () => {
     const { connection, user } = await connected("f@example.com");
     // The grant dies at Xero (revoked elsewhere): the refresh token is no longer accepted.
-    await revokeRefreshToken(decryptTokenSet(connection.tokenSetEncrypted).refreshToken!);
+    await revokeRefreshToken(decryptTokenSet(connection.id, connection.tokenSetEncrypted).refreshToken!);
     await clearSimLog(sim);
 
     const error = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true }).catch((e: unknown) => e);
@@ -230,7 +230,7 @@ describe("getValidAccessToken", () => {
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey, TOKEN_ENCRYPTION_KEY_PREVIOUS: oldKey });
       const { connection: after } = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true });
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey });
-      expect(decryptTokenSet(after.tokenSetEncrypted).accessToken).toBeTruthy();
+      expect(decryptTokenSet(after.id, after.tokenSetEncrypted).accessToken).toBeTruthy();
 
       // The key changed without keeping the previous one: the stored pair is unreadable.
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
