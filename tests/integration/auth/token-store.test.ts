@@ -10,6 +10,11 @@ import { isXeroAuthError, XeroAuthError } from "@/lib/xero/auth-errors";
 import { completeXeroConnect } from "@/lib/xero/connections";
 import { refreshTokenGrant, revokeRefreshToken } from "@/lib/xero/identity";
 import { decryptTokenSet, getValidAccessToken, type TokenGrants } from "@/lib/xero/token-store";
+import { ciphertextKeyId, isKeyConfigurationError, KEY_MISMATCH_MESSAGE, keyId } from "@/lib/xero/token-crypto";
+import { decodeKey } from "@/lib/env";
+import { getOrgOverviews } from "@/lib/overview/read-model";
+import { syncTenant } from "@/lib/sync";
+import { holdTokenRequest } from "@/lib/xero-simulator";
 import { testDbKind, type TestDatabase } from "../../helpers/db";
 import { clearSimLog, createUser, dumpSecretsTables, simLog, startAndConsent, useSimulatorEnv, withSimulatorAndDatabase } from "./helpers";
 
@@ -221,26 +226,84 @@ describe("getValidAccessToken", () => {
     expect(ok.accessToken).toBeTruthy();
   });
 
-  it("tokens unreadable after a key change → needs_reconnect (visible), not an internal error; TOKEN_ENCRYPTION_KEY_PREVIOUS reads them", async () => {
+  it("a rotation with TOKEN_ENCRYPTION_KEY_PREVIOUS reads the old tokens and re-encrypts them under the new key", async () => {
     const { connection } = await connected("h@example.com");
     const oldKey = process.env.TOKEN_ENCRYPTION_KEY!;
     const newKey = randomBytes(32).toString("base64");
     try {
-      // Rotation done right: the previous key still reads, the refresh re-encrypts with the new key.
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey, TOKEN_ENCRYPTION_KEY_PREVIOUS: oldKey });
       const { connection: after } = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true });
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey });
+      expect(ciphertextKeyId(after.tokenSetEncrypted)).toBe(keyId(decodeKey(newKey)!));
       expect(decryptTokenSet(after.id, after.tokenSetEncrypted).accessToken).toBeTruthy();
-
-      // The key changed without keeping the previous one: the stored pair is unreadable.
-      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
-      const error = await getValidAccessToken(tdb.db, connection.id).catch((e: unknown) => e);
-      expect(isXeroAuthError(error) && error.reason).toBe("token_unreadable");
-      const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
-      expect(row!.status).toBe("needs_reconnect");
-      expect(row!.statusReason).toMatch(/TOKEN_ENCRYPTION_KEY/);
     } finally {
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: oldKey });
+    }
+  });
+
+  it("a key this server lacks is a configuration error: nothing is marked, the sync fails saying so, the right key works again", async () => {
+    const { connection, tenants } = await connected("h2@example.com");
+    const oldKey = process.env.TOKEN_ENCRYPTION_KEY!;
+    try {
+      // A replica with another key, or a rotation that forgot TOKEN_ENCRYPTION_KEY_PREVIOUS.
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
+      const error = await getValidAccessToken(tdb.db, connection.id).catch((e: unknown) => e);
+      expect(isXeroAuthError(error)).toBe(false);
+      expect(isKeyConfigurationError(error) && error.kind).toBe("unknown_key");
+      await expireIn(connection.id, 30_000); // the refresh path too
+      const forced = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true }).catch((e: unknown) => e);
+      expect(isKeyConfigurationError(forced)).toBe(true);
+
+      const result = await syncTenant(tdb.db, { tenantId: tenants[0]!.id, trigger: "manual" });
+      expect(result.status).toBe("error");
+      expect("error" in result && result.error).toBe(KEY_MISMATCH_MESSAGE);
+      expect("entities" in result && result.entities.map((e) => e.outcome)).toEqual(["error", "skipped"]);
+
+      const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+      expect(row).toMatchObject({ status: "active", statusReason: null, tokenSetEncrypted: connection.tokenSetEncrypted });
+      const after = await tdb.db.select().from(xeroTenants).where(eq(xeroTenants.connectionId, connection.id));
+      expect(after.every((t) => t.status === "active")).toBe(true);
+    } finally {
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: oldKey });
+    }
+    expect((await getValidAccessToken(tdb.db, connection.id)).accessToken).toBeTruthy();
+  });
+
+  it("a token set copied into another connection's row does not decrypt there → that connection needs a reconnect", async () => {
+    const a = await connected("i1@example.com");
+    const b = await connected("i2@example.com", "2");
+    await tdb.db.update(xeroConnections).set({ tokenSetEncrypted: a.connection.tokenSetEncrypted }).where(eq(xeroConnections.id, b.connection.id));
+    const error = await getValidAccessToken(tdb.db, b.connection.id).catch((e: unknown) => e);
+    expect(isXeroAuthError(error) && error.reason).toBe("token_unreadable");
+    const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, b.connection.id));
+    expect(row!.status).toBe("needs_reconnect");
+    // The row it came from is unaffected.
+    expect((await getValidAccessToken(tdb.db, a.connection.id)).accessToken).toBe(decryptTokenSet(a.connection.id, a.connection.tokenSetEncrypted).accessToken);
+  });
+
+  it("pages answer while a refresh waits on a slow token endpoint; the refresh then completes once", async () => {
+    const { user, connection } = await connected("j@example.com");
+    await expireIn(connection.id, 30_000);
+    await clearSimLog(sim);
+    const hold = holdTokenRequest(sim.sim);
+    const refreshing = getValidAccessToken(tdb.db, connection.id);
+    try {
+      await hold.arrived; // the refresh is now waiting for Xero
+      const page = getOrgOverviews(tdb.db, user.id);
+      // Without a bound, a blocked query would only show as a test timeout.
+      const blocked = new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 5_000).unref());
+      const answered = await Promise.race([page, blocked]);
+      expect(answered).not.toBe("blocked");
+      expect((answered as Awaited<typeof page>).map((o) => o.name).sort()).toEqual(["Alpha Ltd", "Beta Ltd"]);
+      // A second caller meanwhile waits for the same refresh instead of sending its own.
+      const second = getValidAccessToken(tdb.db, connection.id);
+      hold.release();
+      const [mine, theirs] = await Promise.all([refreshing, second]);
+      expect(theirs.accessToken).toBe(mine.accessToken);
+      expect(await tokenRequests()).toBe(1);
+    } finally {
+      hold.release();
+      await refreshing.catch(() => {});
     }
   });
 
