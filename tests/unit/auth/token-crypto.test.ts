@@ -1,4 +1,4 @@
-import { createCipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import {
@@ -10,20 +10,11 @@ import {
   pkceChallenge,
   sha256Hex,
   TokenCryptoError,
-  type SecretPurpose,
 } from "@/lib/xero/token-crypto";
+import { legacyEncrypt } from "../../helpers/legacy-crypto";
 
 const key = randomBytes(32);
 const ROW = "6f1c2a9e-0000-4000-8000-000000000001";
-
-/** The format written before key ids existed, exactly as that code wrote it: `v1.<iv>.<tag>.<ct>`, AAD `v1:<purpose>`. */
-function legacyEncrypt(plaintext: string, purpose: SecretPurpose, k: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", k, iv, { authTagLength: 16 });
-  cipher.setAAD(Buffer.from(`v1:${purpose}`));
-  const ct = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ct.toString("base64url")].join(".");
-}
 
 function thrown(fn: () => unknown): TokenCryptoError {
   try {
