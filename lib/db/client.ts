@@ -32,6 +32,19 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+// On globalThis for the same reason as the handle itself (lib/db/index.ts): Next may load this
+// module once per route bundle, and every copy must know every handle.
+const globalForKinds = globalThis as unknown as { __xeroSyncDbKinds?: WeakMap<object, DatabaseKind> };
+const kinds = (globalForKinds.__xeroSyncDbKinds ??= new WeakMap());
+
+/**
+ * Which database a handle's `db` talks to; undefined for a transaction. For the few places whose
+ * locking differs: a PGlite transaction is exclusive (every other query waits for it).
+ */
+export function databaseKindOf(db: Db): DatabaseKind | undefined {
+  return kinds.get(db);
+}
+
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
 export interface OpenDatabaseOptions {
@@ -82,6 +95,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     throw new DatabaseUnavailableError(`Cannot connect to PostgreSQL at ${location}: ${describeError(error)}`, { cause: error });
   }
   const db = drizzle({ client, schema }) as unknown as Db;
+  kinds.set(db, "postgres");
   return { db, kind: "postgres", location, close: () => client.end({ timeout: 5 }) };
 }
 
@@ -104,6 +118,7 @@ async function openPglite(dataDir = path.join(process.cwd(), ".data", "pglite"))
     );
   }
   const db = drizzle({ client, schema }) as unknown as Db;
+  kinds.set(db, "pglite");
   return { db, kind: "pglite", location, close: () => client.close() };
 }
 

@@ -224,6 +224,17 @@ export const xeroAuthRequests = pgTable(
   (t) => [index("xero_auth_requests_user_idx").on(t.userId)],
 );
 
+/**
+ * A known value encrypted under the current TOKEN_ENCRYPTION_KEY (one row, id "token_encryption_key"),
+ * so that a server started with the wrong key says so at start-up and on /api/health instead of
+ * on the first token it cannot read. Written on first start, rewritten by `npm run tokens:reencrypt`.
+ */
+export const encryptionCanaries = pgTable("encryption_canaries", {
+  id: text("id").primaryKey(),
+  valueEncrypted: text("value_encrypted").notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
 export const SYNC_ENTITIES = ["invoices", "contacts"] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 

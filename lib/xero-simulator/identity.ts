@@ -309,7 +309,52 @@ function issue(sim: Sim, grant: Grant, withNonce: boolean): Record<string, unkno
   return out;
 }
 
-export function tokenEndpoint(sim: Sim, ctx: Ctx): void {
+/** A held token request: see holdTokenRequest. */
+export interface TokenRequestHold {
+  /** Resolves when the held request has arrived (and is waiting). */
+  arrived: Promise<void>;
+  /** Lets it be answered (normally, as if Xero had been slow). */
+  release(): void;
+}
+
+interface TokenHolds {
+  /** Token requests seen so far. */
+  seen: number;
+  /** By request number (1 = the first token request this simulator receives). */
+  byNumber: Map<number, { arrive: () => void; released: Promise<void> }>;
+}
+
+const tokenHolds = new WeakMap<Sim, TokenHolds>();
+
+/**
+ * For tests (in-process): a slow token endpoint, made deterministic. The `nth` token request from
+ * now on (1 = the next one) waits until `release()` instead of for a time, so a test can act
+ * while a refresh is known to be in flight at Xero, then let it finish.
+ */
+export function holdTokenRequest(sim: Sim, nth = 1): TokenRequestHold {
+  let holds = tokenHolds.get(sim);
+  if (!holds) tokenHolds.set(sim, (holds = { seen: 0, byNumber: new Map() }));
+  let arrive!: () => void;
+  let release!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  holds.byNumber.set(holds.seen + nth, { arrive, released });
+  return { arrived, release };
+}
+
+async function waitIfHeld(sim: Sim, ctx: Ctx): Promise<void> {
+  const holds = tokenHolds.get(sim);
+  if (!holds) return;
+  const hold = holds.byNumber.get(++holds.seen);
+  if (!hold) return;
+  holds.byNumber.delete(holds.seen);
+  ctx.log.fault = "delay";
+  hold.arrive();
+  await hold.released;
+}
+
+export async function tokenEndpoint(sim: Sim, ctx: Ctx): Promise<void> {
+  await waitIfHeld(sim, ctx);
   const form = formBody(ctx);
   const grantType = form.get("grant_type");
   if (!grantType) throw oauthError("invalid_request", "grant_type is required");

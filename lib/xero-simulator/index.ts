@@ -11,5 +11,6 @@ export {
 } from "./state";
 export type { TenantSpec, Change } from "./data";
 export type { FaultSpec, FaultKind } from "./faults";
+export { holdTokenRequest, type TokenRequestHold } from "./identity";
 export type { LimitConfig } from "./limits";
 export { sign as signWebhookBody } from "./webhooks";

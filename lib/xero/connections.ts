@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { getConnectionByXeroUser, getCustomConnection, insertConnection } from "@/lib/db/queries/connections";
@@ -23,7 +24,7 @@ import {
   type XeroConnectionInfo,
   type XeroTokenSet,
 } from "./identity";
-import { decryptSecret, encryptSecret, pkceChallenge, randomToken, sha256Hex } from "./token-crypto";
+import { decryptSecret, encryptSecret, isKeyConfigurationError, pkceChallenge, randomToken, sha256Hex } from "./token-crypto";
 import { decryptTokenSet, getValidAccessToken, tokenSetColumns } from "./token-store";
 import { XeroConnectError, type ConnectErrorReason } from "./connect-errors";
 
@@ -73,11 +74,13 @@ export async function startXeroConnect(db: Db, userId: string, options: { config
   const verifier = randomToken(48); // 64 characters, within RFC 7636's 43..128
   const nonce = randomToken(24);
   const now = new Date();
+  const stateHash = sha256Hex(state);
   let verifierEncrypted: string;
   let nonceEncrypted: string;
   try {
-    verifierEncrypted = encryptSecret(verifier, "xero_pkce_verifier");
-    nonceEncrypted = encryptSecret(nonce, "xero_nonce");
+    // Bound to this attempt's row: a verifier copied into another attempt does not decrypt.
+    verifierEncrypted = encryptSecret(verifier, "xero_pkce_verifier", stateHash);
+    nonceEncrypted = encryptSecret(nonce, "xero_nonce", stateHash);
   } catch (error) {
     throw new XeroConnectError("not_configured", { cause: error }); // TOKEN_ENCRYPTION_KEY missing
   }
@@ -100,7 +103,7 @@ export async function startXeroConnect(db: Db, userId: string, options: { config
       detail: { scopes, redirectUri },
     });
     await tx.insert(xeroAuthRequests).values({
-      stateHash: sha256Hex(state),
+      stateHash,
       userId,
       codeVerifierEncrypted: verifierEncrypted,
       nonce: nonceEncrypted,
@@ -223,8 +226,8 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
 
   const config = options.config ?? configOrThrow();
   const redirectUri = options.redirectUri ?? config.redirectUris[0] ?? getEnv().redirectUri;
-  const verifier = decryptSecret(consumed.codeVerifierEncrypted, "xero_pkce_verifier");
-  const nonce = consumed.nonce ? decryptSecret(consumed.nonce, "xero_nonce") : "";
+  const verifier = decryptSecret(consumed.codeVerifierEncrypted, "xero_pkce_verifier", consumed.stateHash);
+  const nonce = consumed.nonce ? decryptSecret(consumed.nonce, "xero_nonce", consumed.stateHash) : "";
 
   let tokenSet: XeroTokenSet;
   let claims: Record<string, unknown>;
@@ -261,7 +264,7 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
     if (existing) {
       const [row] = await tx
         .update(xeroConnections)
-        .set({ ...tokenSetColumns(tokenSet), scopes, authEventId, status: "active", statusReason: null })
+        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, authEventId, status: "active", statusReason: null })
         .where(eq(xeroConnections.id, existing.id))
         .returning();
       connection = row!;
@@ -271,13 +274,16 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
         .set({ status: "active", statusReason: null })
         .where(and(eq(xeroTenants.connectionId, existing.id), eq(xeroTenants.status, "needs_reconnect")));
     } else {
+      // The id is chosen here because the token set is encrypted bound to it.
+      const id = randomUUID();
       connection = await insertConnection(tx, {
+        id,
         userId,
         grantType: "authorization_code",
         xeroUserId,
         authEventId,
         scopes,
-        ...tokenSetColumns(tokenSet),
+        ...tokenSetColumns(id, tokenSet),
       });
     }
     const tenants = await upsertGrantedTenants(tx, userId, connection.id, granted.map(toGrantedTenant));
@@ -365,7 +371,7 @@ export async function disconnectConnection(db: Db, userId: string, connectionId:
   const startedAt = new Date();
   let removedInXero = false;
   if (connection.status !== "revoked" && connection.grantType === "authorization_code" && connection.tokenSetEncrypted) {
-    const refreshToken = safeDecrypt(connection.tokenSetEncrypted)?.refreshToken;
+    const refreshToken = safeDecrypt(connection.id, connection.tokenSetEncrypted)?.refreshToken;
     if (refreshToken) {
       try {
         await revokeRefreshToken(refreshToken, options.config ?? identityConfigFromEnv());
@@ -406,10 +412,12 @@ export async function disconnectConnection(db: Db, userId: string, connectionId:
   return { removedInXero, dataDeleted: deleteData };
 }
 
-function safeDecrypt(encrypted: string): XeroTokenSet | undefined {
+function safeDecrypt(connectionId: string, encrypted: string): XeroTokenSet | undefined {
   try {
-    return decryptTokenSet(encrypted);
-  } catch {
+    return decryptTokenSet(connectionId, encrypted);
+  } catch (error) {
+    // This server lacking the key is no reason to skip revoking at Xero: say so instead.
+    if (isKeyConfigurationError(error)) throw error;
     return undefined;
   }
 }
@@ -476,12 +484,13 @@ export async function ensureCustomConnection(db: Db, options: { config?: Identit
     if (existing) {
       const [row] = await tx
         .update(xeroConnections)
-        .set({ ...tokenSetColumns(tokenSet), scopes, status: "active", statusReason: null })
+        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, status: "active", statusReason: null })
         .where(eq(xeroConnections.id, existing.id))
         .returning();
       connection = row!;
     } else {
-      connection = await insertConnection(tx, { userId: owner.id, grantType: "client_credentials", xeroUserId: null, scopes, ...tokenSetColumns(tokenSet) });
+      const id = randomUUID();
+      connection = await insertConnection(tx, { id, userId: owner.id, grantType: "client_credentials", xeroUserId: null, scopes, ...tokenSetColumns(id, tokenSet) });
     }
     const tenants = await upsertGrantedTenants(tx, owner.id, connection.id, granted.map(toGrantedTenant));
     return { connection, tenants, created: !existing };

@@ -1,5 +1,5 @@
 import { and, eq, ne } from "drizzle-orm";
-import type { Db } from "@/lib/db";
+import { databaseKindOf, type Db } from "@/lib/db";
 import { logXeroSession } from "@/lib/db/queries/xero-sessions";
 import { xeroConnections, xeroTenants, type XeroConnection } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -8,15 +8,19 @@ import { clientCredentialsGrant, refreshTokenGrant, XeroOAuthError, type XeroTok
 import { decryptSecret, encryptSecret, TokenCryptoError } from "./token-crypto";
 
 /**
- * The token store: Xero token sets encrypted at rest, refreshed a minute before they expire,
- * one refresh per connection at a time across processes.
+ * The token store: Xero token sets encrypted at rest (bound to their connection row), refreshed a
+ * minute before they expire, one refresh per connection at a time across processes.
  *
- * Why the row lock: Xero's refresh tokens are single-use and rotate. Two processes refreshing the
- * same connection at once would both send the same refresh token; the loser gets a fresh pair it
- * then overwrites (or invalid_grant), and the grant can be lost. So the refresh runs inside a
- * transaction holding `SELECT … FOR UPDATE` on the connection row, re-reads the row after the lock
- * (someone else may have refreshed while we waited) and stores the rotated pair in that same
- * transaction. On PGlite (one process) transactions are serialised, which gives the same result.
+ * Why the lock: Xero's refresh tokens are single-use and rotate. Two processes refreshing the same
+ * connection at once would both send the same refresh token; the loser gets a fresh pair it then
+ * overwrites (or invalid_grant), and the grant can be lost. So the refresh holds the connection's
+ * lock (withConnectionTokenLock), re-reads the row under it (someone else may have refreshed while
+ * we waited) and stores the rotated pair before letting go.
+ *
+ * The lock never freezes the app while Xero answers: on PostgreSQL it is a row lock, which blocks
+ * only writers of that one row; on PGlite, where any open transaction is exclusive and would stop
+ * every page for as long as Xero's token endpoint takes, it is a per-process mutex (PGlite is one
+ * process) and the database is written only after Xero answered, in a short transaction.
  */
 
 /** Refresh this long before the access token expires (Xero's tokens last 30 minutes). */
@@ -43,8 +47,8 @@ interface StoredTokenSet {
   scope?: string;
 }
 
-/** Encrypts a token set for xero_connections.token_set_encrypted. */
-export function encryptTokenSet(tokenSet: XeroTokenSet): string {
+/** Encrypts a token set for xero_connections.token_set_encrypted of the row `connectionId`. */
+export function encryptTokenSet(connectionId: string, tokenSet: XeroTokenSet): string {
   const stored: StoredTokenSet = {
     access_token: tokenSet.accessToken,
     refresh_token: tokenSet.refreshToken,
@@ -53,12 +57,12 @@ export function encryptTokenSet(tokenSet: XeroTokenSet): string {
     expires_at: tokenSet.expiresAt.getTime(),
     scope: tokenSet.scope,
   };
-  return encryptSecret(JSON.stringify(stored), "xero_token_set");
+  return encryptSecret(JSON.stringify(stored), "xero_token_set", connectionId);
 }
 
-/** Decrypts xero_connections.token_set_encrypted. */
-export function decryptTokenSet(encrypted: string): XeroTokenSet {
-  const s = JSON.parse(decryptSecret(encrypted, "xero_token_set")) as StoredTokenSet;
+/** Decrypts xero_connections.token_set_encrypted of the row `connectionId`. */
+export function decryptTokenSet(connectionId: string, encrypted: string): XeroTokenSet {
+  const s = JSON.parse(decryptSecret(encrypted, "xero_token_set", connectionId)) as StoredTokenSet;
   return {
     accessToken: s.access_token,
     refreshToken: s.refresh_token,
@@ -69,10 +73,13 @@ export function decryptTokenSet(encrypted: string): XeroTokenSet {
   };
 }
 
-/** The columns a new token set writes (for inserts and updates of xero_connections). */
-export function tokenSetColumns(tokenSet: XeroTokenSet, now = new Date()) {
+/**
+ * The columns a new token set writes (for inserts and updates of xero_connections). An insert
+ * chooses the row's id first (randomUUID) and passes it here and as `id`.
+ */
+export function tokenSetColumns(connectionId: string, tokenSet: XeroTokenSet, now = new Date()) {
   return {
-    tokenSetEncrypted: encryptTokenSet(tokenSet),
+    tokenSetEncrypted: encryptTokenSet(connectionId, tokenSet),
     accessTokenExpiresAt: tokenSet.expiresAt,
     refreshTokenIssuedAt: tokenSet.refreshToken ? now : null,
     updatedAt: now,
@@ -87,7 +94,7 @@ export async function saveTokenSet(db: Db, connectionId: string, tokenSet: XeroT
   const [row] = await db
     .update(xeroConnections)
     .set({
-      ...tokenSetColumns(tokenSet),
+      ...tokenSetColumns(connectionId, tokenSet),
       status: "active",
       statusReason: null,
       ...(extra.scopes !== undefined ? { scopes: extra.scopes } : {}),
@@ -151,12 +158,12 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
   const [seen] = await db.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId));
   if (!seen) throw new AppError("not_found", "Xero connection not found.");
   assertUsable(seen);
-  if (!opts.forceRefresh && isFresh(seen, now())) {
-    const tokenSet = readTokenSet(seen);
-    if (tokenSet) return { accessToken: tokenSet.accessToken, connection: seen };
+  const seenTokens = readTokenSet(seen);
+  if (!seenTokens) {
     await db.transaction((tx) => flagUnreadable(tx, seen));
     throw new XeroAuthError("token_unreadable", connectionId);
   }
+  if (!opts.forceRefresh && isFresh(seen, now())) return { accessToken: seenTokens.accessToken, connection: seen };
 
   const startedAt = now();
   type Outcome =
@@ -164,17 +171,16 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
     | { kind: "auth"; error: XeroAuthError }
     | { kind: "failed"; error: XeroOAuthError | AppError; connection: XeroConnection };
 
-  const outcome: Outcome = await db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId)).for("update");
-    if (!locked) throw new AppError("not_found", "Xero connection not found.");
+  const outcome: Outcome = await withConnectionTokenLock(db, connectionId, async (ldb, locked) => {
     assertUsable(locked);
-    // Someone refreshed while we waited for the lock (or, when forced, since we read the row).
-    const replaced = locked.tokenSetEncrypted !== seen.tokenSetEncrypted;
     const current = readTokenSet(locked);
     if (!current) {
-      await flagUnreadable(tx, locked);
+      await ldb.transaction((tx) => flagUnreadable(tx, locked));
       return { kind: "auth", error: new XeroAuthError("token_unreadable", connectionId) };
     }
+    // Someone refreshed while we waited for the lock (or, when forced, since we read the row).
+    // Compared by token, not ciphertext: a re-encryption changes the ciphertext only.
+    const replaced = current.accessToken !== seenTokens.accessToken;
     const stillRejected = opts.rejectedAccessToken !== undefined ? current.accessToken === opts.rejectedAccessToken : !replaced;
     if (isFresh(locked, now()) && (!opts.forceRefresh || !stillRejected)) {
       return { kind: "token", accessToken: current.accessToken, connection: locked };
@@ -197,22 +203,24 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
       const oauth = error instanceof XeroOAuthError ? error : undefined;
       if (oauth?.isInvalidGrant && !clientCredentials) {
         const reason = "Xero no longer accepts this connection's authorisation (the refresh token was revoked, already used, or unused for 60 days). Reconnect to resume syncing.";
-        await markConnectionNeedsReconnect(tx, connectionId, reason);
-        await logXeroSession(tx, {
-          userId: locked.userId,
-          connectionId,
-          kind: "token_refresh",
-          outcome: "error",
-          startedAt,
-          error: "invalid_grant: reconnect required",
-          detail: { grantType: locked.grantType, oauthError: "invalid_grant", status: oauth.status },
+        await ldb.transaction(async (tx) => {
+          await markConnectionNeedsReconnect(tx, connectionId, reason);
+          await logXeroSession(tx, {
+            userId: locked.userId,
+            connectionId,
+            kind: "token_refresh",
+            outcome: "error",
+            startedAt,
+            error: "invalid_grant: reconnect required",
+            detail: { grantType: locked.grantType, oauthError: "invalid_grant", status: oauth.status },
+          });
         });
         return { kind: "auth", error: new XeroAuthError("invalid_grant", connectionId, { cause: error }) };
       }
       if (oauth && (oauth.oauthError === "invalid_client" || oauth.oauthError === "unauthorized_client")) {
         // The app's own credentials are wrong: nothing the person can fix by reconnecting, so the
         // connection keeps its state; the log says what to fix.
-        await logXeroSession(tx, {
+        await logXeroSession(ldb, {
           userId: locked.userId,
           connectionId,
           kind: "token_refresh",
@@ -232,28 +240,39 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
     }
 
     const at = now();
-    const [updated] = await tx
-      .update(xeroConnections)
-      .set({
-        ...tokenSetColumns(next, at),
-        // A client_credentials set has no refresh token: keep the column meaningful (issued-at of the grant).
-        refreshTokenIssuedAt: clientCredentials ? locked.refreshTokenIssuedAt : at,
-      })
-      .where(eq(xeroConnections.id, connectionId))
-      .returning();
-    await logXeroSession(tx, {
-      userId: locked.userId,
-      connectionId,
-      kind: "token_refresh",
-      outcome: "success",
-      startedAt,
-      detail: {
-        grantType: locked.grantType,
-        forced: Boolean(opts.forceRefresh),
-        accessTokenExpiresAt: next.expiresAt.toISOString(),
-      },
+    return ldb.transaction(async (tx): Promise<Outcome> => {
+      // Re-checked after Xero answered. Under PostgreSQL's row lock nothing can have changed; with
+      // PGlite's in-process lock a reconnect or a disconnect may have written meanwhile: theirs wins.
+      const [row] = await tx.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId));
+      if (!row) throw new AppError("not_found", "Xero connection not found.");
+      if (row.tokenSetEncrypted !== locked.tokenSetEncrypted) {
+        assertUsable(row);
+        const theirs = readTokenSet(row);
+        if (theirs && theirs.refreshToken !== current.refreshToken) return { kind: "token", accessToken: theirs.accessToken, connection: row };
+      }
+      const [updated] = await tx
+        .update(xeroConnections)
+        .set({
+          ...tokenSetColumns(connectionId, next, at),
+          // A client_credentials set has no refresh token: keep the column meaningful (issued-at of the grant).
+          refreshTokenIssuedAt: clientCredentials ? locked.refreshTokenIssuedAt : at,
+        })
+        .where(eq(xeroConnections.id, connectionId))
+        .returning();
+      await logXeroSession(tx, {
+        userId: locked.userId,
+        connectionId,
+        kind: "token_refresh",
+        outcome: "success",
+        startedAt,
+        detail: {
+          grantType: locked.grantType,
+          forced: Boolean(opts.forceRefresh),
+          accessTokenExpiresAt: next.expiresAt.toISOString(),
+        },
+      });
+      return { kind: "token", accessToken: next.accessToken, connection: updated! };
     });
-    return { kind: "token", accessToken: next.accessToken, connection: updated! };
   });
 
   if (outcome.kind === "token") return { accessToken: outcome.accessToken, connection: outcome.connection };
@@ -278,10 +297,14 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
   });
 }
 
-/** The connection's token set, or null when it cannot be decrypted (TOKEN_ENCRYPTION_KEY changed). A missing key throws. */
+/**
+ * The connection's token set, or null when the stored value itself is unreadable (the right key,
+ * but tampered or copied from another row). When this server lacks the key (missing, or not the
+ * one the value names), the TokenCryptoError is thrown: a configuration error marks nothing.
+ */
 function readTokenSet(connection: XeroConnection): XeroTokenSet | null {
   try {
-    return decryptTokenSet(connection.tokenSetEncrypted);
+    return decryptTokenSet(connection.id, connection.tokenSetEncrypted);
   } catch (error) {
     if (error instanceof TokenCryptoError && error.kind === "unreadable") return null;
     throw error;
@@ -289,21 +312,22 @@ function readTokenSet(connection: XeroConnection): XeroTokenSet | null {
 }
 
 /**
- * Undecryptable tokens are as good as none: say so on the connection (visible, with a Reconnect
- * button) instead of failing every sync with an internal error. Reconnecting stores a new pair.
+ * Tokens that the right key cannot open are as good as none: say so on the connection (visible,
+ * with a Reconnect button) instead of failing every sync with an internal error. Reconnecting
+ * stores a new pair. Never used for a key this server lacks: that is the operator's to fix.
  */
 async function flagUnreadable(db: Db, connection: XeroConnection): Promise<void> {
   await markConnectionNeedsReconnect(
     db,
     connection.id,
-    "The stored Xero authorisation cannot be read with this server's TOKEN_ENCRYPTION_KEY (was the key changed?). Reconnect to resume syncing.",
+    "The stored Xero authorisation is damaged and cannot be read. Reconnect to resume syncing.",
   );
   await logXeroSession(db, {
     userId: connection.userId,
     connectionId: connection.id,
     kind: "token_refresh",
     outcome: "error",
-    error: "token_unreadable: stored tokens cannot be decrypted with the current TOKEN_ENCRYPTION_KEY",
+    error: "token_unreadable: the stored token set does not authenticate with its key (tampered, or copied from another row)",
     detail: { grantType: connection.grantType },
   });
 }
@@ -315,4 +339,48 @@ function isFresh(connection: XeroConnection, now: Date): boolean {
 function assertUsable(connection: XeroConnection): void {
   if (connection.status === "needs_reconnect") throw new XeroAuthError("needs_reconnect", connection.id);
   if (connection.status === "revoked") throw new XeroAuthError("revoked", connection.id);
+}
+
+/**
+ * Runs `fn` holding connection `connectionId`'s token lock, with the row as read under the lock,
+ * and a handle to write through. Everything that rewrites a stored token set from what it read
+ * (the refresh, `npm run tokens:reencrypt`) goes through it.
+ * - PostgreSQL: a transaction holding `SELECT … FOR UPDATE` on the row, across processes; `fn`'s
+ *   writes join it (its own transactions become savepoints).
+ * - PGlite: a per-process mutex per connection, and `fn` gets the database itself: a PGlite
+ *   transaction is exclusive, so one held across a call to Xero would freeze every page.
+ */
+export async function withConnectionTokenLock<T>(db: Db, connectionId: string, fn: (db: Db, locked: XeroConnection) => Promise<T>): Promise<T> {
+  if (databaseKindOf(db) === "pglite") {
+    return inProcessLock(connectionId, async () => {
+      const [locked] = await db.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId));
+      if (!locked) throw new AppError("not_found", "Xero connection not found.");
+      return fn(db, locked);
+    });
+  }
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId)).for("update");
+    if (!locked) throw new AppError("not_found", "Xero connection not found.");
+    return fn(tx, locked);
+  });
+}
+
+// On globalThis: Next may load this module once per route bundle, and all copies share one PGlite.
+const globalForLocks = globalThis as unknown as { __xeroSyncTokenLocks?: Map<string, Promise<void>> };
+
+/** Runs `fn` after every earlier holder of `key` in this process has finished. */
+async function inProcessLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalForLocks.__xeroSyncTokenLocks ??= new Map());
+  const previous = locks.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const tail = previous.then(() => mine);
+  locks.set(key, tail);
+  await previous;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (locks.get(key) === tail) locks.delete(key);
+  }
 }

@@ -4,7 +4,7 @@
  * row per simulated organisation; and the app's environment pointed at the simulator. No vitest:
  * the sync tests and the benchmarks share it.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { resetLimiters } from "@/lib/sync/call-layer";
@@ -53,14 +53,16 @@ export async function connectSimUser(db: Db, simUrl: string, email = `u${randomB
   if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}: ${await res.text()}`);
   const ts = await completeAuthorization(config, location, req);
   const [user] = await db.insert(users).values({ email, name: "Sync Tester" }).returning();
+  const id = randomUUID(); // the token set is encrypted bound to the row's id
   const [conn] = await db
     .insert(xeroConnections)
     .values({
+      id,
       userId: user!.id,
       grantType: "authorization_code",
       xeroUserId: String(ts.claims().xero_userid ?? randomBytes(4).toString("hex")),
       scopes: SIM_SCOPES.join(" "),
-      ...tokenSetColumns({
+      ...tokenSetColumns(id, {
         accessToken: ts.access_token!,
         refreshToken: ts.refresh_token,
         idToken: ts.id_token,

@@ -55,7 +55,7 @@ describe("Connect Xero", () => {
     expect(request!.stateHash).toBe(sha256Hex(state));
     expect(request!.usedAt).toBeInstanceOf(Date);
 
-    const tokens = decryptTokenSet(result.connection.tokenSetEncrypted);
+    const tokens = decryptTokenSet(result.connection.id, result.connection.tokenSetEncrypted);
     expect(tokens.refreshToken).toBeTruthy();
     const dump = await dumpSecretsTables(db);
     for (const secret of [tokens.accessToken, tokens.refreshToken!, tokens.idToken!, params.code!, state, "sim-demo-secret"]) {
@@ -145,7 +145,7 @@ describe("Connect Xero", () => {
     const db = tdb.db;
     const user = await createUser(db, "jon@example.com");
     const { params } = await startAndConsent(db, user.id);
-    await db.update(xeroAuthRequests).set({ codeVerifierEncrypted: encryptSecret("x".repeat(64), "xero_pkce_verifier") });
+    await db.update(xeroAuthRequests).set({ codeVerifierEncrypted: encryptSecret("x".repeat(64), "xero_pkce_verifier", sha256Hex(params.state!)) });
     await expectConnectError(completeXeroConnect(db, user.id, params), "code_rejected");
     await expectNothingStored();
     const [log] = await db.select().from(xeroSessions).where(eq(xeroSessions.kind, "callback"));
@@ -179,7 +179,7 @@ describe("Connect Xero", () => {
     const db = tdb.db;
     const user = await createUser(db, "max@example.com");
     const { params } = await startAndConsent(db, user.id);
-    await db.update(xeroAuthRequests).set({ nonce: encryptSecret("not-the-nonce-we-sent", "xero_nonce") });
+    await db.update(xeroAuthRequests).set({ nonce: encryptSecret("not-the-nonce-we-sent", "xero_nonce", sha256Hex(params.state!)) });
     await expectConnectError(completeXeroConnect(db, user.id, params), "invalid_id_token");
     await expectNothingStored();
   });
@@ -188,12 +188,12 @@ describe("Connect Xero", () => {
     const db = tdb.db;
     const user = await createUser(db, "ned@example.com");
     const { params } = await startAndConsent(db, user.id);
-    await db.update(xeroAuthRequests).set({ codeVerifierEncrypted: encryptSecret("y".repeat(64), "xero_pkce_verifier") });
+    await db.update(xeroAuthRequests).set({ codeVerifierEncrypted: encryptSecret("y".repeat(64), "xero_pkce_verifier", sha256Hex(params.state!)) });
     await completeXeroConnect(db, user.id, params).catch(() => {});
     const logText = JSON.stringify(await db.select().from(xeroSessions));
     expect(logText).not.toContain(params.code!);
     expect(logText).not.toContain(params.state!);
-    const raw = await db.execute(sql`select count(*)::int as n from xero_auth_requests where nonce like 'v1.%' and code_verifier_encrypted like 'v1.%'`);
+    const raw = await db.execute(sql`select count(*)::int as n from xero_auth_requests where nonce like 'v2.%' and code_verifier_encrypted like 'v2.%'`);
     const n = (Array.isArray(raw) ? raw : (raw as { rows: { n: number }[] }).rows)[0] as { n: number };
     expect(n.n).toBe(1);
   });

@@ -140,7 +140,7 @@ describe("disconnect", () => {
   it("the whole grant: revoked at Xero, tokens forgotten, tenants disconnected, data kept", async () => {
     const { user, connection, tenants } = await connected("d3@example.com");
     await addInvoice(tenants[0]!.id);
-    const refreshToken = decryptTokenSet(connection.tokenSetEncrypted).refreshToken!;
+    const refreshToken = decryptTokenSet(connection.id, connection.tokenSetEncrypted).refreshToken!;
 
     const result = await disconnectConnection(tdb.db, user.id, connection.id);
     expect(result).toEqual({ removedInXero: true, dataDeleted: false });
@@ -223,7 +223,7 @@ describe("Custom Connection (client_credentials)", () => {
     expect(await simLog(sim, "/connect/token")).toHaveLength(1);
     const res = await fetch(`${sim.url}/api.xro/2.0/Contacts?page=1`, { headers: { authorization: `Bearer ${accessToken}`, "xero-tenant-id": tenants[0]!.xeroTenantId, accept: "application/json" } });
     expect(res.status).toBe(200);
-    expect(decryptTokenSet(connections[0]!.tokenSetEncrypted).refreshToken).toBeUndefined();
+    expect(decryptTokenSet(connections[0]!.id, connections[0]!.tokenSetEncrypted).refreshToken).toBeUndefined();
   });
 
   it("uses XERO_CUSTOM_CONNECTION_OWNER as the owner, and does nothing in authorization_code mode", async () => {

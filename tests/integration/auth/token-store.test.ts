@@ -10,6 +10,11 @@ import { isXeroAuthError, XeroAuthError } from "@/lib/xero/auth-errors";
 import { completeXeroConnect } from "@/lib/xero/connections";
 import { refreshTokenGrant, revokeRefreshToken } from "@/lib/xero/identity";
 import { decryptTokenSet, getValidAccessToken, type TokenGrants } from "@/lib/xero/token-store";
+import { ciphertextKeyId, isKeyConfigurationError, KEY_MISMATCH_MESSAGE, keyId } from "@/lib/xero/token-crypto";
+import { decodeKey } from "@/lib/env";
+import { getOrgOverviews } from "@/lib/overview/read-model";
+import { syncTenant } from "@/lib/sync";
+import { holdTokenRequest } from "@/lib/xero-simulator";
 import { testDbKind, type TestDatabase } from "../../helpers/db";
 import { clearSimLog, createUser, dumpSecretsTables, simLog, startAndConsent, useSimulatorEnv, withSimulatorAndDatabase } from "./helpers";
 
@@ -51,20 +56,20 @@ describe("getValidAccessToken", () => {
     const { connection } = await connected("a@example.com");
     await clearSimLog(sim);
     const { accessToken } = await getValidAccessToken(tdb.db, connection.id);
-    expect(accessToken).toBe(decryptTokenSet(connection.tokenSetEncrypted).accessToken);
+    expect(accessToken).toBe(decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken);
     expect(await tokenRequests()).toBe(0);
   });
 
   it("refreshes a minute before expiry, stores the rotated pair encrypted and logs a token_refresh", async () => {
     const { connection } = await connected("b@example.com");
-    const before = decryptTokenSet(connection.tokenSetEncrypted);
+    const before = decryptTokenSet(connection.id, connection.tokenSetEncrypted);
     await expireIn(connection.id, 30_000);
     await clearSimLog(sim);
 
     const { accessToken, connection: after } = await getValidAccessToken(tdb.db, connection.id);
     expect(await tokenRequests()).toBe(1);
     expect(accessToken).not.toBe(before.accessToken);
-    const stored = decryptTokenSet(after.tokenSetEncrypted);
+    const stored = decryptTokenSet(after.id, after.tokenSetEncrypted);
     expect(stored.accessToken).toBe(accessToken);
     expect(stored.refreshToken).toBeTruthy();
     expect(stored.refreshToken).not.toBe(before.refreshToken);
@@ -83,7 +88,7 @@ describe("getValidAccessToken", () => {
 
   it("two concurrent callers in one process cause exactly one token request and get the same new token", async () => {
     const { connection } = await connected("c@example.com");
-    const old = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+    const old = decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken;
     await expireIn(connection.id, 30_000);
     await clearSimLog(sim);
     const [a, b] = await Promise.all([
@@ -108,7 +113,7 @@ describe("getValidAccessToken", () => {
 
   it("a forced refresh for a token that was already replaced takes the replacement without rotating again", async () => {
     const { connection } = await connected("late@example.com");
-    const rejected = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+    const rejected = decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken;
     const first = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true, rejectedAccessToken: rejected });
     expect(first.accessToken).not.toBe(rejected);
     await clearSimLog(sim);
@@ -123,7 +128,7 @@ describe("getValidAccessToken", () => {
     "two processes (two pools) refreshing at once cause exactly one token request; both get the new token (PostgreSQL)",
     async () => {
       const { connection } = await connected("e@example.com");
-      const old = decryptTokenSet(connection.tokenSetEncrypted).accessToken;
+      const old = decryptTokenSet(connection.id, connection.tokenSetEncrypted).accessToken;
       await expireIn(connection.id, 30_000);
       await clearSimLog(sim);
 
@@ -162,7 +167,7 @@ describe("getValidAccessToken", () => {
         expect(theirs.accessToken).toBe(mine.accessToken);
         expect(mine.accessToken).not.toBe(old);
         const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
-        expect(decryptTokenSet(row!.tokenSetEncrypted).accessToken).toBe(mine.accessToken);
+        expect(decryptTokenSet(row!.id, row!.tokenSetEncrypted).accessToken).toBe(mine.accessToken);
       } finally {
         child.kill();
         await second?.close();
@@ -173,7 +178,7 @@ describe("getValidAccessToken", () => {
   it("invalid_grant marks the connection and its tenants needs_reconnect and throws XeroAuthError", async () => {
     const { connection, user } = await connected("f@example.com");
     // The grant dies at Xero (revoked elsewhere): the refresh token is no longer accepted.
-    await revokeRefreshToken(decryptTokenSet(connection.tokenSetEncrypted).refreshToken!);
+    await revokeRefreshToken(decryptTokenSet(connection.id, connection.tokenSetEncrypted).refreshToken!);
     await clearSimLog(sim);
 
     const error = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true }).catch((e: unknown) => e);
@@ -221,26 +226,84 @@ describe("getValidAccessToken", () => {
     expect(ok.accessToken).toBeTruthy();
   });
 
-  it("tokens unreadable after a key change → needs_reconnect (visible), not an internal error; TOKEN_ENCRYPTION_KEY_PREVIOUS reads them", async () => {
+  it("a rotation with TOKEN_ENCRYPTION_KEY_PREVIOUS reads the old tokens and re-encrypts them under the new key", async () => {
     const { connection } = await connected("h@example.com");
     const oldKey = process.env.TOKEN_ENCRYPTION_KEY!;
     const newKey = randomBytes(32).toString("base64");
     try {
-      // Rotation done right: the previous key still reads, the refresh re-encrypts with the new key.
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey, TOKEN_ENCRYPTION_KEY_PREVIOUS: oldKey });
       const { connection: after } = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true });
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: newKey });
-      expect(decryptTokenSet(after.tokenSetEncrypted).accessToken).toBeTruthy();
-
-      // The key changed without keeping the previous one: the stored pair is unreadable.
-      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
-      const error = await getValidAccessToken(tdb.db, connection.id).catch((e: unknown) => e);
-      expect(isXeroAuthError(error) && error.reason).toBe("token_unreadable");
-      const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
-      expect(row!.status).toBe("needs_reconnect");
-      expect(row!.statusReason).toMatch(/TOKEN_ENCRYPTION_KEY/);
+      expect(ciphertextKeyId(after.tokenSetEncrypted)).toBe(keyId(decodeKey(newKey)!));
+      expect(decryptTokenSet(after.id, after.tokenSetEncrypted).accessToken).toBeTruthy();
     } finally {
       useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: oldKey });
+    }
+  });
+
+  it("a key this server lacks is a configuration error: nothing is marked, the sync fails saying so, the right key works again", async () => {
+    const { connection, tenants } = await connected("h2@example.com");
+    const oldKey = process.env.TOKEN_ENCRYPTION_KEY!;
+    try {
+      // A replica with another key, or a rotation that forgot TOKEN_ENCRYPTION_KEY_PREVIOUS.
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
+      const error = await getValidAccessToken(tdb.db, connection.id).catch((e: unknown) => e);
+      expect(isXeroAuthError(error)).toBe(false);
+      expect(isKeyConfigurationError(error) && error.kind).toBe("unknown_key");
+      await expireIn(connection.id, 30_000); // the refresh path too
+      const forced = await getValidAccessToken(tdb.db, connection.id, { forceRefresh: true }).catch((e: unknown) => e);
+      expect(isKeyConfigurationError(forced)).toBe(true);
+
+      const result = await syncTenant(tdb.db, { tenantId: tenants[0]!.id, trigger: "manual" });
+      expect(result.status).toBe("error");
+      expect("error" in result && result.error).toBe(KEY_MISMATCH_MESSAGE);
+      expect("entities" in result && result.entities.map((e) => e.outcome)).toEqual(["error", "skipped"]);
+
+      const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
+      expect(row).toMatchObject({ status: "active", statusReason: null, tokenSetEncrypted: connection.tokenSetEncrypted });
+      const after = await tdb.db.select().from(xeroTenants).where(eq(xeroTenants.connectionId, connection.id));
+      expect(after.every((t) => t.status === "active")).toBe(true);
+    } finally {
+      useSimulatorEnv(sim, { TOKEN_ENCRYPTION_KEY: oldKey });
+    }
+    expect((await getValidAccessToken(tdb.db, connection.id)).accessToken).toBeTruthy();
+  });
+
+  it("a token set copied into another connection's row does not decrypt there → that connection needs a reconnect", async () => {
+    const a = await connected("i1@example.com");
+    const b = await connected("i2@example.com", "2");
+    await tdb.db.update(xeroConnections).set({ tokenSetEncrypted: a.connection.tokenSetEncrypted }).where(eq(xeroConnections.id, b.connection.id));
+    const error = await getValidAccessToken(tdb.db, b.connection.id).catch((e: unknown) => e);
+    expect(isXeroAuthError(error) && error.reason).toBe("token_unreadable");
+    const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, b.connection.id));
+    expect(row!.status).toBe("needs_reconnect");
+    // The row it came from is unaffected.
+    expect((await getValidAccessToken(tdb.db, a.connection.id)).accessToken).toBe(decryptTokenSet(a.connection.id, a.connection.tokenSetEncrypted).accessToken);
+  });
+
+  it("pages answer while a refresh waits on a slow token endpoint; the refresh then completes once", async () => {
+    const { user, connection } = await connected("j@example.com");
+    await expireIn(connection.id, 30_000);
+    await clearSimLog(sim);
+    const hold = holdTokenRequest(sim.sim);
+    const refreshing = getValidAccessToken(tdb.db, connection.id);
+    try {
+      await hold.arrived; // the refresh is now waiting for Xero
+      const page = getOrgOverviews(tdb.db, user.id);
+      // Without a bound, a blocked query would only show as a test timeout.
+      const blocked = new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 5_000).unref());
+      const answered = await Promise.race([page, blocked]);
+      expect(answered).not.toBe("blocked");
+      expect((answered as Awaited<typeof page>).map((o) => o.name).sort()).toEqual(["Alpha Ltd", "Beta Ltd"]);
+      // A second caller meanwhile waits for the same refresh instead of sending its own.
+      const second = getValidAccessToken(tdb.db, connection.id);
+      hold.release();
+      const [mine, theirs] = await Promise.all([refreshing, second]);
+      expect(theirs.accessToken).toBe(mine.accessToken);
+      expect(await tokenRequests()).toBe(1);
+    } finally {
+      hold.release();
+      await refreshing.catch(() => {});
     }
   });
 
