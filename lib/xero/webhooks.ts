@@ -198,6 +198,12 @@ export async function receiveXeroWebhook(db: Db, request: Request, options: Rece
   return { status: 200, outcome: payload.events.length ? "accepted" : "intent_to_receive", syncs };
 }
 
+/** The answer Xero gets: an empty body; a refused body is left unread, so the connection is closed. */
+export function webhookResponse(receipt: WebhookReceipt): Response {
+  const headers: Record<string, string> = { "cache-control": "no-store", ...(receipt.status === 413 ? { connection: "close" } : {}) };
+  return new Response(null, { status: receipt.status, headers });
+}
+
 function outcomeDetail(o: WebhookSyncOutcome): Record<string, unknown> {
   const out: Record<string, unknown> = { sync: o.sync };
   if ("syncSessionId" in o) out.syncSessionId = o.syncSessionId;

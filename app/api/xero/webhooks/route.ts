@@ -7,19 +7,13 @@
  */
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { receiveXeroWebhook } from "@/lib/xero/webhooks";
+import { receiveXeroWebhook, webhookResponse } from "@/lib/xero/webhooks";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request): Promise<Response> {
   const env = getEnv();
   const key = env.XERO_WEBHOOK_KEY;
-  if (!key) return empty(404); // webhooks are not configured for this deployment
-  const receipt = await receiveXeroWebhook(await getDb(), request, { key, debounceSeconds: env.WEBHOOK_SYNC_DEBOUNCE_SECONDS });
-  // A refused body is left unread: close the connection rather than read the rest to reuse it.
-  return empty(receipt.status, receipt.status === 413 ? { connection: "close" } : {});
-}
-
-function empty(status: number, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers: { "cache-control": "no-store", ...headers } });
+  if (!key) return new Response(null, { status: 404, headers: { "cache-control": "no-store" } }); // webhooks are not configured here
+  return webhookResponse(await receiveXeroWebhook(await getDb(), request, { key, debounceSeconds: env.WEBHOOK_SYNC_DEBOUNCE_SECONDS }));
 }
