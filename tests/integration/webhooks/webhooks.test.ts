@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xeroSessions, xeroTenants } from "@/lib/db/schema";
+import { xeroSessions, xeroTenants, xeroWebhookDeliveries } from "@/lib/db/schema";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
-import { syncTenant, waitForBackgroundSyncs } from "@/lib/sync";
+import { runHousekeeping, syncTenant, waitForBackgroundSyncs } from "@/lib/sync";
 import { runDueWebhookSyncs } from "@/lib/sync/webhook-syncs";
 import { planWebhookSyncs, receiveXeroWebhook, verifyWebhookSignature, WEBHOOK_MAX_BODY_BYTES, webhookResponse } from "@/lib/xero/webhooks";
 import { testDbKind } from "@/tests/helpers/db";
@@ -194,6 +194,23 @@ describe(`webhooks on ${testDbKind()}`, () => {
     // Filtering by organisation leaves out what belongs to none.
     const one = await listHistory(world.db.db, world.user.userId, parseHistoryQuery({ kind: "webhook", org: world.user.tenants[1]!.id }));
     expect(one.rows.map((r) => r.tenantId)).toEqual([world.user.tenants[1]!.id]);
+  });
+
+  it("the scheduler's housekeeping forgets digests after 24 hours; a later repeat is then taken as a new delivery", async () => {
+    const tenant = world.user.tenants[1]!;
+    const captured = server.requests.find((r) => r.status === 200 && r.body.includes(tenant.xeroTenantId))!;
+    await world.db.db.update(xeroWebhookDeliveries).set({ receivedAt: sql`now() - interval '25 hours'` });
+    await runHousekeeping(world.db.db, { upkeep: true });
+    expect(await world.db.db.select().from(xeroWebhookDeliveries)).toEqual([]);
+    const again = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-xero-signature": captured.headers["x-xero-signature"]! },
+      body: new Uint8Array(captured.body),
+    });
+    expect(again.status).toBe(200);
+    // Its window had passed (the replay test moved it back), so it starts a sync like any delivery.
+    expect((await deliveries(tenant.id)).map((d) => d.sync)).toEqual(["started", "started"]);
+    await waitForBackgroundSyncs();
   });
 
   it("ignores organisations nobody here mirrors", async () => {
