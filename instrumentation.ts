@@ -6,13 +6,14 @@
  *   not, and /api/health answers 503), without blocking start-up;
  * - prepare Xero connections (the Custom Connection in client_credentials mode; purge stale
  *   Connect Xero attempts) without blocking start-up;
- * - start scheduled syncs every SYNC_INTERVAL_MINUTES (0 turns them off; lib/sync/scheduler.ts).
+ * - start the scheduler (lib/sync/scheduler.ts): syncs every SYNC_INTERVAL_MINUTES (0 turns them
+ *   off) and, always, the housekeeping of debounced webhook syncs and the sessions log's retention.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getEnv } = await import("@/lib/env");
-  const env = getEnv();
+  getEnv();
   void (await import("@/lib/xero/token-key")).checkTokenKeyAtStartup();
   void (await import("@/lib/xero/startup")).prepareXeroConnections();
-  if (env.SYNC_INTERVAL_MINUTES > 0) (await import("@/lib/sync/scheduler")).startScheduler();
+  (await import("@/lib/sync/scheduler")).startScheduler();
 }

@@ -115,6 +115,10 @@ export const envSchema = z
      */
     TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
     SYNC_INTERVAL_MINUTES: intFromString(15, 0, 24 * 60),
+    /** Webhook-started syncs per organisation: at most one per this many seconds; 0 = no debounce. */
+    WEBHOOK_SYNC_DEBOUNCE_SECONDS: intFromString(60, 0, 3600),
+    /** xero_sessions rows older than this are summarised per day and deleted; 0 keeps them forever. */
+    SESSION_RETENTION_DAYS: intFromString(90, 0, 36_500),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.XERO_DEMO !== "1") {

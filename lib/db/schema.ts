@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -155,6 +156,13 @@ export const xeroTenants = pgTable(
      * takes the lease (it covers everything announced before it started).
      */
     syncRequestedAt: ts("sync_requested_at"),
+    /**
+     * Webhook debounce (lib/sync/webhook-syncs.ts): when a webhook last started a sync of this
+     * tenant, and when one is due because changes arrived inside the window. A sync of every
+     * entity that takes the lease clears the due time (it covers what was announced before it).
+     */
+    webhookSyncAt: ts("webhook_sync_at"),
+    webhookSyncDueAt: ts("webhook_sync_due_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
@@ -202,6 +210,49 @@ export const xeroSessions = pgTable(
     index("xero_sessions_user_started_idx").on(t.userId, t.startedAt.desc()),
     index("xero_sessions_tenant_started_idx").on(t.tenantId, t.startedAt.desc()),
   ],
+);
+
+/**
+ * Summaries of xero_sessions rows removed by retention (lib/history/retention.ts): one row per
+ * UTC day, user, tenant and kind, so totals survive the rows. tenant_id has no foreign key: a
+ * summary outlives its organisation, whose name is kept beside it.
+ */
+export const xeroSessionSummaries = pgTable(
+  "xero_session_summaries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    day: date("day").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id"),
+    tenantName: text("tenant_name"),
+    kind: text("kind", { enum: SESSION_KINDS }).notNull(),
+    sessions: integer("sessions").notNull().default(0),
+    succeeded: integer("succeeded").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    rateLimited: integer("rate_limited").notNull().default(0),
+    cancelled: integer("cancelled").notNull().default(0),
+    apiCalls: bigint("api_calls", { mode: "number" }).notNull().default(0),
+    recordsFetched: bigint("records_fetched", { mode: "number" }).notNull().default(0),
+    recordsInserted: bigint("records_inserted", { mode: "number" }).notNull().default(0),
+    recordsUpdated: bigint("records_updated", { mode: "number" }).notNull().default(0),
+    recordsUnchanged: bigint("records_unchanged", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [unique("xero_session_summaries_key_uq").on(t.day, t.userId, t.tenantId, t.kind).nullsNotDistinct(), index("xero_session_summaries_user_idx").on(t.userId)],
+);
+
+/**
+ * Signed webhook deliveries already taken, by SHA-256 of the body, so a replay of a captured
+ * delivery is dropped (kept 24 hours, then pruned). session_ids are the xero_sessions rows that
+ * logged it, where repeats are counted.
+ */
+export const xeroWebhookDeliveries = pgTable(
+  "xero_webhook_deliveries",
+  {
+    digest: text("digest").primaryKey(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+    sessionIds: uuid("session_ids").array().notNull().default(sql`'{}'::uuid[]`),
+  },
+  (t) => [index("xero_webhook_deliveries_received_idx").on(t.receivedAt)],
 );
 
 /** Pending Connect Xero attempts: single-use, short-lived, bound to the user who started them. */
@@ -399,3 +450,4 @@ export type NewInvoice = typeof invoices.$inferInsert;
 export type Contact = typeof contacts.$inferSelect;
 export type NewContact = typeof contacts.$inferInsert;
 export type ApiToken = typeof apiTokens.$inferSelect;
+export type XeroSessionSummary = typeof xeroSessionSummaries.$inferSelect;

@@ -39,7 +39,24 @@ export function parseHistoryQuery(raw: RawSearchParams): HistoryQuery {
   };
 }
 
-export type HistoryRow = XeroSession & { tenantName: string | null; interrupted: boolean };
+/** What a `webhook` row's delivery was and what it caused (from its detail). */
+export interface WebhookDeliveryInfo {
+  delivery: "accepted" | "rejected" | "intent_to_receive";
+  events: number;
+  /** The sync it caused: started now, a follow-up of a running one, coalesced into a due one, skipped. */
+  caused: "starting" | "started" | "follow_up" | "coalesced" | "skipped" | null;
+  syncDueAt: Date | null;
+  skippedReason: string | null;
+  /** Replays of this delivery dropped. */
+  repeats: number;
+  /** Why it was refused, and how many refusals of that kind this row stands for. */
+  reason: string | null;
+  deliveries: number;
+  /** Accepted, but about organisations nobody here mirrors. */
+  unmirrored: boolean;
+}
+
+export type HistoryRow = XeroSession & { tenantName: string | null; interrupted: boolean; webhook: WebhookDeliveryInfo | null };
 
 export interface HistoryPage {
   rows: HistoryRow[];
@@ -51,8 +68,13 @@ export function isInterrupted(s: Pick<XeroSession, "outcome" | "heartbeatAt" | "
   return s.outcome === "running" && now.getTime() - (s.heartbeatAt ?? s.startedAt).getTime() > STALE_HEARTBEAT_MS;
 }
 
+/**
+ * A page of the user's log. Webhook deliveries that belong to no user (refused ones, whose body
+ * cannot be trusted to say whose they are, and those about organisations nobody mirrors) are
+ * shown to everyone, unless the view is filtered to one organisation or another kind.
+ */
 export async function listHistory(db: Db, userId: string, q: HistoryQuery, now = new Date()): Promise<HistoryPage> {
-  const conds: SQL[] = [eq(xeroSessions.userId, userId)];
+  const conds: SQL[] = [];
   if (q.tenant) conds.push(eq(xeroSessions.tenantId, q.tenant));
   if (q.kind) conds.push(eq(xeroSessions.kind, q.kind));
   const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS);
@@ -63,6 +85,7 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   } else if (q.outcome) {
     conds.push(eq(xeroSessions.outcome, q.outcome));
   }
+  const unattributed = !q.tenant && (!q.kind || q.kind === "webhook");
   const page = await keysetPage<XeroSession & { tenantName: string | null; _k: string | null; _id: string }>(
     {
       sort: { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false, indexDescNullsLast: true },
@@ -72,13 +95,32 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
       before: q.before,
       limit: q.size,
       fetch: async (where, orderBy, limit) => {
-        const rows = await db
-          .select({ s: xeroSessions, tenantName: xeroTenants.name, _k: sql<string>`${xeroSessions.startedAt}::text`, _id: sql<string>`${xeroSessions.id}::text` })
-          .from(xeroSessions)
-          .leftJoin(xeroTenants, eq(xeroTenants.id, xeroSessions.tenantId))
-          .where(and(...conds, where))
-          .orderBy(...orderBy)
-          .limit(limit);
+        // Two index-ordered reads (the user's rows; rows of no user) merged, rather than one OR
+        // that would make PostgreSQL sort all of the user's rows for every page.
+        const read = (owner: SQL) =>
+          db
+            .select({
+              s: xeroSessions,
+              tenantName: xeroTenants.name,
+              _k: sql<string>`${xeroSessions.startedAt}::text`,
+              _id: sql<string>`${xeroSessions.id}::text`,
+              _us: sql<string>`(extract(epoch from ${xeroSessions.startedAt}) * 1000000)::bigint::text`,
+            })
+            .from(xeroSessions)
+            .leftJoin(xeroTenants, eq(xeroTenants.id, xeroSessions.tenantId))
+            .where(and(owner, ...conds, where))
+            .orderBy(...orderBy)
+            .limit(limit);
+        const lists = await Promise.all([read(eq(xeroSessions.userId, userId)), ...(unattributed ? [read(sql`${xeroSessions.userId} is null and ${xeroSessions.kind} = 'webhook'`)] : [])]);
+        const ascending = Boolean(q.before); // a `before` cursor walks the newest-first order backwards
+        const rows = lists
+          .flat()
+          .sort((a, b) => {
+            const d = BigInt(a._us) - BigInt(b._us);
+            const c = d === 0n ? a._id.localeCompare(b._id) : d < 0n ? -1 : 1;
+            return ascending ? c : -c;
+          })
+          .slice(0, limit);
         // A tenant deleted with its data leaves the log row; its name survives in the row's detail.
         return rows.map((r) => ({ ...r.s, tenantName: r.tenantName ?? detailTenantName(r.s.detail), _k: r._k, _id: r._id }));
       },
@@ -86,7 +128,7 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
     SORT_KEY,
   );
   return {
-    rows: page.rows.map(({ _k: _a, _id: _b, ...r }) => ({ ...r, interrupted: isInterrupted(r, now) })),
+    rows: page.rows.map(({ _k: _a, _id: _b, ...r }) => ({ ...r, interrupted: isInterrupted(r, now), webhook: r.kind === "webhook" ? webhookInfo(r.detail) : null })),
     next: page.next ? encodeCursor(page.next) : null,
     prev: page.prev ? encodeCursor(page.prev) : null,
   };
@@ -95,4 +137,26 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
 function detailTenantName(detail: Record<string, unknown> | null): string | null {
   const name = detail?.tenantName;
   return typeof name === "string" ? name : null;
+}
+
+const DELIVERIES = ["accepted", "rejected", "intent_to_receive"] as const;
+const CAUSED = ["starting", "started", "follow_up", "coalesced", "skipped"] as const;
+
+function webhookInfo(detail: Record<string, unknown> | null): WebhookDeliveryInfo {
+  const d = detail ?? {};
+  const num = (v: unknown, fallback = 0) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  const oneOf = <T extends string>(v: unknown, values: readonly T[]): T | null => (values.includes(v as T) ? (v as T) : null);
+  const due = str(d.syncDueAt);
+  return {
+    delivery: oneOf(d.delivery, DELIVERIES) ?? "accepted",
+    events: num(d.events),
+    caused: oneOf(d.sync, CAUSED),
+    syncDueAt: due ? new Date(due) : null,
+    skippedReason: str(d.skippedReason),
+    repeats: num(d.repeats),
+    reason: str(d.reason),
+    deliveries: num(d.deliveries, 1),
+    unmirrored: d.unmirrored === true,
+  };
 }

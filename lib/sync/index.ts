@@ -4,5 +4,6 @@
  */
 export { syncTenant, describeSyncError, type SyncResult, type SyncTenantOptions, type SyncTrigger, type SyncProgressEvent, type EntitySyncResult } from "./engine";
 export { requestSync, getSyncStatus, waitForBackgroundSyncs, type RequestSyncInput, type RequestSyncResult, type TenantSyncStatus, type EntitySyncStatus, type RunningSync } from "./service";
-export { startScheduler, stopScheduler, runScheduledSyncs, listSchedulableTenants } from "./scheduler";
+export { startScheduler, stopScheduler, runScheduledSyncs, runHousekeeping, listSchedulableTenants } from "./scheduler";
+export { runDueWebhookSyncs } from "./webhook-syncs";
 export { DailyRateLimitError, SyncAlreadyRunningError, TenantForbiddenError, XeroUnavailableError } from "./errors";

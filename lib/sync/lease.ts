@@ -12,7 +12,8 @@
  * - follow-up: a request that finds the lease held can ask for another sync after it
  *   (`requestFollowUpSync`, for webhooks: the running sync may already have walked past the
  *   change). The flag lives on the tenant row, so it works across processes; acquiring clears it
- *   and releasing reports it.
+ *   and releasing reports it. A webhook sync made due by the debounce (lib/sync/webhook-syncs.ts)
+ *   is cleared the same way, by a sync of every entity.
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
@@ -43,14 +44,15 @@ export async function acquireSyncLease(
   db: Db,
   tenantId: string,
   session: StartXeroSession,
-  options: { ttlMs?: number; owner?: string } = {},
+  options: { ttlMs?: number; owner?: string; everyEntity?: boolean } = {},
 ): Promise<AcquireResult> {
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const owner = options.owner ?? `${process.pid}:${randomUUID()}`;
   return db.transaction(async (tx) => {
     const [taken] = await tx
       .update(xeroTenants)
-      .set({ syncLockOwner: owner, syncLockExpiresAt: expiry(ttlMs), syncRequestedAt: null })
+      // A sync of every entity covers what webhooks announced before it: no webhook sync is due.
+      .set({ syncLockOwner: owner, syncLockExpiresAt: expiry(ttlMs), syncRequestedAt: null, ...(options.everyEntity ? { webhookSyncDueAt: null } : {}) })
       .where(
         and(
           eq(xeroTenants.id, tenantId),

@@ -4,12 +4,16 @@
  * tenant at a time so one process never bursts Xero's app-wide minute limit. Safe with several
  * processes on PostgreSQL: the tenant lease makes a second process skip a tenant already syncing.
  * (The design's pg-boss worker will take this over on PostgreSQL; until then the app runs it.)
+ * A shorter housekeeping tick runs even with the schedule off (runHousekeeping).
  */
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
+import { applySessionRetention } from "@/lib/history/retention";
+import { pruneWebhookDeliveries } from "@/lib/xero/webhooks";
 import { syncTenant, type SyncResult } from "./engine";
+import { DUE_WEBHOOK_SYNC_TICK_MS, runDueWebhookSyncs } from "./webhook-syncs";
 import { schedulerState } from "./scheduler-state";
 import { logServerError } from "@/lib/api/log";
 
@@ -49,18 +53,51 @@ export async function runScheduledSyncs(db: Db): Promise<{ tenantId: string; res
   return out;
 }
 
+/**
+ * The scheduler's short tick, every DUE_WEBHOOK_SYNC_TICK_MS whether or not syncs are scheduled:
+ * starts webhook syncs whose debounce window has ended, and (when `upkeep`, hourly) applies the
+ * sessions log's retention and forgets webhook digests older than 24 hours.
+ */
+export async function runHousekeeping(db: Db, options: { upkeep: boolean }): Promise<void> {
+  const env = getEnv();
+  await runDueWebhookSyncs(db, env.WEBHOOK_SYNC_DEBOUNCE_SECONDS);
+  if (!options.upkeep) return;
+  await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
+  await pruneWebhookDeliveries(db);
+}
+
+const UPKEEP_EVERY_MS = 60 * 60_000;
+
 let timer: NodeJS.Timeout | undefined;
+let housekeeping: NodeJS.Timeout | undefined;
 
 /**
- * Starts the in-process scheduler (idempotent): a first tick shortly after start, then every
- * `intervalMinutes` (default SYNC_INTERVAL_MINUTES). `getDb` defaults to the process's database.
+ * Starts the in-process scheduler (idempotent): housekeeping shortly after start and then every
+ * DUE_WEBHOOK_SYNC_TICK_MS; scheduled syncs a first time shortly after start, then every
+ * `intervalMinutes` (default SYNC_INTERVAL_MINUTES; 0: none). `getDb` defaults to the process's database.
  */
 export function startScheduler(options: { intervalMinutes?: number; firstDelayMs?: number; getDb?: () => Promise<Db> } = {}): void {
-  if (timer) return;
+  if (timer || housekeeping) return;
+  const getDb = options.getDb ?? (async () => (await import("@/lib/db")).getDb());
+  let lastUpkeep = 0;
+  const chore = async () => {
+    try {
+      const upkeep = Date.now() - lastUpkeep >= UPKEEP_EVERY_MS;
+      if (upkeep) lastUpkeep = Date.now();
+      await runHousekeeping(await getDb(), { upkeep });
+    } catch (error) {
+      logServerError("scheduler housekeeping", error);
+    } finally {
+      housekeeping = setTimeout(() => void chore(), DUE_WEBHOOK_SYNC_TICK_MS);
+      housekeeping.unref?.();
+    }
+  };
+  housekeeping = setTimeout(() => void chore(), options.firstDelayMs ?? 15_000);
+  housekeeping.unref?.();
+
   const minutes = options.intervalMinutes ?? getEnv().SYNC_INTERVAL_MINUTES;
   if (minutes <= 0) return;
   const intervalMs = minutes * 60_000;
-  const getDb = options.getDb ?? (async () => (await import("@/lib/db")).getDb());
   const tick = async () => {
     if (schedulerState.running) return;
     schedulerState.running = true;
@@ -83,6 +120,8 @@ export function startScheduler(options: { intervalMinutes?: number; firstDelayMs
 
 export function stopScheduler(): void {
   if (timer) clearTimeout(timer);
+  if (housekeeping) clearTimeout(housekeeping);
   timer = undefined;
+  housekeeping = undefined;
   schedulerState.nextRunAt = null;
 }

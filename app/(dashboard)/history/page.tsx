@@ -3,7 +3,8 @@ import Link from "next/link";
 import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { SESSION_KINDS } from "@/lib/db/schema";
-import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
+import { listHistory, parseHistoryQuery, type WebhookDeliveryInfo } from "@/lib/history/read-model";
+import { getOlderActivity } from "@/lib/history/retention";
 import type { RawSearchParams } from "@/lib/invoices/search-params";
 import { listUserTenants } from "@/lib/overview/tenants";
 import { OutcomeBadge } from "../_components/badges";
@@ -33,14 +34,18 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const params = flatParams(raw, PARAMS);
   const db = await getDb();
   const now = new Date();
-  const [tenants, page] = await Promise.all([listUserTenants(db, user.id), listHistory(db, user.id, query, now)]);
+  const [tenants, page, older] = await Promise.all([
+    listUserTenants(db, user.id),
+    listHistory(db, user.id, query, now),
+    getOlderActivity(db, user.id, { tenant: query.tenant, kind: query.kind }),
+  ]);
   const filtered = Boolean(query.tenant || query.kind || query.outcome);
 
   return (
     <>
       <div className="mb-4">
         <h1 className="text-2xl font-semibold tracking-tight text-ink">Sync history</h1>
-        <p className="mt-1 text-sm text-slate-600">Every interaction with Xero: connects, token refreshes and syncs, with what each fetched and wrote.</p>
+        <p className="mt-1 text-sm text-slate-600">Every interaction with Xero: connects, token refreshes, webhook deliveries and syncs, with what each fetched and wrote.</p>
       </div>
       <FilterForm action="/history" resetHref="/history">
         <Select name="org" label="Organisation" value={query.tenant} options={[["", "All organisations"], ...tenants.map((t): [string, string] => [t.id, t.name])]} />
@@ -96,6 +101,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                       <span className="font-medium text-ink">{KIND_LABELS[s.kind] ?? s.kind}</span>
                       {s.entity ? <span className="text-slate-600"> · {s.entity.split(",").join(" and ")}</span> : null}
                       {s.trigger ? <span className="block text-xs text-slate-500">{s.trigger}</span> : null}
+                      {s.webhook ? <span className="block text-xs text-slate-600">{webhookNote(s.webhook)}</span> : null}
                     </Td>
                     <Td>
                       <OutcomeBadge outcome={s.interrupted ? "interrupted" : s.outcome} />
@@ -138,6 +144,63 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <Pager base="/history" params={params} page={query.page} next={page.next} prev={page.prev} shown={page.rows.length} size={query.size} noun="runs on this page" />
         </>
       )}
+      {older.length ? (
+        <section className="mt-8">
+          <h2 className="text-lg font-semibold text-ink">Older activity</h2>
+          <p className="mt-1 mb-3 text-sm text-slate-600">Runs past the log&apos;s retention period, kept as daily totals.</p>
+          <Table caption="Older activity, totals by kind">
+            <thead>
+              <tr>
+                <Th>What</Th>
+                <Th>Days</Th>
+                <Th align="right">Runs</Th>
+                <Th align="right">Succeeded</Th>
+                <Th align="right">Failed</Th>
+                <Th align="right">Rate limited</Th>
+                <Th align="right">API calls</Th>
+                <Th align="right">Fetched</Th>
+                <Th align="right">New</Th>
+                <Th align="right">Updated</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {older.map((o) => (
+                <tr key={o.kind}>
+                  <Td className="font-medium text-ink">{KIND_LABELS[o.kind] ?? o.kind}</Td>
+                  <Td>{o.firstDay === o.lastDay ? o.firstDay : `${o.firstDay} – ${o.lastDay}`}</Td>
+                  <Td align="right">{formatInt(o.sessions)}</Td>
+                  <Td align="right">{formatInt(o.succeeded)}</Td>
+                  <Td align="right">{formatInt(o.failed)}</Td>
+                  <Td align="right">{formatInt(o.rateLimited)}</Td>
+                  <Td align="right">{formatInt(o.apiCalls)}</Td>
+                  <Td align="right">{formatInt(o.recordsFetched)}</Td>
+                  <Td align="right">{formatInt(o.recordsInserted)}</Td>
+                  <Td align="right">{formatInt(o.recordsUpdated)}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </section>
+      ) : null}
     </>
   );
+}
+
+const CAUSED: Record<NonNullable<WebhookDeliveryInfo["caused"]>, string> = {
+  starting: "starting a sync",
+  started: "started a sync",
+  follow_up: "a sync was running: one more after it",
+  coalesced: "within the debounce window: synced when it ends",
+  skipped: "no sync",
+};
+
+/** One line on what a webhook delivery was and what it caused. */
+function webhookNote(w: WebhookDeliveryInfo): string {
+  if (w.delivery === "rejected") return w.deliveries > 1 ? `${w.deliveries} refused deliveries` : "refused delivery";
+  if (w.delivery === "intent_to_receive") return "Xero's intent-to-receive check";
+  const parts = [`${formatInt(w.events)} ${w.events === 1 ? "event" : "events"}`];
+  if (w.unmirrored) parts.push("for organisations not mirrored here");
+  if (w.caused) parts.push(w.caused === "skipped" && w.skippedReason ? `no sync (${w.skippedReason.replace(/_/g, " ")})` : CAUSED[w.caused]);
+  if (w.repeats) parts.push(`${formatInt(w.repeats)} ${w.repeats === 1 ? "repeat" : "repeats"} dropped`);
+  return parts.join(" · ");
 }
