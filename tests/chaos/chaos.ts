@@ -7,7 +7,8 @@
  *
  * A round, planned from (seed, round number) only:
  *   1. maybe move the simulated clock, then mutations in the simulator (batches, each in its own
- *      second; a bulk edit is one batch of hundreds sharing one UpdatedDateUTC);
+ *      second; a bulk edit is one batch of hundreds sharing one UpdatedDateUTC), then the sync
+ *      right away (as a webhook's) or some simulated seconds later (as the schedule's);
  *   2. faults posted BEFORE the sync, scoped by tenant and path, with counts (faults.ts fields);
  *      mutate-between-pages faults edit records right after a list page is served;
  *   3. one sync: in this process, or in a child process that SIGKILLs itself after its k-th
@@ -98,6 +99,8 @@ export interface RoundPlan {
   clockJumpMin: number;
   /** Mutations before the sync, each batch one second after the previous one. */
   batches: Batch[];
+  /** Simulated seconds between the mutations and the sync: 0 = right away, as a webhook's sync. */
+  settleS: number;
   faults: FaultSpec[];
   /** Sync in a child process that SIGKILLs itself after this many committed pages. */
   killAfterPage?: number;
@@ -176,7 +179,9 @@ export function planRound(seed: number, round: number, tenants = CHAOS_TENANTS.l
     const kind = pick(r, TRANSIENT);
     fault(kind, { count: kind.startsWith("429") ? 1 : int(r, 1, 2), ...(kind.startsWith("429") ? { retryAfterS: 1 } : {}) });
   }
-  return { round, tenant, scenario, clockJumpMin: r() < 0.25 ? int(r, 1, 20) : 0, batches, faults, killAfterPage, full: r() < 0.04 };
+  const clockJumpMin = r() < 0.25 ? int(r, 1, 20) : 0;
+  const settleS = r() < 0.5 ? int(r, 10, 120) : 0;
+  return { round, tenant, scenario, clockJumpMin, batches, settleS, faults, killAfterPage, full: r() < 0.04 };
 }
 
 export interface RoundRecord {
@@ -372,6 +377,7 @@ class ChaosRun {
       if (b.count >= 150) rep.bulkEdits++;
     }
     rep.recordsMutated += mutated;
+    if (plan.settleS) await this.ctl("POST", "/__sim/clock", { advanceMs: plan.settleS * 1000 });
 
     // 2. Faults, before the sync starts.
     const added = plan.faults.length
