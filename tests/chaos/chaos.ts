@@ -163,7 +163,8 @@ export function planRound(seed: number, round: number, tenants = CHAOS_TENANTS.l
       break;
     }
     case "bulk-edit":
-      batches.push({ entity: "invoices", count: int(r, 150, 450), kinds: ["edit", "pay", "void", "authorise"] });
+      // With creates, so the pool of editable invoices (drafts, authorised) does not run dry.
+      batches.push({ entity: "invoices", count: int(r, 150, 450), kinds: ["create", "edit", "pay", "void", "authorise"] });
       if (r() < 0.5) {
         faults.push({ kind: "mutate-between-pages", path: "/Invoices", entity: "invoices", times: int(r, 1, 2), count: int(r, 10, 120), kinds: ["edit", "void", "pay"] });
       }
@@ -211,6 +212,7 @@ export interface ChaosReport {
   /** Requests that a fault actually hit (from the simulator's log; mutate-between-pages: pages that triggered an edit). */
   faultsHit: Record<string, number>;
   recordsMutated: number;
+  /** Mutation batches of more than 100 records, all stamped with one UpdatedDateUTC. */
   bulkEdits: number;
   clockJumps: number;
   syncs: { total: number; inProcess: number; child: number; success: number; failed: number; killed: number; followUps: number };
@@ -374,7 +376,7 @@ class ChaosRun {
       await this.ctl("POST", "/__sim/clock", { advanceMs: 1000 });
       const { changes } = await this.ctl<{ changes: unknown[] }>("POST", "/__sim/mutate", { tenantId: x, ...b });
       mutated += changes.length;
-      if (b.count >= 150) rep.bulkEdits++;
+      if (changes.length > 100) rep.bulkEdits++;
     }
     rep.recordsMutated += mutated;
     if (plan.settleS) await this.ctl("POST", "/__sim/clock", { advanceMs: plan.settleS * 1000 });

@@ -2,9 +2,10 @@
  * A sync started seconds after a bulk edit (hundreds of records stamped with one UpdatedDateUTC),
  * as a webhook starts one: the walk pages through the group by page number, so it must verify
  * the run from shortly before it began, a range that still holds the group. Found by the chaos
- * run (npm run chaos, seed 1, round 1: 192 invoices edited, pages of 100): with Xero answering fast, every verification became a
- * run needing another, the walk gave up after its verification limit ("records kept changing")
- * and so did every retry in the next seconds, although nothing was changing.
+ * run (npm run chaos; at the time seed 1, round 1: 192 invoices edited, pages of 100): with Xero
+ * answering fast, every verification became a run needing another, the walk gave up after its
+ * verification limit ("records kept changing") and so did every retry in the next seconds,
+ * although nothing was changing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncTenant } from "@/lib/sync";
