@@ -30,7 +30,7 @@ import { DailyRateLimitError, MalformedXeroResponseError, SyncLeaseLostError, Te
 import { mapInvoice, type XeroInvoiceWire } from "./invoices";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
-import { DEFAULT_PAGE_SIZE, SyncWalk } from "./walk";
+import { DEFAULT_PAGE_SIZE, SKEW_MS, SyncWalk } from "./walk";
 
 export type SyncTrigger = "manual" | "schedule" | "cli" | "webhook" | "login";
 
@@ -415,7 +415,9 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
       if (serverTime) xeroTime = serverTime;
       // Fetch the next page while this one is written; its result is used only if the write commits.
       if (!decision.done) {
-        next = fetchPage();
+        // Xero's clock must pass an instant first (see PageDecision): at most SKEW_MS and a second.
+        const wait: number = decision.notBeforeServerMs !== undefined && serverTime ? Math.min(SKEW_MS + 1000, decision.notBeforeServerMs - serverTime.getTime()) : 0;
+        next = wait > 0 ? new Promise<void>((r) => setTimeout(r, wait)).then((): Promise<Prepared> => fetchPage()) : fetchPage();
         next.catch(() => {});
       }
       if (decision.repair) result.repairs++;

@@ -86,6 +86,11 @@ export interface PageDecision {
   repair: boolean;
   /** The next request verifies a page-number run (for logs and counters). */
   verify: boolean;
+  /**
+   * Send the next request only once Xero's clock (the responses' DateTimeUTC) has reached this
+   * instant. Set on verification requests; see `accept`.
+   */
+  notBeforeServerMs?: number;
 }
 
 const sec = (ms: number) => Math.floor(ms / 1000);
@@ -168,7 +173,14 @@ export class SyncWalk {
         if (++this.verifications > MAX_VERIFICATIONS) throw new Error(`records kept changing while paging (${this.verifications} verification requests)`);
         this.ims = new Date(Math.max(0, this.verifyFrom));
         this.page = 1;
-        return { cursor: this.holdCursor(), done: false, repair: false, verify: true };
+        // A same-second group younger than SKEW_MS (a bulk edit just before the sync) lies inside
+        // every verification's range, so each verification becomes a run needing its own, until
+        // Xero's clock is SKEW_MS past the group. Answered fast, the walk would use up
+        // MAX_VERIFICATIONS within those seconds and fail (as would every retry right after it),
+        // so it waits until then: the run this request may start then verifies from after every
+        // record seen so far, and only edits made since can make it run again.
+        const notBeforeServerMs = this.lastSeenMs === null ? undefined : (sec(this.lastSeenMs) + 1) * 1000 + SKEW_MS;
+        return { cursor: this.holdCursor(), done: false, repair: false, verify: true, notBeforeServerMs };
       }
       this.holdback = null;
       this.watched.clear();

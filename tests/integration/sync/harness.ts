@@ -3,13 +3,12 @@
  * database (PGlite or PostgreSQL per TEST_DB), and a user with a Xero connection obtained through
  * the simulator's authorization-code flow (auto-consent), stored encrypted by the token store.
  */
-import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { contacts, invoices } from "@/lib/db/schema";
 import type { Db } from "@/lib/db";
 import { startSimulator, type RunningSimulator, type SimulatorOptions, type TenantSpec } from "@/lib/xero-simulator";
 import type { XeroConfig } from "@/lib/xero/client";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { mirrorViews } from "@/tests/helpers/mirror-compare";
 import { connectSimUser, pointEnvAtSimulator as pointEnvAt, SIM_REDIRECT_URI, simXeroConfig, type SimConnectedUser } from "@/tests/helpers/sim-connect";
 
 export const REDIRECT_URI = SIM_REDIRECT_URI;
@@ -65,79 +64,13 @@ export async function createWorld(tenants: TenantSpec[], options: SimulatorOptio
   };
 }
 
-interface SimInvoice {
-  id: string;
-  status: string;
-  total: string;
-  subTotal: string;
-  totalTax: string;
-  amountDue: string;
-  amountPaid: string;
-  date: string;
-  dueDate: string;
-  contactId: string | null;
-  updatedDateUtc: string;
-}
-interface SimContact {
-  id: string;
-  name: string;
-  status: string;
-  isCustomer: boolean;
-  isSupplier: boolean;
-  updatedDateUtc: string;
-}
-
-/** Money as the simulator prints it (2 decimals) from a numeric(19,4) string. */
-const money2 = (v: string | null) => (v === null ? null : Number(v).toFixed(2));
-
 /** The database's invoices and contacts of a tenant must equal the simulator's state exactly. */
 export async function expectMirrorsSimulator(world: SyncWorld, tenant: { id: string; xeroTenantId: string }): Promise<void> {
-  const { db, sim } = world;
-  const simInvoices = await ctl<SimInvoice[]>(sim, "GET", `/__sim/state?tenantId=${tenant.xeroTenantId}&entity=invoices`);
-  const rows = await db.db.select().from(invoices).where(eq(invoices.tenantId, tenant.id));
-  const got = rows
-    .map((r) => ({
-      id: r.invoiceId,
-      status: r.status,
-      total: money2(r.total),
-      subTotal: money2(r.subTotal),
-      totalTax: money2(r.totalTax),
-      amountDue: money2(r.amountDue),
-      amountPaid: money2(r.amountPaid),
-      date: r.date,
-      dueDate: r.dueDate,
-      contactId: r.contactId,
-      updatedDateUtc: r.xeroUpdatedAt.toISOString(),
-    }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  const want = simInvoices
-    .map((i) => ({
-      id: i.id,
-      status: i.status,
-      total: i.total,
-      subTotal: i.subTotal,
-      totalTax: i.totalTax,
-      amountDue: i.amountDue,
-      amountPaid: i.amountPaid,
-      date: i.date,
-      dueDate: i.dueDate,
-      contactId: i.contactId,
-      updatedDateUtc: i.updatedDateUtc,
-    }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  expect(got.length).toBe(want.length);
-  expect(got).toEqual(want);
-
-  const simContacts = await ctl<SimContact[]>(sim, "GET", `/__sim/state?tenantId=${tenant.xeroTenantId}&entity=contacts`);
-  const crow = await db.db.select().from(contacts).where(eq(contacts.tenantId, tenant.id));
-  const gotC = crow
-    .map((c) => ({ id: c.contactId, name: c.name, status: c.contactStatus, isCustomer: c.isCustomer, isSupplier: c.isSupplier, updatedDateUtc: c.xeroUpdatedAt.toISOString() }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  const wantC = simContacts
-    .map((c) => ({ id: c.id, name: c.name, status: c.status, isCustomer: c.isCustomer, isSupplier: c.isSupplier, updatedDateUtc: c.updatedDateUtc }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  expect(gotC.length).toBe(wantC.length);
-  expect(gotC).toEqual(wantC);
+  const views = await mirrorViews(world.db.db, world.sim.url, tenant);
+  expect(views.invoices.got.length).toBe(views.invoices.want.length);
+  expect(views.invoices.got).toEqual(views.invoices.want);
+  expect(views.contacts.got.length).toBe(views.contacts.want.length);
+  expect(views.contacts.got).toEqual(views.contacts.want);
 }
 
 /** API requests the simulator served for a tenant since `since` (its log sequence). */

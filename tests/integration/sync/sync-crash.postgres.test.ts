@@ -25,7 +25,7 @@ describe("sync: a process killed mid-sync", () => {
     // Slow the API down so the child is surely mid-sync when it dies.
     await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", tenantId: t.xeroTenantId, count: 100, delayMs: 250 });
     // node --import tsx (what `npx tsx` runs) directly, so the signal reaches the syncing process itself.
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "child-sync.ts"), t.id, String(LEASE_TTL_MS)], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "../../helpers/child-sync.ts"), t.id, String(LEASE_TTL_MS)], {
       cwd: process.cwd(),
       env: { ...process.env, DATABASE_URL: world.db.url },
       stdio: ["ignore", "pipe", "pipe"],

@@ -5,7 +5,7 @@
  * timestamp), and a new walk from the committed cursor after a crash still converges.
  */
 import { describe, expect, it } from "vitest";
-import { SyncWalk, type WalkRecord } from "@/lib/sync/walk";
+import { SKEW_MS, SyncWalk, type WalkRecord } from "@/lib/sync/walk";
 
 function rng(seed: number) {
   let s = seed >>> 0 || 1;
@@ -146,5 +146,21 @@ describe("SyncWalk", () => {
     }
     for (const [id, ts] of x.records) expect(stored.get(id), id).toBe(ts);
     expect(walk.verifications + walk.repairs).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a verification waits until Xero's clock is SKEW_MS past the newest record seen, so a fresh bulk edit cannot keep it running", () => {
+    // 25 records of one second, edited just now (a bulk edit), in pages of 10: a run, then its verification.
+    const x = new FakeXero(rng(5), 30, 25, true);
+    const newest = Math.max(...x.records.values());
+    x.now = newest + 200;
+    const walk = new SyncWalk(undefined, 10);
+    let verify: { notBeforeServerMs?: number } | undefined;
+    for (let guard = 0; guard < 20 && !verify; guard++) {
+      const req = walk.request();
+      const d = walk.accept(x.serve(req.ifModifiedSince, req.page, 10), x.now);
+      if (d.verify) verify = d;
+      expect(d.done).toBe(false);
+    }
+    expect(verify?.notBeforeServerMs).toBe((Math.floor(newest / 1000) + 1) * 1000 + SKEW_MS);
   });
 });
