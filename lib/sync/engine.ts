@@ -20,6 +20,7 @@ import { SYNC_ENTITIES, xeroConnections, xeroTenants, type SyncEntity, type Xero
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { isXeroAuthError } from "@/lib/xero/auth-errors";
+import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/connections";
 import { logServerError } from "@/lib/api/log";
@@ -303,7 +304,13 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
         result.error = describeSyncError(error);
         await markSyncError(db, tenant.id, entity, result.error).catch(() => {});
         // Tenant-wide conditions stop the other entities too; an entity's own failure does not.
-        if (error instanceof DailyRateLimitError || error instanceof TenantForbiddenError || error instanceof SyncLeaseLostError || isXeroAuthError(error)) {
+        if (
+          error instanceof DailyRateLimitError ||
+          error instanceof TenantForbiddenError ||
+          error instanceof SyncLeaseLostError ||
+          error instanceof XeroIssuerMismatchError ||
+          isXeroAuthError(error)
+        ) {
           fatal = error;
         } else if (!isAppError(error) && !(error instanceof Error && /out of UpdatedDateUTC order|kept changing/.test(error.message))) {
           // Unknown failure (a bug, the database): log the cause for the operator.

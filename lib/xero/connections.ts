@@ -23,6 +23,7 @@ import {
   type XeroConnectionInfo,
   type XeroTokenSet,
 } from "./identity";
+import { assertSameIssuer, issuerOf, normalizeIssuer, XERO_ISSUER } from "./issuer";
 import { decryptSecret, encryptSecret, pkceChallenge, randomToken, sha256Hex } from "./token-crypto";
 import { decryptTokenSet, getValidAccessToken, tokenSetColumns } from "./token-store";
 import { XeroConnectError, type ConnectErrorReason } from "./connect-errors";
@@ -255,13 +256,14 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
   }
 
   const scopes = tokenSet.scope ?? getEnv().scopes.join(" ");
+  const issuer = issuerOfConfig(config);
   return db.transaction(async (tx) => {
     const existing = await getConnectionByXeroUser(tx, userId, xeroUserId);
     let connection: XeroConnection;
     if (existing) {
       const [row] = await tx
         .update(xeroConnections)
-        .set({ ...tokenSetColumns(tokenSet), scopes, authEventId, status: "active", statusReason: null })
+        .set({ ...tokenSetColumns(tokenSet), scopes, authEventId, issuer, status: "active", statusReason: null })
         .where(eq(xeroConnections.id, existing.id))
         .returning();
       connection = row!;
@@ -276,6 +278,7 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
         grantType: "authorization_code",
         xeroUserId,
         authEventId,
+        issuer,
         scopes,
         ...tokenSetColumns(tokenSet),
       });
@@ -283,6 +286,11 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
     const tenants = await upsertGrantedTenants(tx, userId, connection.id, granted.map(toGrantedTenant));
     return { connection, tenants, reconnected: Boolean(existing) };
   });
+}
+
+/** The issuer a grant obtained with `config` comes from (what xero_connections.issuer records). */
+function issuerOfConfig(config: IdentityConfig): string {
+  return normalizeIssuer(config.identityUrl ?? XERO_ISSUER);
 }
 
 function toGrantedTenant(c: XeroConnectionInfo): GrantedTenant {
@@ -367,8 +375,11 @@ export async function disconnectConnection(db: Db, userId: string, connectionId:
   if (connection.status !== "revoked" && connection.grantType === "authorization_code" && connection.tokenSetEncrypted) {
     const refreshToken = safeDecrypt(connection.tokenSetEncrypted)?.refreshToken;
     if (refreshToken) {
+      const config = options.config ?? identityConfigFromEnv();
+      // A refresh token goes only to the issuer it came from; refusing changes nothing here.
+      assertSameIssuer(issuerOf(connection), issuerOfConfig(config));
       try {
-        await revokeRefreshToken(refreshToken, options.config ?? identityConfigFromEnv());
+        await revokeRefreshToken(refreshToken, config);
         removedInXero = true;
       } catch (error) {
         if (!(error instanceof XeroOAuthError) || error.isTransient) {
@@ -476,12 +487,19 @@ export async function ensureCustomConnection(db: Db, options: { config?: Identit
     if (existing) {
       const [row] = await tx
         .update(xeroConnections)
-        .set({ ...tokenSetColumns(tokenSet), scopes, status: "active", statusReason: null })
+        .set({ ...tokenSetColumns(tokenSet), scopes, issuer: issuerOfConfig(config), status: "active", statusReason: null })
         .where(eq(xeroConnections.id, existing.id))
         .returning();
       connection = row!;
     } else {
-      connection = await insertConnection(tx, { userId: owner.id, grantType: "client_credentials", xeroUserId: null, scopes, ...tokenSetColumns(tokenSet) });
+      connection = await insertConnection(tx, {
+        userId: owner.id,
+        grantType: "client_credentials",
+        xeroUserId: null,
+        issuer: issuerOfConfig(config),
+        scopes,
+        ...tokenSetColumns(tokenSet),
+      });
     }
     const tenants = await upsertGrantedTenants(tx, owner.id, connection.id, granted.map(toGrantedTenant));
     return { connection, tenants, created: !existing };

@@ -26,8 +26,9 @@ function start(env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "lib/cli/start.ts"], {
       cwd: root,
-      // Only what is given: nothing of the test runner's own environment leaks in.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
+      // Only what is given (and npm start's production mode): nothing of the test runner's own
+      // environment leaks in.
+      env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
