@@ -59,6 +59,17 @@ export function decodeKey(value: string): Buffer | null {
   return null;
 }
 
+/** One allowlist entry: an email address, or a domain (optionally written "@example.com"). */
+const ALLOWLIST_ENTRY = /^(?:[^\s@,]+@|@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+
+/** ALLOWED_SIGN_INS as lower-case entries: "ann@example.com" or "example.com". */
+const allowlist = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? "").split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean))
+  .refine((entries) => entries.every((e) => ALLOWLIST_ENTRY.test(e)), "must list email addresses or domains, separated by commas (e.g. ann@example.com, example.org)")
+  .transform((entries) => entries.map((e) => e.replace(/^@/, "")));
+
 const intFromString = (def: number, min: number, max: number) =>
   z
     .string()
@@ -116,6 +127,11 @@ export const envSchema = z
      */
     TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
     SYNC_INTERVAL_MINUTES: intFromString(15, 0, 24 * 60),
+    /**
+     * Who may sign in: email addresses and/or domains. Unset: everyone in demo mode, nobody
+     * otherwise (lib/auth/allowlist.ts).
+     */
+    ALLOWED_SIGN_INS: allowlist,
   })
   .superRefine((env, ctx) => {
     if (env.XERO_DEMO !== "1") {
