@@ -78,7 +78,7 @@ function newestMtime(paths: string[]): number {
 function needsBuild(): boolean {
   const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
-  const sources = ["app", "lib", "public", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+  const sources = ["app", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
   return newestMtime(sources.map((s) => path.join(root, s))) > statSync(buildId).mtimeMs;
 }
 
