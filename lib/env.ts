@@ -4,9 +4,10 @@ import { z } from "zod";
  * The typed environment (create-t3-app's habit): every variable is validated once, here, with a
  * message naming the bad variable. Nothing else in the project reads `process.env` for settings.
  *
- * Demo mode is "no Xero credentials configured": `npm start` (lib/cli/start.ts) then starts the
- * Xero simulator and fills XERO_* with the simulator's URLs and its demo client before the app
- * starts, so inside the app demo mode is just another set of values.
+ * Demo mode is decided once, by `decideStartMode` below (used by `npm start`, lib/cli/start.ts):
+ * the zero-config default, or asked for with XERO_DEMO=1. The launcher then starts the Xero
+ * simulator and fills XERO_* with the simulator's URLs and its demo client before the app starts,
+ * so inside the app demo mode is just another set of values.
  */
 
 const DEFAULT_SCOPES =
@@ -58,6 +59,17 @@ export function decodeKey(value: string): Buffer | null {
   return null;
 }
 
+/** One allowlist entry: an email address, or a domain (optionally written "@example.com"). */
+const ALLOWLIST_ENTRY = /^(?:[^\s@,]+@|@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+
+/** ALLOWED_SIGN_INS as lower-case entries: "ann@example.com" or "example.com". */
+const allowlist = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? "").split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean))
+  .refine((entries) => entries.every((e) => ALLOWLIST_ENTRY.test(e)), "must list email addresses or domains, separated by commas (e.g. ann@example.com, example.org)")
+  .transform((entries) => entries.map((e) => e.replace(/^@/, "")));
+
 const intFromString = (def: number, min: number, max: number) =>
   z
     .string()
@@ -104,7 +116,7 @@ export const envSchema = z
     XERO_IDENTITY_URL: httpUrl.default("https://identity.xero.com"),
     XERO_API_URL: httpUrl.default("https://api.xero.com"),
     XERO_TIMEOUT_MS: intFromString(30_000, 1_000, 600_000),
-    /** Set by `npm start` when it runs the bundled simulator (demo mode). */
+    /** 1: run the demo (the bundled simulator) even with a database or secrets configured. */
     XERO_DEMO: z.enum(["0", "1"]).default("0"),
     XERO_SIM_PORT: intFromString(4010, 1, 65535),
     TOKEN_ENCRYPTION_KEY: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
@@ -119,14 +131,16 @@ export const envSchema = z
     WEBHOOK_SYNC_DEBOUNCE_SECONDS: intFromString(60, 0, 3600),
     /** xero_sessions rows older than this are summarised per day and deleted; 0 keeps them forever. */
     SESSION_RETENTION_DAYS: intFromString(90, 0, 36_500),
+    /**
+     * Who may sign in: email addresses and/or domains. Unset: everyone in demo mode, nobody
+     * otherwise (lib/auth/allowlist.ts).
+     */
+    ALLOWED_SIGN_INS: allowlist,
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && env.XERO_DEMO !== "1") {
-      if (!env.AUTH_SECRET && !env.NEXTAUTH_SECRET) {
-        ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required outside demo mode (openssl rand -base64 32)" });
-      }
-      if (!env.TOKEN_ENCRYPTION_KEY) {
-        ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEY"], message: "is required outside demo mode (openssl rand -base64 32)" });
+    if (env.XERO_DEMO !== "1") {
+      for (const name of missingSecrets(env)) {
+        ctx.addIssue({ code: "custom", path: [name], message: "is required outside demo mode (openssl rand -base64 32)" });
       }
     }
     if (env.XERO_SIGNIN_CLIENT_ID && !env.XERO_SIGNIN_CLIENT_SECRET) {
@@ -136,6 +150,85 @@ export const envSchema = z
       ctx.addIssue({ code: "custom", path: ["XERO_CLIENT_SECRET"], message: "is required when XERO_CLIENT_ID is set" });
     }
   });
+
+/** The secrets a production server needs outside demo mode, by the names that are missing. */
+function missingSecrets(vars: { NODE_ENV?: string; AUTH_SECRET?: string; NEXTAUTH_SECRET?: string; TOKEN_ENCRYPTION_KEY?: string }): string[] {
+  if ((vars.NODE_ENV ?? "production") !== "production") return [];
+  const missing: string[] = [];
+  if (!vars.AUTH_SECRET && !vars.NEXTAUTH_SECRET) missing.push("AUTH_SECRET");
+  if (!vars.TOKEN_ENCRYPTION_KEY) missing.push("TOKEN_ENCRYPTION_KEY");
+  return missing;
+}
+
+/**
+ * Variables that say "this is a real deployment": a database, secrets, or anything of Xero's.
+ * Not among them: XERO_SIM_PORT and XERO_DEMO (demo settings), and PORT, NEXTAUTH_URL, DATA_DIR,
+ * SYNC_INTERVAL_MINUTES, ALLOWED_SIGN_INS, which a demo uses too.
+ */
+export function deploymentVariables(source: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (source[name] ?? "").trim() !== "";
+  const fixed = ["DATABASE_URL", "AUTH_SECRET", "NEXTAUTH_SECRET", "TOKEN_ENCRYPTION_KEY", "TOKEN_ENCRYPTION_KEY_PREVIOUS"];
+  const xero = Object.keys(source)
+    .filter((name) => name.startsWith("XERO_") && name !== "XERO_SIM_PORT" && name !== "XERO_DEMO")
+    .sort();
+  return [...fixed, ...xero].filter(set);
+}
+
+/** Variables that would point the app at another Xero than the demo's simulator. */
+const XERO_TARGET_VARIABLES = ["XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_SIGNIN_CLIENT_ID", "XERO_SIGNIN_CLIENT_SECRET", "XERO_IDENTITY_URL", "XERO_API_URL"];
+
+export type StartMode =
+  /** Run the bundled simulator: nothing of a deployment is configured, or XERO_DEMO=1 asked for it. */
+  | { mode: "demo"; optIn: boolean }
+  /** Talk to the Xero that XERO_* configure. */
+  | { mode: "xero" }
+  /** Neither: `message` is one line naming what is missing or conflicting. */
+  | { mode: "refuse"; message: string };
+
+const list = (names: string[]) => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
+const verb = (names: string[]) => (names.length === 1 ? "is" : "are");
+
+/**
+ * What `npm start` does with an environment (before it fills in anything). Demo mode is the
+ * zero-config default only: once anything of a real deployment is set (deploymentVariables), a
+ * missing Xero credential or secret stops the start with one line naming it, instead of quietly
+ * pointing the stored grants at the simulator (which answers invalid_grant to Xero's refresh
+ * tokens). The demo on a configured database needs XERO_DEMO=1.
+ */
+export function decideStartMode(source: Record<string, string | undefined>): StartMode {
+  const set = (name: string) => (source[name] ?? "").trim() !== "";
+  const demo = (source.XERO_DEMO ?? "").trim();
+  if (demo !== "" && demo !== "0" && demo !== "1") {
+    return { mode: "refuse", message: `XERO_DEMO must be 1 (run the demo with the bundled Xero simulator) or 0 (got "${demo.slice(0, 20)}")` };
+  }
+  if (demo === "1") {
+    const conflicting = XERO_TARGET_VARIABLES.filter(set);
+    if (conflicting.length) {
+      return {
+        mode: "refuse",
+        message: `XERO_DEMO=1 runs the bundled Xero simulator, but ${list(conflicting)} ${verb(conflicting)} set too: unset XERO_DEMO to use that Xero, or unset ${conflicting.length === 1 ? "it" : "them"} for the demo`,
+      };
+    }
+    return { mode: "demo", optIn: true };
+  }
+  const configured = deploymentVariables(source);
+  if (!configured.length && demo === "") return { mode: "demo", optIn: false };
+
+  const missing = ["XERO_CLIENT_ID", "XERO_CLIENT_SECRET"].filter((name) => !set(name));
+  const trimmed = (name: string) => (set(name) ? source[name] : undefined);
+  missing.push(
+    ...missingSecrets({
+      NODE_ENV: trimmed("NODE_ENV"),
+      AUTH_SECRET: trimmed("AUTH_SECRET"),
+      NEXTAUTH_SECRET: trimmed("NEXTAUTH_SECRET"),
+      TOKEN_ENCRYPTION_KEY: trimmed("TOKEN_ENCRYPTION_KEY"),
+    }),
+  );
+  if (!missing.length) return { mode: "xero" };
+  const why = configured.length ? `${list(configured)} ${verb(configured)} set (a real deployment)` : "XERO_DEMO=0 turns demo mode off";
+  const demoHint = XERO_TARGET_VARIABLES.some(set) ? "" : ", or set XERO_DEMO=1 to run the offline demo on this configuration";
+  return { mode: "refuse", message: `Not starting: ${why}, but ${list(missing)} ${verb(missing)} missing. Set ${missing.length === 1 ? "it" : "them"} (see .env.example)${demoHint}` };
+}
 
 export type Env = z.infer<typeof envSchema> & {
   /** The secret next-auth signs with (AUTH_SECRET, or NEXTAUTH_SECRET for next-auth v4 habits). */

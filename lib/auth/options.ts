@@ -4,6 +4,8 @@ import { getDb } from "@/lib/db";
 import { redactSecrets } from "@/lib/api/log";
 import { getEnv } from "@/lib/env";
 import { createDrizzleAdapter } from "./adapter";
+import { decideSignIn, SIGN_IN_REFUSAL_CODES } from "./allowlist";
+import { DEFAULT_AFTER_SIGN_IN, safeRedirectPath } from "./redirect";
 
 /**
  * next-auth v4 configuration: one provider, "Sign in with Xero" (OpenID Connect through Xero's
@@ -82,6 +84,13 @@ export function getAuthOptions(): AuthOptions {
     session: { strategy: "database", maxAge: 30 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
     pages: { signIn: SIGN_IN_PATH, error: SIGN_IN_PATH },
     callbacks: {
+      signIn({ user }) {
+        // Runs after Xero proved who this is and before any user row or session is created.
+        const decision = decideSignIn(user.email, env);
+        if (decision.allowed) return true;
+        console.warn(`[auth] sign-in refused: ${decision.reason === "no_allowlist" ? "ALLOWED_SIGN_INS is not set" : "not on ALLOWED_SIGN_INS"}`);
+        return `${env.NEXTAUTH_URL}${SIGN_IN_PATH}?error=${SIGN_IN_REFUSAL_CODES[decision.reason]}`;
+      },
       session({ session, user }) {
         // Database sessions: expose the user id so server code can scope every query by it.
         if (session.user && user) session.user.id = user.id;
@@ -89,13 +98,7 @@ export function getAuthOptions(): AuthOptions {
       },
       redirect({ url, baseUrl }) {
         // Only same-origin redirects after sign-in (no open redirect through callbackUrl).
-        if (url.startsWith("/") && !url.startsWith("//")) return `${baseUrl}${url}`;
-        try {
-          if (new URL(url).origin === baseUrl) return url;
-        } catch {
-          // fall through
-        }
-        return `${baseUrl}/dashboard`;
+        return `${baseUrl}${safeRedirectPath(url, baseUrl) ?? DEFAULT_AFTER_SIGN_IN}`;
       },
     },
     logger: {

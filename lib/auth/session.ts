@@ -1,7 +1,9 @@
 import { getServerSession } from "next-auth/next";
 import { redirect } from "next/navigation";
 import { cache } from "react";
+import { getEnv } from "@/lib/env";
 import { getAuthOptions, SIGN_IN_PATH } from "./options";
+import { safeRedirectPath } from "./redirect";
 
 /** The signed-in person, as every server entry point sees them. */
 export interface CurrentUser {
@@ -29,6 +31,11 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
 export async function requireUser(returnTo?: string): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (user) return user;
-  const safe = returnTo && returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : undefined;
-  redirect(safe ? `${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(safe)}` : SIGN_IN_PATH);
+  redirect(signInUrl(returnTo));
+}
+
+/** The sign-in page, returning to `returnTo` afterwards when that is a same-origin path. */
+export function signInUrl(returnTo?: string): string {
+  const safe = safeRedirectPath(returnTo, getEnv().NEXTAUTH_URL);
+  return safe ? `${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(safe)}` : SIGN_IN_PATH;
 }

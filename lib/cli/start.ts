@@ -2,9 +2,11 @@
  * `npm start`: the whole product from one command.
  *
  * 1. Loads .env files the way Next does.
- * 2. No Xero credentials configured → demo mode: starts the bundled Xero simulator on
- *    127.0.0.1:XERO_SIM_PORT and points the app at it (identity, API, its demo client), and keeps
- *    generated secrets (AUTH_SECRET, TOKEN_ENCRYPTION_KEY) under DATA_DIR so a restart reuses them.
+ * 2. Decides demo mode (lib/env.ts: decideStartMode): nothing of a real deployment configured, or
+ *    XERO_DEMO=1 → starts the bundled Xero simulator on 127.0.0.1:XERO_SIM_PORT and points the app
+ *    at it (identity, API, its demo client), and keeps generated secrets (AUTH_SECRET,
+ *    TOKEN_ENCRYPTION_KEY) under DATA_DIR so a restart reuses them. A half-configured deployment
+ *    (say DATABASE_URL without XERO_CLIENT_ID) stops here with one line naming what is missing.
  * 3. Validates the environment and opens + migrates the database (PGlite under DATA_DIR unless
  *    DATABASE_URL is set); any problem is one clear line, not a stack trace.
  * 4. Builds when the sources are newer than the last build, then serves on PORT (default 3000).
@@ -76,7 +78,7 @@ function newestMtime(paths: string[]): number {
 function needsBuild(): boolean {
   const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
-  const sources = ["app", "lib", "public", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+  const sources = ["app", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
   return newestMtime(sources.map((s) => path.join(root, s))) > statSync(buildId).mtimeMs;
 }
 
@@ -88,7 +90,10 @@ async function main() {
   env.NEXTAUTH_URL ??= `http://localhost:${port}`;
   const dataDir = path.resolve(env.DATA_DIR ?? "./.data");
 
-  const demo = !env.XERO_CLIENT_ID;
+  const { decideStartMode } = await import("@/lib/env");
+  const decision = decideStartMode(env);
+  if (decision.mode === "refuse") fail(decision.message);
+  const demo = decision.mode === "demo";
   let stopSimulator: (() => Promise<void>) | undefined;
   if (demo) {
     const { startDemoSimulator } = await import("@/lib/xero-simulator/demo");
@@ -114,7 +119,8 @@ async function main() {
     env.AUTH_SECRET ??= secrets.AUTH_SECRET;
     env.TOKEN_ENCRYPTION_KEY ??= secrets.TOKEN_ENCRYPTION_KEY;
     env.XERO_WEBHOOK_KEY ??= secrets.XERO_WEBHOOK_KEY;
-    console.log(`Demo mode: no XERO_CLIENT_ID set, so Xero is the bundled simulator at ${sim.url}`);
+    const why = decision.optIn ? "XERO_DEMO=1" : "nothing of a real deployment is configured";
+    console.log(`Demo mode (${why}): Xero is the bundled simulator at ${sim.url}`);
   }
 
   const { parseEnv, EnvError } = await import("@/lib/env");

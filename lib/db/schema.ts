@@ -101,6 +101,12 @@ export const xeroConnections = pgTable(
     xeroUserId: text("xero_user_id"),
     /** `authentication_event_id` of the consent that produced the current grant. */
     authEventId: text("auth_event_id"),
+    /**
+     * The identity issuer the grant came from (https://identity.xero.com, or the simulator's URL):
+     * its tokens go nowhere else (lib/xero/issuer.ts). Null on rows from before it was recorded,
+     * which means Xero's own.
+     */
+    issuer: text("issuer"),
     scopes: text("scopes").notNull(),
     /** The token set (access, refresh, id token), AES-256-GCM encrypted: see lib/xero/token-crypto. */
     tokenSetEncrypted: text("token_set_encrypted").notNull(),

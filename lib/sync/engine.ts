@@ -21,6 +21,7 @@ import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { isXeroAuthError } from "@/lib/xero/auth-errors";
 import { isKeyConfigurationError } from "@/lib/xero/token-crypto";
+import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/connections";
 import { logServerError } from "@/lib/api/log";
@@ -305,7 +306,14 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
         await markSyncError(db, tenant.id, entity, result.error).catch(() => {});
         // Tenant-wide conditions stop the other entities too; an entity's own failure does not.
         // A key this server lacks is one too (the tokens of every entity are the same).
-        if (error instanceof DailyRateLimitError || error instanceof TenantForbiddenError || error instanceof SyncLeaseLostError || isXeroAuthError(error) || isKeyConfigurationError(error)) {
+        if (
+          error instanceof DailyRateLimitError ||
+          error instanceof TenantForbiddenError ||
+          error instanceof SyncLeaseLostError ||
+          error instanceof XeroIssuerMismatchError ||
+          isXeroAuthError(error) ||
+          isKeyConfigurationError(error)
+        ) {
           fatal = error;
         } else if (!isAppError(error) && !(error instanceof Error && /out of UpdatedDateUTC order|kept changing/.test(error.message))) {
           // Unknown failure (a bug, the database): log the cause for the operator.

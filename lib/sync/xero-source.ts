@@ -10,6 +10,7 @@
  */
 import { getEnv } from "@/lib/env";
 import { createApiClient, toXeroApiError } from "@/lib/xero/client";
+import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { normalizeHeaders, type XeroFailure } from "./call-layer";
 import { MalformedXeroResponseError } from "./errors";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
@@ -19,12 +20,18 @@ import { MalformedJsonError, scanEnvelope } from "./wire-json";
 const ORDER = "UpdatedDateUTC ASC";
 
 export interface XeroSourceConfig {
+  /** The identity issuer whose tokens this API accepts (XERO_IDENTITY_URL). */
+  identityUrl: string;
   apiUrl: string;
   timeoutMs: number;
 }
 
-/** Classifies any xero-node rejection by status code and headers (via lib/xero/errors). */
+/**
+ * Classifies any xero-node rejection by status code and headers (via lib/xero/errors). A token
+ * refused before sending (another issuer's) is no failure of Xero's: rethrown, never retried.
+ */
 export function classifyXeroError(error: unknown): XeroFailure {
+  if (error instanceof XeroIssuerMismatchError) throw error;
   if (error instanceof MalformedXeroResponseError) return { kind: "malformed" };
   const e = toXeroApiError(error);
   if (e.status === 0) return { kind: "network" };
@@ -55,11 +62,12 @@ export { MalformedXeroResponseError };
 
 export function createXeroSource(config?: Partial<XeroSourceConfig>): XeroSource {
   const env = getEnv();
+  const identityUrl = config?.identityUrl ?? env.XERO_IDENTITY_URL;
   const apiUrl = config?.apiUrl ?? env.XERO_API_URL;
   const timeoutMs = config?.timeoutMs ?? env.XERO_TIMEOUT_MS;
   let cached: { token: string; client: ReturnType<typeof createApiClient> } | undefined;
   const clientFor = (token: string) => {
-    if (cached?.token !== token) cached = { token, client: createApiClient({ apiUrl, timeoutMs }, token, { wireResponses: true }) };
+    if (cached?.token !== token) cached = { token, client: createApiClient({ identityUrl, apiUrl, timeoutMs }, token, { wireResponses: true }) };
     return cached.client;
   };
 

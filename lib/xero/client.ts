@@ -27,6 +27,7 @@
 import { type Client, Issuer, type TokenSet, custom, generators } from "openid-client";
 import { XeroClient } from "xero-node";
 import { XeroApiError, toXeroApiError, xeroErrorFrom } from "./errors";
+import { accessTokenIssuer, assertSameIssuer } from "./issuer";
 
 export { XeroClient } from "xero-node";
 export type { TokenSet } from "openid-client";
@@ -153,10 +154,22 @@ export interface ApiClientOptions {
 }
 
 /**
- * A XeroClient for Accounting API calls only, with an access token from the token store: no
- * discovery, no network until the first call. For the sync engine.
+ * Refuses (XeroIssuerMismatchError) an access token issued by another identity server than the
+ * one `config` belongs to: the API beside XERO_IDENTITY_URL only ever sees that issuer's tokens.
+ * A token that is not a JWT carries no issuer to compare (Xero's always are).
  */
-export function createApiClient(config: Pick<XeroConfig, "apiUrl" | "timeoutMs">, accessToken: string, options: ApiClientOptions = {}): XeroClient {
+function assertTokenFor(config: Pick<XeroConfig, "identityUrl">, accessToken: string): void {
+  const iss = accessTokenIssuer(accessToken);
+  if (iss) assertSameIssuer(iss, trim(config.identityUrl ?? XERO_IDENTITY_URL));
+}
+
+/**
+ * A XeroClient for Accounting API calls only, with an access token from the token store: no
+ * discovery, no network until the first call. For the sync engine. Throws
+ * XeroIssuerMismatchError for a token of another issuer than `config.identityUrl`.
+ */
+export function createApiClient(config: Pick<XeroConfig, "identityUrl" | "apiUrl" | "timeoutMs">, accessToken: string, options: ApiClientOptions = {}): XeroClient {
+  assertTokenFor(config, accessToken);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const xero = new XeroClient();
   xero.accountingApi.basePath = xeroEndpoints(config).accounting;
@@ -269,6 +282,7 @@ export async function revokeRefreshToken(config: XeroConfig, refreshToken: strin
 
 /** GET /connections: the organisations this token reaches; `authEventId` limits it to one consent. */
 export async function listConnections(config: XeroConfig, accessToken: string, opts: { authEventId?: string } = {}): Promise<XeroConnection[]> {
+  assertTokenFor(config, accessToken);
   const url = new URL(xeroEndpoints(config).connections);
   if (opts.authEventId) url.searchParams.set("authEventId", opts.authEventId);
   const res = await call(url.toString(), { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } }, config.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -277,6 +291,7 @@ export async function listConnections(config: XeroConfig, accessToken: string, o
 
 /** DELETE /connections/{id}: disconnects one organisation (204). */
 export async function deleteConnection(config: XeroConfig, accessToken: string, connectionId: string): Promise<void> {
+  assertTokenFor(config, accessToken);
   await call(`${xeroEndpoints(config).connections}/${encodeURIComponent(connectionId)}`, { method: "DELETE", headers: { authorization: `Bearer ${accessToken}` } }, config.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 

@@ -24,6 +24,7 @@ import {
   type XeroConnectionInfo,
   type XeroTokenSet,
 } from "./identity";
+import { assertSameIssuer, issuerOf, normalizeIssuer, XERO_ISSUER } from "./issuer";
 import { decryptSecret, encryptSecret, isKeyConfigurationError, pkceChallenge, randomToken, sha256Hex } from "./token-crypto";
 import { decryptTokenSet, getValidAccessToken, tokenSetColumns } from "./token-store";
 import { XeroConnectError, type ConnectErrorReason } from "./connect-errors";
@@ -258,13 +259,14 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
   }
 
   const scopes = tokenSet.scope ?? getEnv().scopes.join(" ");
+  const issuer = issuerOfConfig(config);
   return db.transaction(async (tx) => {
     const existing = await getConnectionByXeroUser(tx, userId, xeroUserId);
     let connection: XeroConnection;
     if (existing) {
       const [row] = await tx
         .update(xeroConnections)
-        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, authEventId, status: "active", statusReason: null })
+        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, authEventId, issuer, status: "active", statusReason: null })
         .where(eq(xeroConnections.id, existing.id))
         .returning();
       connection = row!;
@@ -282,6 +284,7 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
         grantType: "authorization_code",
         xeroUserId,
         authEventId,
+        issuer,
         scopes,
         ...tokenSetColumns(id, tokenSet),
       });
@@ -289,6 +292,11 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
     const tenants = await upsertGrantedTenants(tx, userId, connection.id, granted.map(toGrantedTenant));
     return { connection, tenants, reconnected: Boolean(existing) };
   });
+}
+
+/** The issuer a grant obtained with `config` comes from (what xero_connections.issuer records). */
+function issuerOfConfig(config: IdentityConfig): string {
+  return normalizeIssuer(config.identityUrl ?? XERO_ISSUER);
 }
 
 function toGrantedTenant(c: XeroConnectionInfo): GrantedTenant {
@@ -373,8 +381,11 @@ export async function disconnectConnection(db: Db, userId: string, connectionId:
   if (connection.status !== "revoked" && connection.grantType === "authorization_code" && connection.tokenSetEncrypted) {
     const refreshToken = safeDecrypt(connection.id, connection.tokenSetEncrypted)?.refreshToken;
     if (refreshToken) {
+      const config = options.config ?? identityConfigFromEnv();
+      // A refresh token goes only to the issuer it came from; refusing changes nothing here.
+      assertSameIssuer(issuerOf(connection), issuerOfConfig(config));
       try {
-        await revokeRefreshToken(refreshToken, options.config ?? identityConfigFromEnv());
+        await revokeRefreshToken(refreshToken, config);
         removedInXero = true;
       } catch (error) {
         if (!(error instanceof XeroOAuthError) || error.isTransient) {
@@ -484,13 +495,21 @@ export async function ensureCustomConnection(db: Db, options: { config?: Identit
     if (existing) {
       const [row] = await tx
         .update(xeroConnections)
-        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, status: "active", statusReason: null })
+        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, issuer: issuerOfConfig(config), status: "active", statusReason: null })
         .where(eq(xeroConnections.id, existing.id))
         .returning();
       connection = row!;
     } else {
       const id = randomUUID();
-      connection = await insertConnection(tx, { id, userId: owner.id, grantType: "client_credentials", xeroUserId: null, scopes, ...tokenSetColumns(id, tokenSet) });
+      connection = await insertConnection(tx, {
+        id,
+        userId: owner.id,
+        grantType: "client_credentials",
+        xeroUserId: null,
+        issuer: issuerOfConfig(config),
+        scopes,
+        ...tokenSetColumns(id, tokenSet),
+      });
     }
     const tenants = await upsertGrantedTenants(tx, owner.id, connection.id, granted.map(toGrantedTenant));
     return { connection, tenants, created: !existing };

@@ -2,9 +2,11 @@ import { and, eq, ne } from "drizzle-orm";
 import { databaseKindOf, type Db } from "@/lib/db";
 import { logXeroSession } from "@/lib/db/queries/xero-sessions";
 import { xeroConnections, xeroTenants, type XeroConnection } from "@/lib/db/schema";
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { XeroAuthError } from "./auth-errors";
 import { clientCredentialsGrant, refreshTokenGrant, XeroOAuthError, type XeroTokenSet } from "./identity";
+import { assertSameIssuer, issuerOf } from "./issuer";
 import { decryptSecret, encryptSecret, TokenCryptoError } from "./token-crypto";
 
 /**
@@ -138,14 +140,18 @@ export interface GetValidAccessTokenOptions {
    */
   rejectedAccessToken?: string;
   grants?: TokenGrants;
+  /** The identity issuer this server talks to (default XERO_IDENTITY_URL). */
+  issuer?: string;
   now?: () => Date;
 }
 
 /**
  * A usable access token for a connection, refreshing it (under a row lock) when it expires within
  * a minute. Throws XeroAuthError when the connection needs a reconnect (invalid_grant, revoked),
- * AppError("xero_unavailable") when Xero's token endpoint failed transiently (retry later), and
- * AppError("not_found") when the connection does not exist.
+ * AppError("xero_unavailable") when Xero's token endpoint failed transiently (retry later),
+ * XeroIssuerMismatchError when the connection's grant came from another issuer than the configured
+ * one (nothing is sent anywhere and the connection keeps its state), and AppError("not_found")
+ * when the connection does not exist.
  *
  * Not scoped by user: it is called by the sync engine for connections it already resolved through
  * a user-scoped query. Never expose its result to a client.
@@ -153,11 +159,13 @@ export interface GetValidAccessTokenOptions {
 export async function getValidAccessToken(db: Db, connectionId: string, opts: GetValidAccessTokenOptions = {}): Promise<ValidAccessToken> {
   const now = opts.now ?? (() => new Date());
   const grants = opts.grants ?? defaultGrants;
+  const issuer = opts.issuer ?? getEnv().XERO_IDENTITY_URL;
 
   // Fast path without a lock: most calls find a valid token.
   const [seen] = await db.select().from(xeroConnections).where(eq(xeroConnections.id, connectionId));
   if (!seen) throw new AppError("not_found", "Xero connection not found.");
   assertUsable(seen);
+  assertSameIssuer(issuerOf(seen), issuer);
   const seenTokens = readTokenSet(seen);
   if (!seenTokens) {
     await db.transaction((tx) => flagUnreadable(tx, seen));
@@ -173,6 +181,7 @@ export async function getValidAccessToken(db: Db, connectionId: string, opts: Ge
 
   const outcome: Outcome = await withConnectionTokenLock(db, connectionId, async (ldb, locked) => {
     assertUsable(locked);
+    assertSameIssuer(issuerOf(locked), issuer);
     const current = readTokenSet(locked);
     if (!current) {
       await ldb.transaction((tx) => flagUnreadable(tx, locked));

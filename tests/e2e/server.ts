@@ -1,7 +1,8 @@
 /**
  * The e2e web server: a fresh database (a new PostgreSQL database on TEST_DATABASE_URL's server, or
- * PGlite in a temporary directory), then the real launcher (lib/cli/start.ts) in demo mode with its
- * own simulator on E2E_SIM_PORT, serving the production build on E2E_APP_PORT.
+ * PGlite in a temporary directory), then the real launcher (lib/cli/start.ts) in demo mode (XERO_DEMO=1,
+ * since the database is configured) with its own simulator on E2E_SIM_PORT, serving the production
+ * build on E2E_APP_PORT.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -35,6 +36,8 @@ const env: NodeJS.ProcessEnv = {
   DATA_DIR: dataDir,
   SYNC_INTERVAL_MINUTES: "0",
   DATABASE_URL: databaseUrl ?? "",
+  // The demo on a configured database runs only when asked for (lib/env.ts: decideStartMode).
+  XERO_DEMO: "1",
   XERO_CLIENT_ID: "",
   XERO_CLIENT_SECRET: "",
 };

@@ -61,6 +61,7 @@ export async function connectSimUser(db: Db, simUrl: string, email = `u${randomB
       userId: user!.id,
       grantType: "authorization_code",
       xeroUserId: String(ts.claims().xero_userid ?? randomBytes(4).toString("hex")),
+      issuer: simUrl,
       scopes: SIM_SCOPES.join(" "),
       ...tokenSetColumns(id, {
         accessToken: ts.access_token!,

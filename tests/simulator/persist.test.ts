@@ -25,8 +25,11 @@ describe("startDemoSimulator with a data directory", () => {
     try {
       expect(second.restored).toBe(true);
       const cfg2 = configFor(second, { redirectUris: [redirect] });
-      expect((await listConnections(cfg2, ts.access_token!)).map((c) => c.tenantId)).toEqual([tenantId]);
-      const xero = createApiClient(cfg2, ts.access_token!);
+      // The stored tokens name the first run's URL as their issuer, and the app's API client sends
+      // a token only to the API of its issuer: say that this API (at its new port) is that issuer's.
+      const api = { ...cfg2, identityUrl: first.url };
+      expect((await listConnections(api, ts.access_token!)).map((c) => c.tenantId)).toEqual([tenantId]);
+      const xero = createApiClient(api, ts.access_token!);
       const got = await xero.accountingApi.getInvoices(tenantId, undefined, undefined, undefined, changes.map((c) => c.id));
       expect(got.body.invoices!.length).toBe(3);
       const refreshed = await refreshTokenSet(cfg2, ts.refresh_token!); // also validates the id_token with the restored key

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { DEFAULT_AFTER_SIGN_IN, safeRedirectPath } from "@/lib/auth/redirect";
 import { getCurrentUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { SignInButton } from "./sign-in-button";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -14,18 +16,18 @@ const ERRORS: Record<string, string> = {
   OAuthAccountNotLinked: "This email address already belongs to another account here, created another way.",
   Callback: "Signing in did not complete. Please try again.",
   AccessDenied: "Access was declined in Xero, so you were not signed in.",
+  NotAllowed:
+    "Your Xero login is not on this server's list of people who may sign in. Ask whoever runs it to add your email address or its domain to ALLOWED_SIGN_INS.",
+  SignInsClosed:
+    "Nobody can sign in to this server yet: it has no list of who may (ALLOWED_SIGN_INS). Whoever runs it sets that list, and then you can sign in.",
   Configuration: "Signing in is not configured on this server (Xero credentials or AUTH_SECRET are missing).",
   SessionRequired: "Please sign in to continue.",
   Default: "Signing in did not work. Please try again.",
 };
 
-function safeCallbackUrl(value: unknown): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/dashboard";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  const callbackUrl = safeRedirectPath(params.callbackUrl, getEnv().NEXTAUTH_URL) ?? DEFAULT_AFTER_SIGN_IN;
   if (await getCurrentUser()) redirect(callbackUrl);
   const errorCode = typeof params.error === "string" ? params.error : undefined;
   const error = errorCode ? (ERRORS[errorCode] ?? ERRORS.Default) : undefined;

@@ -1,7 +1,6 @@
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
-import { SIGN_IN_PATH } from "@/lib/auth/options";
+import { getCurrentUser, signInUrl, type CurrentUser } from "@/lib/auth/session";
 
 /**
  * The signed-in user for dashboard layouts and pages, looked up once per request: the layout and
@@ -13,5 +12,5 @@ const currentUserOnce = cache(getCurrentUser);
 export async function requireDashboardUser(returnTo: string): Promise<CurrentUser> {
   const user = await currentUserOnce();
   if (user) return user;
-  redirect(`${SIGN_IN_PATH}?callbackUrl=${encodeURIComponent(returnTo)}`);
+  redirect(signInUrl(returnTo));
 }

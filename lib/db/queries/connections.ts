@@ -17,6 +17,7 @@ const summaryColumns = {
   grantType: xeroConnections.grantType,
   xeroUserId: xeroConnections.xeroUserId,
   authEventId: xeroConnections.authEventId,
+  issuer: xeroConnections.issuer,
   scopes: xeroConnections.scopes,
   accessTokenExpiresAt: xeroConnections.accessTokenExpiresAt,
   refreshTokenIssuedAt: xeroConnections.refreshTokenIssuedAt,

@@ -36,6 +36,7 @@ export function useSimulatorEnv(sim: RunningSimulator, extra: Record<string, str
     XERO_DEMO: "0",
     TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
     TOKEN_ENCRYPTION_KEY_PREVIOUS: undefined,
+    ALLOWED_SIGN_INS: undefined,
     ...extra,
   };
   for (const [k, v] of Object.entries(vars)) {

@@ -24,12 +24,21 @@ let tdb: TestDatabase;
 let sim: RunningSimulator;
 let options: AuthOptions;
 
+// Not a React hook, whatever its name says: it sets process.env.
+const pointEnvAtSimulator = useSimulatorEnv;
+
+/** Points the environment at the simulator with `extra` and rebuilds next-auth's options from it. */
+function configure(extra: Record<string, string | undefined> = {}): void {
+  // The simulator's demo users all have @example.com addresses.
+  pointEnvAtSimulator(sim, { AUTH_SECRET: "test-auth-secret-test-auth-secret-1234", ALLOWED_SIGN_INS: "example.com", ...extra });
+  resetAuthOptions();
+  options = { ...getAuthOptions(), adapter: createDrizzleAdapter(async () => tdb.db) };
+}
+
 beforeAll(async () => {
   sim = await startTestSimulator();
-  useSimulatorEnv(sim, { AUTH_SECRET: "test-auth-secret-test-auth-secret-1234" });
-  resetAuthOptions();
   tdb = await createTestDatabase();
-  options = { ...getAuthOptions(), adapter: createDrizzleAdapter(async () => tdb.db) };
+  configure();
 });
 
 afterAll(async () => {
@@ -168,7 +177,65 @@ describe("Sign in with Xero", () => {
   it("after-sign-in redirects stay on this site", async () => {
     const redirect = options.callbacks!.redirect!;
     expect(await redirect({ url: "/invoices", baseUrl: APP_URL })).toBe(`${APP_URL}/invoices`);
-    expect(await redirect({ url: "https://evil.example/phish", baseUrl: APP_URL })).toBe(`${APP_URL}/dashboard`);
-    expect(await redirect({ url: "//evil.example", baseUrl: APP_URL })).toBe(`${APP_URL}/dashboard`);
+    expect(await redirect({ url: `${APP_URL}/contacts?q=a`, baseUrl: APP_URL })).toBe(`${APP_URL}/contacts?q=a`);
+    for (const url of ["https://evil.example/phish", "//evil.example", "/\\evil.example", "/\t/evil.example", "/.//evil.example", `${APP_URL}@evil.example`, "javascript:alert(1)"]) {
+      expect(await redirect({ url, baseUrl: APP_URL }), url).toBe(`${APP_URL}/dashboard`);
+    }
+  });
+
+  it("a callbackUrl that leaves the site through the real sign-in flow lands on the dashboard", async () => {
+    const jar = new Jar();
+    const csrf = await call(jar, "/api/auth/csrf");
+    const csrfToken = (csrf.body as { csrfToken: string }).csrfToken;
+    const start = await call(jar, "/api/auth/signin/xero", { method: "POST", body: { csrfToken, callbackUrl: "/\\evil.example", json: "true" } });
+    const authorize = new URL(start.redirect!);
+    authorize.searchParams.set("sim_auto", "1");
+    const back = new URL((await fetch(authorize, { redirect: "manual" })).headers.get("location")!);
+    const done = await call(jar, `${back.pathname}${back.search}`);
+    expect(done.redirect).toBe(`${APP_URL}/dashboard`);
+  });
+});
+
+describe("who may sign in (ALLOWED_SIGN_INS)", () => {
+  afterAll(() => configure());
+
+  async function simUsers(): Promise<{ email: string }[]> {
+    return (await (await fetch(`${sim.url}/__sim/users`)).json()) as { email: string }[];
+  }
+
+  /** Signs in as simulator user `index`: where the person lands. */
+  async function signInAs(index: number): Promise<URL> {
+    const jar = new Jar();
+    const res = await call(jar, await signInUpToCallback(jar, { sim_user: String(index) }));
+    return new URL(await landing(jar, res.redirect));
+  }
+
+  it("lets in listed email addresses and domains only, before any user or session is created", async () => {
+    const [first, second] = await simUsers();
+    configure({ ALLOWED_SIGN_INS: ` ${first!.email.toUpperCase()} , other.example ` });
+    expect((await signInAs(0)).pathname).toBe("/dashboard");
+    const refused = await signInAs(1);
+    expect(`${refused.pathname}?${refused.searchParams}`).toBe("/sign-in?error=NotAllowed");
+    const stored = await tdb.db.select().from(users);
+    expect(stored.map((u) => u.email)).toEqual([first!.email]);
+    expect(stored.map((u) => u.email)).not.toContain(second!.email);
+    expect(await tdb.db.select().from(sessions)).toHaveLength(1);
+
+    configure({ ALLOWED_SIGN_INS: first!.email.split("@")[1] });
+    expect((await signInAs(1)).pathname).toBe("/dashboard");
+  });
+
+  it("outside demo mode with no list, nobody is let in and the page says why", async () => {
+    configure({ ALLOWED_SIGN_INS: undefined });
+    const refused = await signInAs(0);
+    expect(`${refused.pathname}?${refused.searchParams}`).toBe("/sign-in?error=SignInsClosed");
+    expect(await tdb.db.select().from(users)).toHaveLength(0);
+    expect(await tdb.db.select().from(sessions)).toHaveLength(0);
+  });
+
+  it("the demo is open when no list is set", async () => {
+    configure({ ALLOWED_SIGN_INS: undefined, XERO_DEMO: "1" });
+    expect((await signInAs(2)).pathname).toBe("/dashboard");
+    expect(await tdb.db.select().from(users)).toHaveLength(1);
   });
 });
