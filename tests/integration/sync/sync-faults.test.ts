@@ -1,13 +1,15 @@
 /**
  * The sync under Xero's failures, against the simulator's fault injection. After each, the
  * database must equal the simulator's own state (ids, UpdatedDateUTC, status, totals).
- * Faults "on a later page" are injected from the progress callback, i.e. while the sync runs.
+ * Every fault is posted before the sync starts and scheduled by request number (`skip`): the
+ * simulator decides as each request arrives, so a loaded machine fails the same requests as an
+ * idle one. (Posting faults from the progress callback raced the pages the sync keeps in flight.)
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { syncCursors, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import { syncTenant, type SyncResult } from "@/lib/sync";
-import type { FaultSpec } from "@/lib/xero-simulator";
+import type { FaultKind, FaultSpec } from "@/lib/xero-simulator";
 import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
 
 const FAST = { backoffBaseMs: 20, backoffMaxMs: 200 };
@@ -35,17 +37,13 @@ describe("sync under faults", () => {
   });
   afterAll(() => world?.close());
 
-  /** Posts `faults[n]` after the n-th committed page (counted over all entities). */
-  function faultsAfterPages(faults: Record<number, FaultSpec[]>) {
-    let pages = 0;
-    const pending: Promise<unknown>[] = [];
-    return {
-      onProgress: () => {
-        const due = faults[++pages];
-        if (due) pending.push(ctl(world.sim, "POST", "/__sim/faults", { faults: due }));
-      },
-      settled: () => Promise.all(pending),
-    };
+  /**
+   * Faults for single requests of one tenant, by number: `{2: ["503"]}` fails its 2nd request
+   * (1-based, counted from when they are posted; retries are requests too) with a 503. Several
+   * kinds for one number fail that request and the following ones, in order.
+   */
+  function onRequests(xeroTenantId: string, schedule: Record<number, FaultKind[]>, extra: Partial<FaultSpec> = {}): FaultSpec[] {
+    return Object.entries(schedule).flatMap(([n, kinds]) => kinds.map((kind, i) => ({ kind, tenantId: xeroTenantId, skip: Number(n) - 1 + i, count: 1, ...extra })));
   }
 
   const ok = (r: SyncResult) => {
@@ -142,27 +140,24 @@ describe("sync under faults", () => {
   it("500 and 503 on later pages and dropped connections are retried with backoff", async () => {
     const t = T(5);
     const x = t.xeroTenantId;
-    await ctl(world.sim, "POST", "/__sim/faults", { kind: "500", tenantId: x, count: 1 });
-    const inject = faultsAfterPages({
-      1: [{ kind: "503", tenantId: x, count: 2 }],
-      2: [{ kind: "drop", tenantId: x, count: 1 }, { kind: "truncated-200", tenantId: x, count: 1 }],
-      3: [{ kind: "500", tenantId: x, count: 1 }, { kind: "drop", tenantId: x, count: 1 }],
+    // Invoices: page 1 is requests 1–2, page 2 requests 3–5, page 3 requests 6–8, the last page 9–11.
+    await ctl(world.sim, "POST", "/__sim/faults", {
+      faults: onRequests(x, { 1: ["500"], 3: ["503", "503"], 6: ["drop", "truncated-200"], 9: ["500", "drop"] }, { path: "/Invoices" }),
     });
-    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress }));
-    await inject.settled();
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
     const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
     expect(s!.retries).toBe(7);
     expect(s!.apiCalls).toBe(r.calls);
-    const failed = (await apiLog(world.sim, x)).entries.filter((e) => e.fault);
-    expect(failed.map((e) => e.fault).sort()).toEqual(["500", "500", "503", "503", "drop", "drop", "truncated-200"]);
+    const log = (await apiLog(world.sim, x)).entries.filter((e) => e.path.endsWith("/Invoices"));
+    expect(log.map((e) => e.fault ?? e.status)).toEqual(["500", 200, "503", "503", 200, "drop", "truncated-200", 200, "500", "drop", 200]);
+    expect(r.entities.find((e) => e.entity === "invoices")!.pages).toBe(4);
     await expectMirrorsSimulator(world, t);
   });
 
   it("answers that keep arriving cut short fail the sync with a clear error, never as 'no more records', and it resumes", async () => {
     const t = T(8);
     const x = t.xeroTenantId;
-    // Injected before the sync starts (a fault posted from onProgress can arrive after the walk,
-    // which prefetches, has already asked for its last page): the first answer and every retry.
+    // The first answer and every retry.
     await ctl(world.sim, "POST", "/__sim/faults", { kind: "truncated-200", tenantId: x, path: "/Invoices", count: 6 });
     const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["invoices"], callOptions: FAST });
     expect(r.status).toBe("error");
@@ -183,20 +178,21 @@ describe("sync under faults", () => {
 
   it("a response slower than the timeout is abandoned and retried", async () => {
     const t = T(6);
-    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", tenantId: t.xeroTenantId, count: 1, delayMs: 2500 });
-    const started = Date.now();
+    // Xero hangs on the first request: held unanswered until afterEach clears the faults, so the
+    // sync can only finish by giving up on it.
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", tenantId: t.xeroTenantId, count: 1 });
     const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: { ...FAST, timeoutMs: 700 } }));
-    expect(Date.now() - started).toBeLessThan(2500);
     const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
     expect(s!.retries).toBe(1);
+    expect(await ctl<unknown[]>(world.sim, "GET", "/__sim/faults")).toEqual([]); // the hold was used
     await expectMirrorsSimulator(world, t);
   });
 
   it("an access token that expires mid-sync is refreshed once and the sync continues", async () => {
     const t = T(7);
-    const inject = faultsAfterPages({ 1: [{ kind: "token-expired", tenantId: t.xeroTenantId, count: 1 }] });
-    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress }));
-    await inject.settled();
+    // The second request (page 2 of invoices) finds the token expired.
+    await ctl(world.sim, "POST", "/__sim/faults", { faults: onRequests(t.xeroTenantId, { 2: ["token-expired"] }) });
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
     const refreshes = await world.db.db
       .select()
       .from(xeroSessions)
@@ -212,9 +208,9 @@ describe("sync under faults", () => {
     // Its own user and grant: revoking ends every organisation of the grant.
     const other = await connectUser(world.db.db, world.sim);
     const t = other.tenants.find((x) => x.xeroTenantId === T(0).xeroTenantId)!;
-    const inject = faultsAfterPages({ 1: [{ kind: "token-revoked", tenantId: t.xeroTenantId, count: 1 }] });
-    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress });
-    await inject.settled();
+    // Revoked when the second request (page 2 of invoices) arrives.
+    await ctl(world.sim, "POST", "/__sim/faults", { faults: onRequests(t.xeroTenantId, { 2: ["token-revoked"] }) });
+    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
     expect(r.status).toBe("error");
     if (r.status !== "error") return;
     expect(r.error).toMatch(/reconnect/i);
