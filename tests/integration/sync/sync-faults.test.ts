@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { syncCursors, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import { syncTenant, type SyncResult } from "@/lib/sync";
 import type { FaultKind, FaultSpec } from "@/lib/xero-simulator";
-import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
+import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, pointEnvAtSimulator, type SyncWorld } from "./harness";
 
 const FAST = { backoffBaseMs: 20, backoffMaxMs: 200 };
 
@@ -231,12 +231,48 @@ describe("sync under faults", () => {
     // Point the row at an organisation the grant does not reach: Xero answers 403 AuthenticationUnsuccessful.
     await world.db.db.update(xeroTenants).set({ xeroTenantId: "1e0c3e4a-0000-4000-8000-00000000dead" }).where(eq(xeroTenants.id, t.id));
     const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
-    expect(r.status).toBe("error");
+    expect(r).toMatchObject({ status: "error", error: expect.stringMatching(/disconnected from the app in Xero/) });
     const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
     expect(row).toMatchObject({ status: "disconnected" });
     expect(row!.disconnectedAt).not.toBeNull();
     // /connections no longer lists it for this grant: disconnected in Xero, not a reconnect.
     expect(row!.statusReason).toMatch(/disconnected from the app in Xero/);
     expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" })).toMatchObject({ status: "skipped", reason: "disconnected" });
+  });
+
+  it("403 while /connections cannot be read (5xx, dropped, cut short, timed out): nothing is marked, the sync fails saying so, and a later sync decides", async () => {
+    const other = await connectUser(world.db.db, world.sim);
+    const t = other.tenants[0]!;
+    await world.db.db.update(xeroTenants).set({ xeroTenantId: "1e0c3e4a-0000-4000-8000-00000000beef" }).where(eq(xeroTenants.id, t.id));
+    const unreadable: [string, FaultSpec][] = [
+      ["500", { kind: "500", path: "/connections" }],
+      ["503", { kind: "503", path: "/connections" }],
+      ["drop", { kind: "drop", path: "/connections" }],
+      ["truncated-200", { kind: "truncated-200", path: "/connections" }],
+      ["hold (timeout)", { kind: "hold", path: "/connections" }],
+    ];
+    for (const [what, fault] of unreadable) {
+      await ctl(world.sim, "POST", "/__sim/faults", { faults: [fault] });
+      // The /connections request uses the app's Xero timeout (1 s is the least it allows).
+      if (fault.kind === "hold") pointEnvAtSimulator(world.sim, { XERO_TIMEOUT_MS: "1000" });
+      let r: SyncResult;
+      try {
+        r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
+      } finally {
+        pointEnvAtSimulator(world.sim);
+        await ctl(world.sim, "DELETE", "/__sim/faults");
+      }
+      expect(r, what).toMatchObject({ status: "error", error: expect.stringMatching(/connections could not be read.*nothing was changed/) });
+      const used = (await ctl<{ entries: { path: string; fault?: string }[] }>(world.sim, "GET", "/__sim/log?path=/connections")).entries.at(-1);
+      expect(used?.fault, what).toBe(fault.kind);
+      const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+      expect(row, what).toMatchObject({ status: "active", disconnectedAt: null, statusReason: null });
+      const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, t.id), eq(syncCursors.entity, "invoices")));
+      expect(cursor!.lastError, what).toMatch(/could not be read/);
+    }
+    // Once /connections answers, the next sync finds the organisation gone from the grant.
+    expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST })).toMatchObject({ status: "error" });
+    const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+    expect(row).toMatchObject({ status: "disconnected" });
   });
 });
