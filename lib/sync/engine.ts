@@ -138,9 +138,9 @@ type Prepared = { rows: PreparedRow[]; serverTime: Date | null };
 function parseRecord<T>(json: string, what: string, index: number): T {
   try {
     return JSON.parse(json) as T;
-  } catch (error) {
-    // Position and parser message only: the record's text is customer data.
-    throw new MalformedXeroResponseError(`Xero sent a ${what} that is not valid JSON (record ${index + 1} of the page: ${error instanceof Error ? error.message : "parse error"})`);
+  } catch {
+    // Its position only: the parser's message quotes the record's text, which is customer data.
+    throw new MalformedXeroResponseError(`Xero sent a ${what} that is not valid JSON (record ${index + 1} of the page)`);
   }
 }
 

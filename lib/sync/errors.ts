@@ -85,3 +85,18 @@ export class SyncLeaseLostError extends AppError {
 export class MalformedXeroResponseError extends Error {
   override readonly name = "MalformedXeroResponseError";
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Xero sent a record with a field the mapper cannot store. The message names the record (by its
+ * id, when that is a GUID) and the field, never the value: values are customer data, and this
+ * text goes to sync_cursors.last_error, the sync history and logs.
+ */
+export class XeroRecordError extends AppError {
+  constructor(what: "invoice" | "contact", id: unknown, field: string, problem: string) {
+    const which = typeof id === "string" && GUID.test(id) ? `${what} ${id}` : `an ${what}`;
+    super("xero_unavailable", `Xero sent ${which} whose ${field} ${problem}; it cannot be stored, so the sync stopped before that page.`);
+    this.name = "XeroRecordError";
+  }
+}

@@ -16,6 +16,9 @@
  * been served (page >= afterPage, default 1; after `skip` such pages), it applies a mutation
  * (like a person editing in Xero while the sync is paging).
  *
+ * `bad-value` answers normally except that the first record of a list answer has `field` set to
+ * `value` (Xero sending something the mapper cannot store).
+ *
  * `hold` answers nothing until released (POST /__sim/faults/release or DELETE /__sim/faults) or
  * the client gives up: a Xero that hangs, or a way to keep a sync mid-request for exactly as long
  * as a test needs.
@@ -31,11 +34,12 @@ export type FaultKind =
   | "truncated-200"
   | "delay"
   | "hold"
+  | "bad-value"
   | "token-expired"
   | "token-revoked"
   | "mutate-between-pages";
 
-export const FAULT_KINDS: FaultKind[] = ["500", "503", "429-minute", "429-day", "429-concurrent", "drop", "truncated-200", "delay", "hold", "token-expired", "token-revoked", "mutate-between-pages"];
+export const FAULT_KINDS: FaultKind[] = ["500", "503", "429-minute", "429-day", "429-concurrent", "drop", "truncated-200", "delay", "hold", "bad-value", "token-expired", "token-revoked", "mutate-between-pages"];
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -55,6 +59,9 @@ export interface FaultSpec {
   page?: number;
   /** Only requests for page > afterPage (mutate-between-pages: page >= afterPage, default 1). */
   afterPage?: number;
+  /** bad-value: the field of the answer's first record to replace, and what with (any JSON). */
+  field?: string;
+  value?: unknown;
   /** mutate-between-pages: what to change. */
   entity?: "invoices" | "contacts";
   kinds?: string[];
@@ -93,7 +100,8 @@ export function faultSpecProblem(spec: unknown): string | null {
     const v = f[k];
     if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) return `${k} must be a whole number ≥ 0`;
   }
-  for (const k of ["path", "tenantId"] as const) if (f[k] !== undefined && typeof f[k] !== "string") return `${k} must be a string`;
+  for (const k of ["path", "tenantId", "field"] as const) if (f[k] !== undefined && typeof f[k] !== "string") return `${k} must be a string`;
+  if (f.kind === "bad-value" && !f.field) return "a bad-value fault needs field (and value)";
   return null;
 }
 

@@ -158,6 +158,10 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
     return new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
   };
   if (fault && !slow && faultResponse(sim, ctx, fault)) return;
+  if (fault?.kind === "bad-value") {
+    ctx.log.fault = fault.kind;
+    ctx.badValue = { field: fault.field ?? "", value: fault.value };
+  }
 
   if (kind === "connections") {
     if (slow) {

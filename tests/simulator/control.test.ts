@@ -179,6 +179,17 @@ describe("faults", () => {
     expect((await third).status).toBe(200);
   });
 
+  it("bad-value puts a value into the first record of one list answer", async () => {
+    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "bad-value", path: "/Invoices", field: "Total", value: "not money", skip: 1 }] });
+    const first = (await (await inv()).json()) as { Invoices: { Total: unknown }[] };
+    const second = (await (await inv()).json()) as { Invoices: { Total: unknown }[] };
+    const third = (await (await inv()).json()) as { Invoices: { Total: unknown }[] };
+    expect(typeof first.Invoices[0]!.Total).toBe("number");
+    expect(second.Invoices[0]!.Total).toBe("not money");
+    expect(typeof second.Invoices[1]!.Total).toBe("number");
+    expect(typeof third.Invoices[0]!.Total).toBe("number");
+  });
+
   it("mutate-between-pages with skip lets the first served pages pass", async () => {
     const tenantId = tenants[0]!.tenantId;
     await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "mutate-between-pages", entity: "invoices", tenantId, count: 2, kinds: ["edit"], skip: 2 }] });

@@ -6,7 +6,8 @@
  * idle one. (Posting faults from the progress callback raced the pages the sync keeps in flight.)
  */
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { syncCursors, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import { syncTenant, type SyncResult } from "@/lib/sync";
 import type { FaultKind, FaultSpec } from "@/lib/xero-simulator";
@@ -29,6 +30,7 @@ describe("sync under faults", () => {
       { name: "Slow (NZ)", invoices: 800, contacts: 100 }, // 6
       { name: "Expiring Token (UK)", invoices: 3000, contacts: 200 }, // 7
       { name: "Garbled (AU)", invoices: 2500, contacts: 100 }, // 8
+      { name: "Odd Values (UK)", invoices: 1200, contacts: 50 }, // 9
     ]);
   });
   afterEach(async () => {
@@ -173,6 +175,34 @@ describe("sync under faults", () => {
 
     const again = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
     expect(again.entities.find((e) => e.entity === "invoices")!.inserted).toBe(2500);
+    await expectMirrorsSimulator(world, t);
+  });
+
+  it("a record value the mapper cannot store fails the sync naming the record and the field; the value reaches neither the database nor the log", async () => {
+    const t = T(9);
+    const marker = `MARKER-${randomUUID()}`;
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "bad-value", tenantId: t.xeroTenantId, path: "/Invoices", field: "Total", value: `12.${marker}` });
+    const logged: string[] = [];
+    const capture = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
+    const spies = [vi.spyOn(console, "error").mockImplementation(capture), vi.spyOn(console, "warn").mockImplementation(capture), vi.spyOn(console, "log").mockImplementation(capture)];
+    let r: SyncResult;
+    try {
+      r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["invoices"], callOptions: FAST });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(r.status).toBe("error");
+    if (r.status !== "error") return;
+    expect(r.error).toMatch(/^Xero sent invoice [0-9a-f-]{36} whose Total is not a decimal number/);
+    const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, t.id), eq(syncCursors.entity, "invoices")));
+    expect(cursor!.lastError).toBe(r.error);
+    const [session] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
+    const stored = JSON.stringify([cursor, session, r]);
+    expect(stored).not.toContain(marker);
+    expect(logged.join("\n")).not.toContain(marker);
+
+    // Once Xero sends a proper value, the next sync stores everything.
+    ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
     await expectMirrorsSimulator(world, t);
   });
 
