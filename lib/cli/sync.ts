@@ -5,7 +5,7 @@
  * takes our tenant id, Xero's tenant id or the organisation's name). --full ignores the cursor and
  * walks everything (repairs rows Xero changed without bumping UpdatedDateUTC). Exit code 0 when
  * every tenant synced, 1 otherwise. PGlite allows one process per data directory: stop the app
- * first, or use PostgreSQL (DATABASE_URL).
+ * first, or use PostgreSQL (DATABASE_URL). --help prints the usage and exits 0; a bad argument exits 2.
  */
 import nextEnv from "@next/env";
 import { eq, or } from "drizzle-orm";
@@ -16,9 +16,19 @@ import { syncTenant, type SyncProgressEvent, type SyncResult } from "@/lib/sync"
 
 nextEnv.loadEnvConfig(process.cwd());
 
-function usage(message?: string): never {
-  if (message) console.error(`✖ ${message}`);
-  console.error("usage: npm run sync -- [--tenant ID] [--entity invoices|contacts] [--full]");
+const USAGE = `usage: npm run sync -- [--tenant ID] [--entity invoices|contacts] [--full]
+
+  --tenant ID   one organisation: our tenant id, Xero's tenant id or its name (default: all)
+  --entity E    only invoices or only contacts (default: both)
+  --full        ignore the cursor and walk everything
+  --help, -h    this text
+
+Exit code 0 when every organisation synced, 1 otherwise, 2 for a bad argument.`;
+
+/** A bad argument: say what, show the usage, exit 2. */
+function usage(message: string): never {
+  console.error(`✖ ${message}`);
+  console.error(USAGE);
   process.exit(2);
 }
 
@@ -36,7 +46,11 @@ function parseArgs(argv: string[]) {
       if (!(SYNC_ENTITIES as readonly string[]).includes(e)) usage(`--entity must be one of ${SYNC_ENTITIES.join(", ")}`);
       entities = [e as SyncEntity];
     } else if (flag === "--full") full = true;
-    else if (flag === "--help" || flag === "-h") usage();
+    else if (flag === "--help" || flag === "-h") {
+      // Asked for: not an error.
+      console.log(USAGE);
+      process.exit(0);
+    }
     else usage(`unknown argument ${a}`);
   }
   return { tenant, entities, full };

@@ -14,7 +14,7 @@
  * - 5xx, dropped connections, timeouts → exponential backoff with full jitter, bounded attempts.
  * - 401 → force one token refresh and try again; a second 401 → error. invalid_grant during the
  *   refresh surfaces as the token store's XeroAuthError (the connection shows "reconnect").
- * - 403 → TenantForbiddenError (the engine marks the tenant disconnected).
+ * - 403 → TenantForbiddenError (the engine asks /connections what it means).
  * Failures are classified by status and headers only (`XeroFailure`), never by message text.
  */
 import { DailyRateLimitError, TenantForbiddenError, XeroRequestError, XeroUnavailableError } from "./errors";
@@ -244,7 +244,7 @@ export class XeroCaller {
           this.events.onRetry?.("401: refreshing the access token");
           continue;
         }
-        if (status === 403) throw new TenantForbiddenError(403);
+        if (status === 403) throw new TenantForbiddenError();
         if (status < 500) throw new XeroRequestError(status, { cause });
       }
       // 5xx, network, malformed answers, timeout: retry with exponential backoff and full jitter.

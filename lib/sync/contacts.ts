@@ -4,7 +4,8 @@
  * asks with includeArchived=true and the row keeps contact_status ARCHIVED.
  */
 import type { NewContact } from "@/lib/db/schema";
-import { toInstant } from "./values";
+import { XeroRecordError } from "./errors";
+import { fieldsOf, toInstant } from "./values";
 
 /** The fields of Xero's `Contact` the mapper reads. */
 export interface XeroContactWire {
@@ -28,9 +29,9 @@ const str = (v: unknown): string | null => (v === undefined || v === null || v =
 /** One contact as a row; `raw` is the contact as Xero sent it (see mapInvoice). */
 export function mapContact(tenantId: string, wire: XeroContactWire, raw: unknown = wire): NewContact {
   const contactId = wire.ContactID;
-  if (!contactId) throw new TypeError("contact without ContactID");
-  const updated = toInstant(wire.UpdatedDateUTC);
-  if (!updated) throw new TypeError(`contact ${contactId} without UpdatedDateUTC`);
+  if (typeof contactId !== "string" || !contactId) throw new XeroRecordError("contact", undefined, "ContactID", "is missing or not a string");
+  const updated = fieldsOf("contact", contactId)("UpdatedDateUTC", toInstant, wire.UpdatedDateUTC);
+  if (!updated) throw new XeroRecordError("contact", contactId, "UpdatedDateUTC", "is missing");
   return {
     tenantId,
     contactId,

@@ -140,9 +140,9 @@ type Prepared = { rows: PreparedRow[]; serverTime: Date | null };
 function parseRecord<T>(json: string, what: string, index: number): T {
   try {
     return JSON.parse(json) as T;
-  } catch (error) {
-    // Position and parser message only: the record's text is customer data.
-    throw new MalformedXeroResponseError(`Xero sent a ${what} that is not valid JSON (record ${index + 1} of the page: ${error instanceof Error ? error.message : "parse error"})`);
+  } catch {
+    // Its position only: the parser's message quotes the record's text, which is customer data.
+    throw new MalformedXeroResponseError(`Xero sent a ${what} that is not valid JSON (record ${index + 1} of the page)`);
   }
 }
 
@@ -300,7 +300,8 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       try {
         const xeroTime = await syncEntity(ctx, entity, result);
         await markSyncSuccess(db, tenant.id, entity, { xeroTime, full: ctx.full });
-      } catch (error) {
+      } catch (caught) {
+        const error = caught instanceof TenantForbiddenError ? await checkTenantAccess(db, tenant.id) : caught;
         result.outcome = error instanceof DailyRateLimitError ? "rate_limited" : "error";
         result.error = describeSyncError(error);
         await markSyncError(db, tenant.id, entity, result.error).catch(() => {});
@@ -334,10 +335,6 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
     if (fatal instanceof DailyRateLimitError) {
       rateLimitedUntil = fatal.until;
       await db.update(xeroTenants).set({ rateLimitedUntil }).where(eq(xeroTenants.id, tenant.id));
-    } else if (fatal instanceof TenantForbiddenError) {
-      // Xero's 403 usually means the organisation was disconnected from the app in Xero; ask
-      // /connections whether it is still granted, in which case it needs a reconnect instead.
-      await recordTenantAccessLost(db, tenant.id);
     } else if (!fatal && tenant.rateLimitedUntil) {
       await db.update(xeroTenants).set({ rateLimitedUntil: null }).where(eq(xeroTenants.id, tenant.id));
     }
@@ -376,6 +373,20 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
     ...(rateLimitedUntil ? { rateLimitedUntil } : {}),
     ...(followUpRequested ? { followUpRequested } : {}),
   };
+}
+
+/**
+ * After a 403: Xero's usual meaning is that the organisation was disconnected from the app in Xero;
+ * /connections tells that from "still granted" (needs a reconnect). When /connections cannot be
+ * read (5xx, timeout, garbage) nothing is marked: the tenant stays active and the next sync asks again.
+ */
+async function checkTenantAccess(db: Db, tenantId: string): Promise<TenantForbiddenError> {
+  try {
+    return new TenantForbiddenError(await recordTenantAccessLost(db, tenantId));
+  } catch (error) {
+    logServerError(`sync ${tenantId}: recording a 403`, error);
+    return new TenantForbiddenError("unknown");
+  }
 }
 
 function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): EntitySyncResult {

@@ -12,10 +12,24 @@ export class DailyRateLimitError extends AppError {
   }
 }
 
-/** Xero answered 403: the app lost access to this organisation. The tenant is marked disconnected. */
+/**
+ * What /connections said after a 403: the organisation is no longer granted (disconnected), still
+ * granted (needs_reconnect), or the list could not be read (unknown: nothing is marked, retry later).
+ */
+export type TenantAccess = "unchecked" | "disconnected" | "needs_reconnect" | "unknown";
+
+const FORBIDDEN_MESSAGES: Record<TenantAccess, string> = {
+  unchecked: "Xero refused access to this organisation (403).",
+  disconnected: "Xero refused access to this organisation (403): it was disconnected from the app in Xero. Connect it again to resume syncing.",
+  needs_reconnect: "Xero refused access to this organisation (403) although it is still connected: reconnect it to grant access again.",
+  unknown:
+    "Xero refused access to this organisation (403) and its list of connections could not be read, so whether it was disconnected is not known; nothing was changed and the next sync will check again.",
+};
+
+/** Xero answered 403: the app may have lost access to this organisation (the engine asks /connections). */
 export class TenantForbiddenError extends AppError {
-  constructor(readonly xeroStatus = 403) {
-    super("forbidden", "Xero refused access to this organisation (403): it was disconnected from the app. Connect it again to resume syncing.");
+  constructor(readonly access: TenantAccess = "unchecked") {
+    super(access === "unknown" ? "xero_unavailable" : "forbidden", FORBIDDEN_MESSAGES[access]);
     this.name = "TenantForbiddenError";
   }
 }
@@ -70,4 +84,19 @@ export class SyncLeaseLostError extends AppError {
  */
 export class MalformedXeroResponseError extends Error {
   override readonly name = "MalformedXeroResponseError";
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Xero sent a record with a field the mapper cannot store. The message names the record (by its
+ * id, when that is a GUID) and the field, never the value: values are customer data, and this
+ * text goes to sync_cursors.last_error, the sync history and logs.
+ */
+export class XeroRecordError extends AppError {
+  constructor(what: "invoice" | "contact", id: unknown, field: string, problem: string) {
+    const which = typeof id === "string" && GUID.test(id) ? `${what} ${id}` : `an ${what}`;
+    super("xero_unavailable", `Xero sent ${which} whose ${field} ${problem}; it cannot be stored, so the sync stopped before that page.`);
+    this.name = "XeroRecordError";
+  }
 }

@@ -7,7 +7,8 @@
  * so unit tests can pass plain objects.
  */
 import type { NewInvoice } from "@/lib/db/schema";
-import { toDateOnly, toDecimalString, toInstant } from "./values";
+import { XeroRecordError } from "./errors";
+import { fieldsOf, toDateOnly, toDecimalString, toInstant } from "./values";
 
 /** The fields of Xero's `Invoice` the mapper reads (dates as `/Date(ms+0000)/` or ISO strings). */
 export interface XeroInvoiceWire {
@@ -41,9 +42,10 @@ const str = (v: unknown): string | null => (v === undefined || v === null || v =
  */
 export function mapInvoice(tenantId: string, wire: XeroInvoiceWire, raw: unknown = wire): NewInvoice {
   const invoiceId = wire.InvoiceID;
-  if (!invoiceId) throw new TypeError("invoice without InvoiceID");
-  const updated = toInstant(wire.UpdatedDateUTC);
-  if (!updated) throw new TypeError(`invoice ${invoiceId} without UpdatedDateUTC`);
+  if (typeof invoiceId !== "string" || !invoiceId) throw new XeroRecordError("invoice", undefined, "InvoiceID", "is missing or not a string");
+  const field = fieldsOf("invoice", invoiceId);
+  const updated = field("UpdatedDateUTC", toInstant, wire.UpdatedDateUTC);
+  if (!updated) throw new XeroRecordError("invoice", invoiceId, "UpdatedDateUTC", "is missing");
   return {
     tenantId,
     invoiceId,
@@ -53,18 +55,18 @@ export function mapInvoice(tenantId: string, wire: XeroInvoiceWire, raw: unknown
     status: str(wire.Status) ?? "DRAFT",
     contactId: str(wire.Contact?.ContactID),
     contactName: str(wire.Contact?.Name),
-    date: toDateOnly(wire.Date),
-    dueDate: toDateOnly(wire.DueDate),
-    fullyPaidOnDate: toDateOnly(wire.FullyPaidOnDate),
+    date: field("Date", toDateOnly, wire.Date),
+    dueDate: field("DueDate", toDateOnly, wire.DueDate),
+    fullyPaidOnDate: field("FullyPaidOnDate", toDateOnly, wire.FullyPaidOnDate),
     currencyCode: str(wire.CurrencyCode),
-    currencyRate: toDecimalString(wire.CurrencyRate),
+    currencyRate: field("CurrencyRate", toDecimalString, wire.CurrencyRate),
     lineAmountTypes: str(wire.LineAmountTypes),
-    subTotal: toDecimalString(wire.SubTotal),
-    totalTax: toDecimalString(wire.TotalTax),
-    total: toDecimalString(wire.Total),
-    amountDue: toDecimalString(wire.AmountDue),
-    amountPaid: toDecimalString(wire.AmountPaid),
-    amountCredited: toDecimalString(wire.AmountCredited),
+    subTotal: field("SubTotal", toDecimalString, wire.SubTotal),
+    totalTax: field("TotalTax", toDecimalString, wire.TotalTax),
+    total: field("Total", toDecimalString, wire.Total),
+    amountDue: field("AmountDue", toDecimalString, wire.AmountDue),
+    amountPaid: field("AmountPaid", toDecimalString, wire.AmountPaid),
+    amountCredited: field("AmountCredited", toDecimalString, wire.AmountCredited),
     hasAttachments: wire.HasAttachments === true,
     xeroUpdatedAt: updated,
     raw,

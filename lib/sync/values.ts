@@ -9,17 +9,36 @@
  *   at midnight UTC of the organisation's calendar date (xero-node's models would turn that into a
  *   JS Date at 00:00Z). Take the UTC calendar date ("YYYY-MM-DD"); never local time.
  * - UpdatedDateUTC: a real instant (milliseconds), stored as timestamptz.
+ *
+ * A value that does not convert throws a TypeError saying what it is not, never what it is (record
+ * values are customer data); the mappers add the record and the field (XeroRecordError).
  */
+
+import { XeroRecordError } from "./errors";
+
+/**
+ * A converter for one record's fields: `field("Total", toDecimalString, wire.Total)`; a failure
+ * becomes a XeroRecordError naming the record and the field (not the value).
+ */
+export function fieldsOf(what: "invoice" | "contact", id: unknown) {
+  return <T>(field: string, convert: (value: unknown) => T, value: unknown): T => {
+    try {
+      return convert(value);
+    } catch (error) {
+      throw new XeroRecordError(what, id, field, error instanceof TypeError ? error.message : "cannot be read");
+    }
+  };
+}
 
 /** A JS number (or numeric string) from Xero's JSON as an exact decimal string; null when absent. */
 export function toDecimalString(value: unknown): string | null {
   if (value === null || value === undefined || value === "") return null;
   if (typeof value === "string") {
     const s = value.trim();
-    if (!/^-?\d+(\.\d+)?$/.test(s)) throw new TypeError(`not a decimal: ${JSON.stringify(value)}`);
+    if (!/^-?\d+(\.\d+)?$/.test(s)) throw new TypeError("is not a decimal number");
     return s;
   }
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`not a finite number: ${String(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError("is not a finite number");
   const s = String(value);
   if (!/e/i.test(s)) return s === "-0" ? "0" : s;
   // Exponent notation only for |n| < 1e-6 or >= 1e21: neither fits numeric(19,4) meaningfully,
@@ -38,10 +57,14 @@ export function toDateOnly(value: unknown): string | null {
   }
   if (typeof value === "string") {
     const ms = MS_DATE.exec(value);
-    if (ms) return new Date(Number(ms[1])).toISOString().slice(0, 10);
-    if (/^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+    const d = ms ? new Date(Number(ms[1])) : null;
+    if (d && !Number.isNaN(d.getTime())) return d.toISOString().slice(0, 10);
+    // A calendar date that exists (the database would reject 2024-02-30 quoting it).
+    const day = /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0];
+    const midnight = day ? new Date(`${day}T00:00:00Z`) : null;
+    if (day && midnight && !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(day)) return day;
   }
-  throw new TypeError(`not a date: ${String(value)}`);
+  throw new TypeError("is not a date");
 }
 
 /** An instant (UpdatedDateUTC) as a Date. Accepts Date, /Date(ms+0000)/ and ISO strings. */
@@ -50,13 +73,14 @@ export function toInstant(value: unknown): Date | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
   if (typeof value === "string") {
     const ms = MS_DATE.exec(value);
-    if (ms) return new Date(Number(ms[1]));
+    const d = ms ? new Date(Number(ms[1])) : null;
+    if (d && !Number.isNaN(d.getTime())) return d;
     // Xero's ISO forms carry no zone designator but are UTC.
     const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`;
-    const d = new Date(iso);
-    if (!Number.isNaN(d.getTime())) return d;
+    const parsed = ms ? null : new Date(iso);
+    if (parsed && !Number.isNaN(parsed.getTime())) return parsed;
   }
-  throw new TypeError(`not a timestamp: ${String(value)}`);
+  throw new TypeError("is not a timestamp");
 }
 
 /** Whole seconds since the epoch: If-Modified-Since is compared at this precision (inclusive). */

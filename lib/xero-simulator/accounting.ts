@@ -384,6 +384,13 @@ export interface ListResult {
   page: number;
 }
 
+/** Applies a bad-value fault to a list answer's records (Xero sending a field it should not). */
+function spoil<T extends object>(ctx: Ctx, records: T[]): T[] {
+  const first = records[0];
+  if (ctx.badValue && first) (first as Record<string, unknown>)[ctx.badValue.field] = ctx.badValue.value;
+  return records;
+}
+
 export function listInvoices(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string): ListResult {
   requireScope(auth, "invoices");
   const filters: ((r: InvoiceRec) => boolean)[] = [];
@@ -410,7 +417,7 @@ export function listInvoices(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant,
   if (unitdp !== null && unitdp !== "2" && unitdp !== "4") throw validationError("unitdp must be 2 or 4");
   const { rows, paging, itemCount } = select(ctx, t, invoiceIndex(t), INVOICE_FIELDS, filters);
   const detail = bool(ctx, "summaryOnly") ? "summary" : paging ? "full" : "list";
-  sendJson(ctx.res, 200, envelope(sim, clientName, "Invoices", rows.map((r) => invoiceJson(t, r, detail)), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
+  sendJson(ctx.res, 200, envelope(sim, clientName, "Invoices", spoil(ctx, rows.map((r) => invoiceJson(t, r, detail))), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
   return { page: paging?.page ?? 1 };
 }
 
@@ -435,7 +442,7 @@ export function listContacts(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant,
   }
   const { rows, paging, itemCount } = select(ctx, t, contactIndex(t), CONTACT_FIELDS, filters);
   const summary = bool(ctx, "summaryOnly");
-  sendJson(ctx.res, 200, envelope(sim, clientName, "Contacts", rows.map((r) => contactJson(t, r, summary)), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
+  sendJson(ctx.res, 200, envelope(sim, clientName, "Contacts", spoil(ctx, rows.map((r) => contactJson(t, r, summary))), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
   return { page: paging?.page ?? 1 };
 }
 

@@ -3,11 +3,14 @@
  * See README.md in this folder for each endpoint's body and answer.
  */
 import { type Change, type Entity, type TenantSpec, mutate } from "./data";
-import { FAULT_KINDS, type FaultSpec } from "./faults";
+import { faultSpecProblem, type FaultSpec } from "./faults";
 import { moneyString } from "./format";
 import { type Ctx, HttpError, jsonBody, sendJson } from "./http";
 import type { LimitConfig } from "./limits";
 import { DEFAULT_TENANTS, type Sim } from "./state";
+
+/** How long GET /__sim/faults/held?atLeast=&atMost= waits for held requests before answering anyway. */
+const HELD_WAIT_MS = 10_000;
 
 function bad(message: string): HttpError {
   return new HttpError(400, { error: "bad_request", message });
@@ -154,10 +157,12 @@ export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
       const b = jsonBody(ctx);
       const list = Array.isArray(b.faults) ? b.faults : [b];
       const added = [];
-      for (const f of list as FaultSpec[]) {
-        if (!f || !FAULT_KINDS.includes(f.kind)) throw bad(`fault kind must be one of ${FAULT_KINDS.join(", ")}`);
-        added.push(sim.faults.add(f));
+      // All or nothing: a schedule with one bad fault would fail differently from what was asked.
+      for (const f of list) {
+        const problem = faultSpecProblem(f);
+        if (problem) throw bad(problem);
       }
+      for (const f of list as FaultSpec[]) added.push(sim.faults.add(f));
       sendJson(res, 200, { added, active: sim.faults.list() });
       return true;
     }
@@ -165,6 +170,23 @@ export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
       sim.faults.clear();
       sendJson(res, 200, { active: [] });
       return true;
+    case "GET /__sim/faults/held": {
+      // ?atLeast=N / ?atMost=N: answer once that many are held (or HELD_WAIT_MS passed), so a test
+      // waits for the state it needs instead of sleeping.
+      const atLeast = ctx.query.has("atLeast") ? num(Number(ctx.query.get("atLeast")), "atLeast") : undefined;
+      const atMost = ctx.query.has("atMost") ? num(Number(ctx.query.get("atMost")), "atMost") : undefined;
+      if (atLeast !== undefined || atMost !== undefined) {
+        await sim.faults.waitForHeld((n) => n >= (atLeast ?? 0) && n <= (atMost ?? Infinity), HELD_WAIT_MS);
+      }
+      sendJson(res, 200, { held: sim.faults.heldRequests() });
+      return true;
+    }
+    case "POST /__sim/faults/release": {
+      const b = jsonBody(ctx);
+      const released = sim.faults.release(num(b.faultId, "faultId", true));
+      sendJson(res, 200, { released });
+      return true;
+    }
     case "POST /__sim/mutate": {
       const b = jsonBody(ctx);
       const count = num(b.count ?? 1, "count") ?? 1;

@@ -12,6 +12,8 @@ export interface Ctx {
   body: string;
   /** Log entry of this request; handlers fill in tenantId. */
   log: LogEntry;
+  /** A bad-value fault: the first record of the list answer gets `field` = `value`. */
+  badValue?: { field: string; value: unknown };
 }
 
 export interface LogEntry {

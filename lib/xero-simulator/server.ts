@@ -150,11 +150,24 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
   const pageParam = [...ctx.query].find(([k]) => k.toLowerCase() === "page")?.[1];
   const page = Number(pageParam ?? 1) || 1;
   const fault = sim.faults.take({ path: ctx.path, tenantId: header, page });
-  const delay = (f: ActiveFault) => new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
-  if (fault && fault.kind !== "delay" && faultResponse(sim, ctx, fault)) return;
+  // delay and hold answer normally afterwards; hold waits for a release or the client hanging up.
+  const slow = fault?.kind === "delay" || fault?.kind === "hold" ? fault : null;
+  const wait = (f: ActiveFault) => {
+    ctx.log.fault = f.kind;
+    if (f.kind === "hold") return sim.faults.hold({ faultId: f.id, path: ctx.path, tenantId: header, page }, (gone) => ctx.res.on("close", gone));
+    return new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
+  };
+  if (fault && !slow && faultResponse(sim, ctx, fault)) return;
+  if (fault?.kind === "bad-value") {
+    ctx.log.fault = fault.kind;
+    ctx.badValue = { field: fault.field ?? "", value: fault.value };
+  }
 
   if (kind === "connections") {
-    if (fault?.kind === "delay") await delay(fault);
+    if (slow) {
+      await wait(slow);
+      if (ctx.res.destroyed) return;
+    }
     const rest = ctx.path.split("/").filter(Boolean);
     if (rest.length === 1 && ctx.method === "GET") return listConnections(sim, ctx);
     if (rest.length === 2 && ctx.method === "DELETE") return deleteConnection(sim, ctx, rest[1] ?? "");
@@ -173,10 +186,9 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
   (ctx.res as unknown as { simRateHeaders?: Record<string, string> }).simRateHeaders = admission.headers;
   ctx.res.on("close", admission.release);
   ctx.res.on("finish", admission.release);
-  if (fault?.kind === "delay") {
+  if (slow) {
     // A slow Xero: the call holds its concurrency slot while it waits.
-    ctx.log.fault = "delay";
-    await delay(fault);
+    await wait(slow);
     if (ctx.res.destroyed) return;
   }
 

@@ -8,7 +8,7 @@ import { logXeroSession } from "@/lib/db/queries/xero-sessions";
 import { xeroAuthRequests, xeroConnections, xeroTenants, type XeroConnection, type XeroTenant } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { redactSecrets } from "@/lib/api/log";
+import { logServerError, redactSecrets } from "@/lib/api/log";
 import { isXeroAuthError } from "./auth-errors";
 import {
   authorizationCodeGrant,
@@ -439,18 +439,22 @@ function safeDecrypt(connectionId: string, encrypted: string): XeroTokenSet | un
  * For the sync engine when Xero answers 403 for a tenant: asks Xero's /connections whether the
  * organisation is still part of the grant. Gone → the tenant is `disconnected` ("removed in
  * Xero"); still listed → `needs_reconnect` (the consent no longer covers what we read). Returns
- * the status set. Not scoped by user: the engine resolved the tenant itself.
+ * the status set, or `unknown` when /connections could not be read (nothing is changed then).
+ * Not scoped by user: the engine resolved the tenant itself.
  */
-export async function recordTenantAccessLost(db: Db, tenantId: string, options: { config?: IdentityConfig } = {}): Promise<"disconnected" | "needs_reconnect"> {
+export async function recordTenantAccessLost(db: Db, tenantId: string, options: { config?: IdentityConfig } = {}): Promise<"disconnected" | "needs_reconnect" | "unknown"> {
   const [tenant] = await db.select().from(xeroTenants).where(eq(xeroTenants.id, tenantId));
   if (!tenant) throw new AppError("not_found", "Organisation not found.");
-  let stillGranted: boolean | undefined;
+  let stillGranted: boolean;
   try {
     const { accessToken } = await getValidAccessToken(db, tenant.connectionId);
     const list = await listXeroConnections(accessToken, {}, options.config ?? identityConfigFromEnv());
     stillGranted = list.some((c) => c.tenantId === tenant.xeroTenantId);
-  } catch {
-    stillGranted = undefined; // cannot tell: assume it was removed (Xero's usual meaning of this 403)
+  } catch (error) {
+    // Cannot tell (a 5xx, a timeout, an unreadable answer, no usable token): marking the tenant
+    // disconnected on a guess would stop its syncs for good, so leave it as it is.
+    logServerError(`tenant ${tenantId}: reading /connections after a 403`, error);
+    return "unknown";
   }
   if (stillGranted) {
     await db

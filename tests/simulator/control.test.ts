@@ -73,10 +73,11 @@ describe("rate limits", () => {
   });
 
   it("5 calls in flight per tenant; the 6th is 429 concurrent", async () => {
-    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "delay", delayMs: 400, count: 5 }] });
+    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "hold", count: 5 }] });
     const slow = Array.from({ length: 5 }, () => inv());
-    await new Promise((r) => setTimeout(r, 100));
+    expect((await ctl<{ held: unknown[] }>(sim, "GET", "/__sim/faults/held?atLeast=5")).held).toHaveLength(5);
     const sixth = await inv();
+    await ctl(sim, "POST", "/__sim/faults/release");
     expect(sixth.status).toBe(429);
     expect(sixth.headers.get("x-rate-limit-problem")).toBe("concurrent");
     expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -115,6 +116,88 @@ describe("faults", () => {
     expect((await inv(tenants[1]!.tenantId, "?page=2")).status).toBe(500);
     const faults = await ctl<{ remaining: number }[]>(sim, "GET", "/__sim/faults");
     expect(faults[0]!.remaining).toBe(4);
+  });
+
+  it("skip schedules a fault by request number: every matching request counts, whichever fault fails it", async () => {
+    // Fail the 2nd and 3rd Invoices requests with 500, and the 3rd (already taken: so the 4th) with 503.
+    await ctl(sim, "POST", "/__sim/faults", {
+      faults: [
+        { kind: "500", path: "/Invoices", skip: 1, count: 2 },
+        { kind: "503", path: "/Invoices", skip: 2 },
+      ],
+    });
+    expect((await apiGet(sim, "/api.xro/2.0/Contacts", token, tenants[0]!.tenantId)).status).toBe(200); // not matching: not counted
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await inv()).status);
+    expect(statuses).toEqual([200, 500, 500, 503, 200]);
+    expect(await ctl<unknown[]>(sim, "GET", "/__sim/faults")).toEqual([]);
+  });
+
+  it("page and skip together: the second request for page 2 fails, whatever came before", async () => {
+    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "500", page: 2, skip: 1 }] });
+    const statuses = [];
+    for (const q of ["?page=2", "?page=1", "", "?page=3", "?page=2", "?page=2"]) statuses.push((await inv(undefined, q)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 500, 200]);
+  });
+
+  it("a skipped fault shows how many matching requests it has seen", async () => {
+    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "drop", tenantId: tenants[1]!.tenantId, skip: 3 }] });
+    await inv();
+    await inv(tenants[1]!.tenantId);
+    await inv(tenants[1]!.tenantId);
+    expect(await ctl<{ seen: number; remaining: number }[]>(sim, "GET", "/__sim/faults")).toMatchObject([{ seen: 2, remaining: 1 }]);
+  });
+
+  it("a bad schedule is refused as a whole, naming the field", async () => {
+    const res = await fetch(`${sim.url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ faults: [{ kind: "500" }, { kind: "503", skip: -1 }] }) });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/skip must be a whole number/);
+    expect(await ctl<unknown[]>(sim, "GET", "/__sim/faults")).toEqual([]);
+  });
+
+  it("hold answers nothing until released; a client that gives up frees it; DELETE releases the rest", async () => {
+    const [held] = (await ctl<{ added: { id: number }[] }>(sim, "POST", "/__sim/faults", { faults: [{ kind: "hold", path: "/Invoices", count: 2 }] })).added;
+    const first = inv();
+    const gaveUp = fetch(`${sim.url}/api.xro/2.0/Invoices`, { headers: { authorization: `Bearer ${token}`, "xero-tenant-id": tenants[0]!.tenantId }, signal: AbortSignal.timeout(300) });
+    expect((await ctl<{ held: { faultId: number; path: string }[] }>(sim, "GET", "/__sim/faults/held?atLeast=2")).held).toEqual([
+      expect.objectContaining({ faultId: held!.id, path: "/api.xro/2.0/Invoices" }),
+      expect.objectContaining({ faultId: held!.id }),
+    ]);
+    await expect(gaveUp).rejects.toThrow();
+    // The abandoned one is no longer held; the other still waits, and answers once released.
+    const { held: still } = await ctl<{ held: unknown[] }>(sim, "GET", "/__sim/faults/held?atMost=1");
+    expect(still).toHaveLength(1);
+    expect(await ctl(sim, "POST", "/__sim/faults/release", { faultId: held!.id })).toEqual({ released: 1 });
+    expect((await first).status).toBe(200);
+    const log = await ctl<{ entries: { fault?: string }[] }>(sim, "GET", "/__sim/log?path=/api.xro/2.0/Invoices");
+    expect(log.entries.filter((e) => e.fault === "hold").length).toBeGreaterThanOrEqual(2);
+
+    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "hold" }] });
+    const third = inv();
+    await ctl(sim, "GET", "/__sim/faults/held?atLeast=1");
+    await ctl(sim, "DELETE", "/__sim/faults");
+    expect((await third).status).toBe(200);
+  });
+
+  it("bad-value puts a value into the first record of one list answer", async () => {
+    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "bad-value", path: "/Invoices", field: "Total", value: "not money", skip: 1 }] });
+    const first = (await (await inv()).json()) as { Invoices: { Total: unknown }[] };
+    const second = (await (await inv()).json()) as { Invoices: { Total: unknown }[] };
+    const third = (await (await inv()).json()) as { Invoices: { Total: unknown }[] };
+    expect(typeof first.Invoices[0]!.Total).toBe("number");
+    expect(second.Invoices[0]!.Total).toBe("not money");
+    expect(typeof second.Invoices[1]!.Total).toBe("number");
+    expect(typeof third.Invoices[0]!.Total).toBe("number");
+  });
+
+  it("mutate-between-pages with skip lets the first served pages pass", async () => {
+    const tenantId = tenants[0]!.tenantId;
+    await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "mutate-between-pages", entity: "invoices", tenantId, count: 2, kinds: ["edit"], skip: 2 }] });
+    await inv(tenantId, "?page=1");
+    await inv(tenantId, "?page=1");
+    expect(await ctl<{ seen: number }[]>(sim, "GET", "/__sim/faults")).toMatchObject([{ seen: 2 }]);
+    await inv(tenantId, "?page=1");
+    expect(await ctl<unknown[]>(sim, "GET", "/__sim/faults")).toEqual([]);
   });
 
   it("429 faults carry Retry-After and the problem", async () => {

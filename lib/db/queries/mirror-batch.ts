@@ -139,7 +139,8 @@ export async function upsertPreparedBatch(
     if (!prev || prev.updatedMs <= row.updatedMs) byId.set(row.id, row);
   }
   const ids = [...byId.keys()];
-  for (const id of ids) if (!UUID.test(id)) throw new TypeError(`not a Xero id (uuid): ${JSON.stringify(id).slice(0, 60)}`);
+  // The id itself stays out of the message: a record id that is not a GUID is arbitrary text.
+  for (const id of ids) if (!UUID.test(id)) throw new TypeError("a record's id is not a Xero id (uuid)");
   // One array parameter (not 1,000 bind parameters that the planner has to look at each time).
   const storedRows = await db
     .select({ id: spec.idColumn, updatedAt: spec.updatedColumn })

@@ -18,19 +18,25 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
   });
   afterAll(() => world?.close());
 
+  /** Once the sync's request has reached the simulator's hold (not before: it would stay held), lets it go on. */
+  async function releaseHeldRequest() {
+    expect((await ctl<{ held: unknown[] }>(world.sim, "GET", "/__sim/faults/held?atLeast=1")).held).toHaveLength(1);
+    expect(await ctl(world.sim, "POST", "/__sim/faults/release")).toEqual({ released: 1 });
+  }
+
   it(`two syncs of one tenant started at once (${testDbKind() === "postgres" ? "two database handles, as two processes" : "one PGlite handle: PGlite is one process"}): one runs, the other is told and gets its session id`, async () => {
     const tenant = world.user.tenants[0]!;
     let second: DatabaseHandle | undefined;
     if (world.db.url) second = await openDatabase({ url: world.db.url, max: 2 });
     try {
       const other = second?.db ?? world.db.db;
-      // Slow every request a little so the two surely overlap.
-      await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", delayMs: 150, count: 6, tenantId: tenant.xeroTenantId });
-      const [a, b] = await Promise.all([
-        syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual" }),
-        syncTenant(other, { tenantId: tenant.id, trigger: "manual" }),
-      ]);
-      const results = [a, b];
+      // Whichever takes the lease is held at its first request to Xero until the other has been
+      // told, so the two overlap however the machine schedules them.
+      await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", count: 1, tenantId: tenant.xeroTenantId });
+      const both = [syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual" }), syncTenant(other, { tenantId: tenant.id, trigger: "manual" })];
+      expect(await Promise.race(both)).toMatchObject({ status: "already_running" });
+      await releaseHeldRequest();
+      const results = await Promise.all(both);
       const ran = results.find((r) => r.status === "success");
       const told = results.find((r) => r.status === "already_running");
       expect(ran).toBeDefined();
@@ -50,20 +56,18 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
 
   it("requestSync starts in the background, its progress is readable while it runs, and status shows the outcome", async () => {
     const tenant = world.user.tenants[1]!;
-    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", delayMs: 400, count: 3, tenantId: tenant.xeroTenantId });
+    // Held at its first request to Xero until the test has looked at it running.
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", count: 1, tenantId: tenant.xeroTenantId });
     const started = await requestSync(world.db.db, { userId: world.user.userId, tenantId: tenant.id, trigger: "manual" });
     expect(started.status).toBe("started");
     if (started.status !== "started") return;
     const again = await requestSync(world.db.db, { userId: world.user.userId, tenantId: tenant.id });
     expect(again).toEqual({ status: "already_running", sessionId: started.sessionId });
 
-    let seenRunning = false;
-    for (let i = 0; i < 40 && !seenRunning; i++) {
-      const status = (await getSyncStatus(world.db.db, world.user.userId)).find((s) => s.tenantId === tenant.id)!;
-      if (status.running?.sessionId === started.sessionId) seenRunning = true;
-      else await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(seenRunning).toBe(true);
+    await ctl(world.sim, "GET", "/__sim/faults/held?atLeast=1");
+    const running = (await getSyncStatus(world.db.db, world.user.userId)).find((s) => s.tenantId === tenant.id)!;
+    expect(running.running?.sessionId).toBe(started.sessionId);
+    await releaseHeldRequest();
     await waitForBackgroundSyncs();
     const status = (await getSyncStatus(world.db.db, world.user.userId)).find((s) => s.tenantId === tenant.id)!;
     expect(status.running).toBeNull();
@@ -84,7 +88,8 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
   it("a webhook arriving while a sync runs gets one more sync after it; a second 'Sync now' just follows", async () => {
     const db = world.db.db;
     const gamma = world.user.tenants[2]!;
-    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", delayMs: 400, count: 2, tenantId: gamma.xeroTenantId });
+    // The first sync is held at its first request to Xero until the webhook has come in.
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", count: 1, tenantId: gamma.xeroTenantId });
     const first = await requestSync(db, { userId: world.user.userId, tenantId: gamma.id, trigger: "manual" });
     expect(first.status).toBe("started");
     if (first.status !== "started") return;
@@ -94,6 +99,7 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
     await ctl(world.sim, "POST", "/__sim/mutate", { tenantId: gamma.xeroTenantId, entity: "invoices", count: 3, kinds: ["edit"] });
     const hook = await requestSync(db, { userId: world.user.userId, tenantId: gamma.id, trigger: "webhook", followUpIfRunning: true });
     expect(hook).toEqual({ status: "already_running", sessionId: first.sessionId, followUp: true });
+    await releaseHeldRequest();
     await waitForBackgroundSyncs();
 
     const runs = await db

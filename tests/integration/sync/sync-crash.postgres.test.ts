@@ -22,8 +22,10 @@ describe("sync: a process killed mid-sync", () => {
 
   it("SIGKILLed mid-sync, then restarted: the lease expires and the sync resumes from the cursor and finishes (PostgreSQL only: needs a second process on the same database)", async () => {
     const t = world.user.tenants[0]!;
-    // Slow the API down so the child is surely mid-sync when it dies.
-    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", tenantId: t.xeroTenantId, count: 100, delayMs: 250 });
+    // Xero holds the child's third request (page 3 of invoices) and every retry of it unanswered:
+    // it commits two pages and can go no further, so it is surely mid-sync when it dies, however
+    // slow the machine.
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", tenantId: t.xeroTenantId, skip: 2, count: 100 });
     // node --import tsx (what `npx tsx` runs) directly, so the signal reaches the syncing process itself.
     const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "../../helpers/child-sync.ts"), t.id, String(LEASE_TTL_MS)], {
       cwd: process.cwd(),
@@ -41,6 +43,8 @@ describe("sync: a process killed mid-sync", () => {
       });
       void exited.then(() => reject(new Error(`child exited early: ${out} ${err}`)));
     });
+    await ctl(world.sim, "GET", "/__sim/faults/held?atLeast=1");
+    expect(out).not.toMatch(/PAGE 3|DONE/);
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
     await ctl(world.sim, "DELETE", "/__sim/faults");

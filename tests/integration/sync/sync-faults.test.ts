@@ -1,14 +1,17 @@
 /**
  * The sync under Xero's failures, against the simulator's fault injection. After each, the
  * database must equal the simulator's own state (ids, UpdatedDateUTC, status, totals).
- * Faults "on a later page" are injected from the progress callback, i.e. while the sync runs.
+ * Every fault is posted before the sync starts and scheduled by request number (`skip`): the
+ * simulator decides as each request arrives, so a loaded machine fails the same requests as an
+ * idle one. (Posting faults from the progress callback raced the pages the sync keeps in flight.)
  */
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { syncCursors, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import { syncTenant, type SyncResult } from "@/lib/sync";
-import type { FaultSpec } from "@/lib/xero-simulator";
-import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
+import type { FaultKind, FaultSpec } from "@/lib/xero-simulator";
+import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, pointEnvAtSimulator, type SyncWorld } from "./harness";
 
 const FAST = { backoffBaseMs: 20, backoffMaxMs: 200 };
 
@@ -27,6 +30,7 @@ describe("sync under faults", () => {
       { name: "Slow (NZ)", invoices: 800, contacts: 100 }, // 6
       { name: "Expiring Token (UK)", invoices: 3000, contacts: 200 }, // 7
       { name: "Garbled (AU)", invoices: 2500, contacts: 100 }, // 8
+      { name: "Odd Values (UK)", invoices: 1200, contacts: 50 }, // 9
     ]);
   });
   afterEach(async () => {
@@ -35,17 +39,13 @@ describe("sync under faults", () => {
   });
   afterAll(() => world?.close());
 
-  /** Posts `faults[n]` after the n-th committed page (counted over all entities). */
-  function faultsAfterPages(faults: Record<number, FaultSpec[]>) {
-    let pages = 0;
-    const pending: Promise<unknown>[] = [];
-    return {
-      onProgress: () => {
-        const due = faults[++pages];
-        if (due) pending.push(ctl(world.sim, "POST", "/__sim/faults", { faults: due }));
-      },
-      settled: () => Promise.all(pending),
-    };
+  /**
+   * Faults for single requests of one tenant, by number: `{2: ["503"]}` fails its 2nd request
+   * (1-based, counted from when they are posted; retries are requests too) with a 503. Several
+   * kinds for one number fail that request and the following ones, in order.
+   */
+  function onRequests(xeroTenantId: string, schedule: Record<number, FaultKind[]>, extra: Partial<FaultSpec> = {}): FaultSpec[] {
+    return Object.entries(schedule).flatMap(([n, kinds]) => kinds.map((kind, i) => ({ kind, tenantId: xeroTenantId, skip: Number(n) - 1 + i, count: 1, ...extra })));
   }
 
   const ok = (r: SyncResult) => {
@@ -142,27 +142,24 @@ describe("sync under faults", () => {
   it("500 and 503 on later pages and dropped connections are retried with backoff", async () => {
     const t = T(5);
     const x = t.xeroTenantId;
-    await ctl(world.sim, "POST", "/__sim/faults", { kind: "500", tenantId: x, count: 1 });
-    const inject = faultsAfterPages({
-      1: [{ kind: "503", tenantId: x, count: 2 }],
-      2: [{ kind: "drop", tenantId: x, count: 1 }, { kind: "truncated-200", tenantId: x, count: 1 }],
-      3: [{ kind: "500", tenantId: x, count: 1 }, { kind: "drop", tenantId: x, count: 1 }],
+    // Invoices: page 1 is requests 1–2, page 2 requests 3–5, page 3 requests 6–8, the last page 9–11.
+    await ctl(world.sim, "POST", "/__sim/faults", {
+      faults: onRequests(x, { 1: ["500"], 3: ["503", "503"], 6: ["drop", "truncated-200"], 9: ["500", "drop"] }, { path: "/Invoices" }),
     });
-    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress }));
-    await inject.settled();
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
     const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
     expect(s!.retries).toBe(7);
     expect(s!.apiCalls).toBe(r.calls);
-    const failed = (await apiLog(world.sim, x)).entries.filter((e) => e.fault);
-    expect(failed.map((e) => e.fault).sort()).toEqual(["500", "500", "503", "503", "drop", "drop", "truncated-200"]);
+    const log = (await apiLog(world.sim, x)).entries.filter((e) => e.path.endsWith("/Invoices"));
+    expect(log.map((e) => e.fault ?? e.status)).toEqual(["500", 200, "503", "503", 200, "drop", "truncated-200", 200, "500", "drop", 200]);
+    expect(r.entities.find((e) => e.entity === "invoices")!.pages).toBe(4);
     await expectMirrorsSimulator(world, t);
   });
 
   it("answers that keep arriving cut short fail the sync with a clear error, never as 'no more records', and it resumes", async () => {
     const t = T(8);
     const x = t.xeroTenantId;
-    // Injected before the sync starts (a fault posted from onProgress can arrive after the walk,
-    // which prefetches, has already asked for its last page): the first answer and every retry.
+    // The first answer and every retry.
     await ctl(world.sim, "POST", "/__sim/faults", { kind: "truncated-200", tenantId: x, path: "/Invoices", count: 6 });
     const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["invoices"], callOptions: FAST });
     expect(r.status).toBe("error");
@@ -181,22 +178,51 @@ describe("sync under faults", () => {
     await expectMirrorsSimulator(world, t);
   });
 
+  it("a record value the mapper cannot store fails the sync naming the record and the field; the value reaches neither the database nor the log", async () => {
+    const t = T(9);
+    const marker = `MARKER-${randomUUID()}`;
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "bad-value", tenantId: t.xeroTenantId, path: "/Invoices", field: "Total", value: `12.${marker}` });
+    const logged: string[] = [];
+    const capture = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
+    const spies = [vi.spyOn(console, "error").mockImplementation(capture), vi.spyOn(console, "warn").mockImplementation(capture), vi.spyOn(console, "log").mockImplementation(capture)];
+    let r: SyncResult;
+    try {
+      r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", entities: ["invoices"], callOptions: FAST });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(r.status).toBe("error");
+    if (r.status !== "error") return;
+    expect(r.error).toMatch(/^Xero sent invoice [0-9a-f-]{36} whose Total is not a decimal number/);
+    const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, t.id), eq(syncCursors.entity, "invoices")));
+    expect(cursor!.lastError).toBe(r.error);
+    const [session] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
+    const stored = JSON.stringify([cursor, session, r]);
+    expect(stored).not.toContain(marker);
+    expect(logged.join("\n")).not.toContain(marker);
+
+    // Once Xero sends a proper value, the next sync stores everything.
+    ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
+    await expectMirrorsSimulator(world, t);
+  });
+
   it("a response slower than the timeout is abandoned and retried", async () => {
     const t = T(6);
-    await ctl(world.sim, "POST", "/__sim/faults", { kind: "delay", tenantId: t.xeroTenantId, count: 1, delayMs: 2500 });
-    const started = Date.now();
+    // Xero hangs on the first request: held unanswered until afterEach clears the faults, so the
+    // sync can only finish by giving up on it.
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", tenantId: t.xeroTenantId, count: 1 });
     const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: { ...FAST, timeoutMs: 700 } }));
-    expect(Date.now() - started).toBeLessThan(2500);
     const [s] = await world.db.db.select().from(xeroSessions).where(eq(xeroSessions.id, r.sessionId));
     expect(s!.retries).toBe(1);
+    expect(await ctl<unknown[]>(world.sim, "GET", "/__sim/faults")).toEqual([]); // the hold was used
     await expectMirrorsSimulator(world, t);
   });
 
   it("an access token that expires mid-sync is refreshed once and the sync continues", async () => {
     const t = T(7);
-    const inject = faultsAfterPages({ 1: [{ kind: "token-expired", tenantId: t.xeroTenantId, count: 1 }] });
-    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress }));
-    await inject.settled();
+    // The second request (page 2 of invoices) finds the token expired.
+    await ctl(world.sim, "POST", "/__sim/faults", { faults: onRequests(t.xeroTenantId, { 2: ["token-expired"] }) });
+    const r = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST }));
     const refreshes = await world.db.db
       .select()
       .from(xeroSessions)
@@ -212,9 +238,9 @@ describe("sync under faults", () => {
     // Its own user and grant: revoking ends every organisation of the grant.
     const other = await connectUser(world.db.db, world.sim);
     const t = other.tenants.find((x) => x.xeroTenantId === T(0).xeroTenantId)!;
-    const inject = faultsAfterPages({ 1: [{ kind: "token-revoked", tenantId: t.xeroTenantId, count: 1 }] });
-    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST, onProgress: inject.onProgress });
-    await inject.settled();
+    // Revoked when the second request (page 2 of invoices) arrives.
+    await ctl(world.sim, "POST", "/__sim/faults", { faults: onRequests(t.xeroTenantId, { 2: ["token-revoked"] }) });
+    const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
     expect(r.status).toBe("error");
     if (r.status !== "error") return;
     expect(r.error).toMatch(/reconnect/i);
@@ -235,12 +261,48 @@ describe("sync under faults", () => {
     // Point the row at an organisation the grant does not reach: Xero answers 403 AuthenticationUnsuccessful.
     await world.db.db.update(xeroTenants).set({ xeroTenantId: "1e0c3e4a-0000-4000-8000-00000000dead" }).where(eq(xeroTenants.id, t.id));
     const r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
-    expect(r.status).toBe("error");
+    expect(r).toMatchObject({ status: "error", error: expect.stringMatching(/disconnected from the app in Xero/) });
     const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
     expect(row).toMatchObject({ status: "disconnected" });
     expect(row!.disconnectedAt).not.toBeNull();
     // /connections no longer lists it for this grant: disconnected in Xero, not a reconnect.
     expect(row!.statusReason).toMatch(/disconnected from the app in Xero/);
     expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual" })).toMatchObject({ status: "skipped", reason: "disconnected" });
+  });
+
+  it("403 while /connections cannot be read (5xx, dropped, cut short, timed out): nothing is marked, the sync fails saying so, and a later sync decides", async () => {
+    const other = await connectUser(world.db.db, world.sim);
+    const t = other.tenants[0]!;
+    await world.db.db.update(xeroTenants).set({ xeroTenantId: "1e0c3e4a-0000-4000-8000-00000000beef" }).where(eq(xeroTenants.id, t.id));
+    const unreadable: [string, FaultSpec][] = [
+      ["500", { kind: "500", path: "/connections" }],
+      ["503", { kind: "503", path: "/connections" }],
+      ["drop", { kind: "drop", path: "/connections" }],
+      ["truncated-200", { kind: "truncated-200", path: "/connections" }],
+      ["hold (timeout)", { kind: "hold", path: "/connections" }],
+    ];
+    for (const [what, fault] of unreadable) {
+      await ctl(world.sim, "POST", "/__sim/faults", { faults: [fault] });
+      // The /connections request uses the app's Xero timeout (1 s is the least it allows).
+      if (fault.kind === "hold") pointEnvAtSimulator(world.sim, { XERO_TIMEOUT_MS: "1000" });
+      let r: SyncResult;
+      try {
+        r = await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST });
+      } finally {
+        pointEnvAtSimulator(world.sim);
+        await ctl(world.sim, "DELETE", "/__sim/faults");
+      }
+      expect(r, what).toMatchObject({ status: "error", error: expect.stringMatching(/connections could not be read.*nothing was changed/) });
+      const used = (await ctl<{ entries: { path: string; fault?: string }[] }>(world.sim, "GET", "/__sim/log?path=/connections")).entries.at(-1);
+      expect(used?.fault, what).toBe(fault.kind);
+      const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+      expect(row, what).toMatchObject({ status: "active", disconnectedAt: null, statusReason: null });
+      const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, t.id), eq(syncCursors.entity, "invoices")));
+      expect(cursor!.lastError, what).toMatch(/could not be read/);
+    }
+    // Once /connections answers, the next sync finds the organisation gone from the grant.
+    expect(await syncTenant(world.db.db, { tenantId: t.id, trigger: "manual", callOptions: FAST })).toMatchObject({ status: "error" });
+    const [row] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
+    expect(row).toMatchObject({ status: "disconnected" });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prepareContactRow } from "@/lib/db/queries/contacts";
 import { JsonText } from "@/lib/db/queries/mirror-batch";
 import { mapContact } from "@/lib/sync/contacts";
+import { XeroRecordError } from "@/lib/sync/errors";
 import { mapInvoice } from "@/lib/sync/invoices";
 import { toDateOnly, toDecimalString, toInstant } from "@/lib/sync/values";
 
@@ -99,5 +100,46 @@ describe("mappers", () => {
     expect(record).toMatchObject({ contact_id: "5b0f0d0a-0000-4000-8000-000000000005", name: 'A "quoted" name', contact_status: "ACTIVE", xero_updated_at: "2019-11-14T18:10:38.314Z" });
     expect(record.raw).toEqual(JSON.parse(text));
     expect(row.json).toContain(`"raw":${text}`);
+  });
+});
+
+describe("mapper errors", () => {
+  const tenantId = "00000000-0000-4000-8000-000000000001";
+  const id = "5b0f0d0a-0000-4000-8000-000000000009";
+  const marker = "MARKER-c0ffee-do-not-log";
+  const failure = (f: () => unknown): XeroRecordError => {
+    try {
+      f();
+    } catch (error) {
+      expect(error).toBeInstanceOf(XeroRecordError);
+      return error as XeroRecordError;
+    }
+    throw new Error("expected the mapper to throw");
+  };
+
+  it("name the record and the field, never the value", () => {
+    const updated = "/Date(1573755038314+0000)/";
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ Total: marker }, /Total is not a decimal number/],
+      [{ AmountDue: { note: marker } }, /AmountDue is not a finite number/],
+      [{ DueDate: marker }, /DueDate is not a date/],
+      [{ Date: `2024-02-30${marker}` }, /Date is not a date/],
+      [{ UpdatedDateUTC: marker }, /UpdatedDateUTC is not a timestamp/],
+    ];
+    for (const [patch, message] of cases) {
+      const e = failure(() => mapInvoice(tenantId, { InvoiceID: id, UpdatedDateUTC: updated, ...patch }));
+      expect(e.message).toMatch(message);
+      expect(e.message).toContain(`invoice ${id}`);
+      expect(e.message).not.toContain(marker);
+    }
+    const contact = failure(() => mapContact(tenantId, { ContactID: id, UpdatedDateUTC: `${marker}T00:00` }));
+    expect(contact.message).toMatch(new RegExp(`contact ${id} whose UpdatedDateUTC is not a timestamp`));
+    expect(contact.message).not.toContain(marker);
+  });
+
+  it("leave out an id that is not a GUID: it could be any text", () => {
+    const e = failure(() => mapInvoice(tenantId, { InvoiceID: marker, UpdatedDateUTC: "/Date(1573755038314+0000)/", Total: "x" as unknown as number }));
+    expect(e.message).toMatch(/an invoice whose Total is not a decimal number/);
+    expect(e.message).not.toContain(marker);
   });
 });
