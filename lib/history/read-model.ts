@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { SESSION_KINDS, SESSION_OUTCOMES, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor } from "@/lib/invoices/keyset";
+import { decodeCursor, encodeCursor, keysetPage, type Cursor, type SortColumn } from "@/lib/invoices/keyset";
 import { first, pageSizeParam, pick, uuidParam, type RawSearchParams } from "@/lib/invoices/search-params";
 
 /**
@@ -23,10 +23,11 @@ export interface HistoryQuery {
 }
 
 const SORT_KEY = "started.desc";
+const SORT_COLUMN: SortColumn = { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false, indexDescNullsLast: true };
 
 export function parseHistoryQuery(raw: RawSearchParams): HistoryQuery {
-  const after = decodeCursor(first(raw, "after"), SORT_KEY, UUID_RE);
-  const before = after ? null : decodeCursor(first(raw, "before"), SORT_KEY, UUID_RE);
+  const after = decodeCursor(first(raw, "after"), SORT_KEY, SORT_COLUMN);
+  const before = after ? null : decodeCursor(first(raw, "before"), SORT_KEY, SORT_COLUMN);
   const pageHint = Number(first(raw, "p"));
   return {
     tenant: uuidParam(raw, "org"),
@@ -65,7 +66,7 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   }
   const page = await keysetPage<XeroSession & { tenantName: string | null; _k: string | null; _id: string }>(
     {
-      sort: { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false, indexDescNullsLast: true },
+      sort: SORT_COLUMN,
       dir: "desc",
       id: xeroSessions.id,
       after: q.after,
