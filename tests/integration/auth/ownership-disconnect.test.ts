@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { simControl } from "@/tests/helpers/sim-control";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { withUser } from "@/lib/api/handler";
@@ -144,7 +145,7 @@ describe("disconnect", () => {
 
     const result = await disconnectConnection(tdb.db, user.id, connection.id);
     expect(result).toEqual({ removedInXero: true, dataDeleted: false });
-    const grants = (await (await fetch(`${sim.url}/__sim/grants`)).json()) as { authEventId: string; revoked: boolean }[];
+    const grants = await simControl<{ authEventId: string; revoked: boolean }[]>(sim, "GET", "/__sim/grants");
     expect(grants.find((g) => g.authEventId === connection.authEventId)?.revoked).toBe(true);
 
     const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
@@ -196,7 +197,7 @@ describe("two people of this app sharing one Xero login", () => {
     expect(result).toEqual({ removedInXero: true, dataDeleted: false }); // A's own third organisation only
     expect((await simLog(sim, "/connect/revocation")).length).toBe(0);
     expect((await simLog(sim, "/connections/")).filter((e) => e.method === "DELETE").map((e) => e.path)).toEqual([`/connections/${onlyA.xeroConnectionId}`]);
-    const grants = (await (await fetch(`${sim.url}/__sim/grants`)).json()) as { authEventId: string; revoked: boolean }[];
+    const grants = await simControl<{ authEventId: string; revoked: boolean }[]>(sim, "GET", "/__sim/grants");
     expect(grants.find((g) => g.authEventId === a.connection.authEventId)?.revoked).toBe(false);
     expect(await tenantsAtXero(b.connection.id)).toEqual(shared);
     const { accessToken } = await getValidAccessToken(tdb.db, b.connection.id);
@@ -210,7 +211,7 @@ describe("two people of this app sharing one Xero login", () => {
 
     // Nobody else holds B's organisations now: B's Disconnect revokes the grant at Xero.
     expect(await disconnectConnection(tdb.db, b.user.id, b.connection.id)).toEqual({ removedInXero: true, dataDeleted: false });
-    const after = (await (await fetch(`${sim.url}/__sim/grants`)).json()) as { authEventId: string; revoked: boolean }[];
+    const after = await simControl<{ authEventId: string; revoked: boolean }[]>(sim, "GET", "/__sim/grants");
     expect(after.find((g) => g.authEventId === b.connection.authEventId)?.revoked).toBe(true);
   });
 

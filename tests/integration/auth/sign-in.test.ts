@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { simControl } from "@/tests/helpers/sim-control";
 import path from "node:path";
 import type { AuthOptions } from "next-auth";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -114,7 +115,7 @@ describe("Sign in with Xero", () => {
 
     const [account] = await tdb.db.select().from(accounts);
     expect(account).toMatchObject({ userId: user!.id, provider: "xero", type: "oauth" });
-    const simUsers = (await (await fetch(`${sim.url}/__sim/users`)).json()) as { xeroUserId: string; email: string }[];
+    const simUsers = await simControl<{ xeroUserId: string; email: string }[]>(sim, "GET", "/__sim/users");
     expect(account!.providerAccountId).toBe(simUsers.find((u) => u.email === user!.email)!.xeroUserId);
     expect(await tdb.db.select().from(sessions)).toHaveLength(1);
     // Sign-in asked for no offline access and stored no token anywhere.

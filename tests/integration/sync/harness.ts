@@ -3,6 +3,7 @@
  * database (PGlite or PostgreSQL per TEST_DB), and a user with a Xero connection obtained through
  * the simulator's authorization-code flow (auto-consent), stored encrypted by the token store.
  */
+import { simControl as ctl } from "@/tests/helpers/sim-control";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { contacts, invoices } from "@/lib/db/schema";
@@ -23,22 +24,13 @@ export function xeroConfig(sim: RunningSimulator): XeroConfig {
   return simXeroConfig(sim.url);
 }
 
-export async function ctl<T = unknown>(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+export { ctl };
 
 export type Connected = SimConnectedUser;
 
 /** Signs a user in to the simulator (auto-consent to all organisations) and stores the grant. */
 export function connectUser(db: Db, sim: RunningSimulator, email?: string): Promise<Connected> {
-  return connectSimUser(db, sim.url, email);
+  return connectSimUser(db, sim, email);
 }
 
 export interface SyncWorld {

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { simControl } from "@/tests/helpers/sim-control";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,12 +68,7 @@ describe(`webhooks on ${testDbKind()}`, () => {
   });
 
   it("passes the intent-to-receive check, then turns delivered changes into syncs of the changed entities", async () => {
-    const base = sim.url;
-    const config = await fetch(`${base}/__sim/webhooks/config`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url: receiverUrl, key: KEY }),
-    }).then((r) => r.json() as Promise<{ active: boolean }>);
+    const config = await simControl<{ active: boolean }>(sim, "POST", "/__sim/webhooks/config", { url: receiverUrl, key: KEY });
     expect(config.active).toBe(true);
     expect(statuses.slice(0, 2)).toEqual([200, 401]);
 
@@ -84,12 +80,8 @@ describe(`webhooks on ${testDbKind()}`, () => {
       .returning();
     const [tenant] = await t.db.insert(xeroTenants).values({ userId: user!.id, connectionId: conn!.id, xeroTenantId: org.id, name: org.name }).returning();
 
-    await fetch(`${base}/__sim/mutate`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ tenantId: org.id, entity: "invoices", count: 3 }),
-    });
-    const hooks = await fetch(`${base}/__sim/webhooks`).then((r) => r.json() as Promise<{ deliveries: { kind: string; status: number }[] }>);
+    await simControl(sim, "POST", "/__sim/mutate", { tenantId: org.id, entity: "invoices", count: 3 });
+    const hooks = await simControl<{ deliveries: { kind: string; status: number }[] }>(sim, "GET", "/__sim/webhooks");
     expect(hooks.deliveries.filter((d) => d.kind === "events").every((d) => d.status === 200)).toBe(true);
     expect(planned).toContainEqual({ userId: user!.id, tenantId: tenant!.id, entities: ["invoices"] });
     const logged = await t.db.select().from(xeroSessions).where(eq(xeroSessions.tenantId, tenant!.id));
