@@ -148,7 +148,8 @@ async function main() {
   console.log(`Serving on ${env.NEXTAUTH_URL}`);
   const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
     stdio: "inherit",
-    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+    // The server drains its syncs on SIGTERM itself (instrumentation.ts) instead of Next exiting at once.
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" },
   });
   if (demo) void subscribeDemoWebhooks(`http://127.0.0.1:${port}`, env.XERO_IDENTITY_URL!, env.XERO_WEBHOOK_KEY!, simControlToken);
   const shutdown = (signal: NodeJS.Signals) => {

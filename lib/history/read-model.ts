@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { SESSION_KINDS, SESSION_OUTCOMES, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
 import { decodeCursor, encodeCursor, keysetPage, type Cursor, type SortColumn } from "@/lib/invoices/keyset";
@@ -15,7 +15,7 @@ export const STALE_HEARTBEAT_MS = 5 * 60_000;
 export interface HistoryQuery {
   tenant?: string;
   kind?: (typeof SESSION_KINDS)[number];
-  outcome?: (typeof SESSION_OUTCOMES)[number] | "interrupted";
+  outcome?: (typeof SESSION_OUTCOMES)[number];
   size: number;
   after: Cursor | null;
   before: Cursor | null;
@@ -32,7 +32,7 @@ export function parseHistoryQuery(raw: RawSearchParams): HistoryQuery {
   return {
     tenant: uuidParam(raw, "org"),
     kind: pick(raw, "kind", SESSION_KINDS),
-    outcome: pick(raw, "outcome", [...SESSION_OUTCOMES, "interrupted"] as const),
+    outcome: pick(raw, "outcome", SESSION_OUTCOMES),
     size: pageSizeParam(raw),
     after,
     before,
@@ -48,7 +48,9 @@ export interface HistoryPage {
   prev: string | null;
 }
 
+/** Stopped on purpose between pages (shutdown, time bound), or running with a stale heartbeat (the process died). */
 export function isInterrupted(s: Pick<XeroSession, "outcome" | "heartbeatAt" | "startedAt">, now = new Date()): boolean {
+  if (s.outcome === "interrupted") return true;
   return s.outcome === "running" && now.getTime() - (s.heartbeatAt ?? s.startedAt).getTime() > STALE_HEARTBEAT_MS;
 }
 
@@ -58,7 +60,12 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   if (q.kind) conds.push(eq(xeroSessions.kind, q.kind));
   const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS);
   if (q.outcome === "interrupted") {
-    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) < ${staleBefore.toISOString()}::timestamptz`);
+    conds.push(
+      or(
+        eq(xeroSessions.outcome, "interrupted"),
+        and(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) < ${staleBefore.toISOString()}::timestamptz`),
+      )!,
+    );
   } else if (q.outcome === "running") {
     conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) >= ${staleBefore.toISOString()}::timestamptz`);
   } else if (q.outcome) {
