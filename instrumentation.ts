@@ -7,8 +7,14 @@
  * - prepare Xero connections (the Custom Connection in client_credentials mode; purge stale
  *   Connect Xero attempts) without blocking start-up;
  * - start the scheduler (lib/sync/scheduler.ts): syncs every SYNC_INTERVAL_MINUTES (0 turns them
- *   off) and, always, the housekeeping of debounced webhook syncs and the sessions log's retention.
+ *   off) and, always, the housekeeping of debounced webhook syncs and the sessions log's retention;
+ * - on SIGTERM / SIGINT, drain the syncs before exiting (lib/sync/background.ts): none starts,
+ *   running ones get SYNC_DRAIN_GRACE_MS to finish, then stop at a page boundary, resumable. Next
+ *   exits at once on these signals unless NEXT_MANUAL_SIG_HANDLE is set (npm start sets it).
  */
+
+/** Time running syncs get to finish on shutdown (container runtimes usually allow 30 s in all). */
+const SYNC_DRAIN_GRACE_MS = 20_000;
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getEnv } = await import("@/lib/env");
@@ -16,4 +22,20 @@ export async function register() {
   void (await import("@/lib/xero/token-key")).checkTokenKeyAtStartup();
   void (await import("@/lib/xero/startup")).prepareXeroConnections();
   (await import("@/lib/sync/scheduler")).startScheduler();
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) {
+    const { drainSyncs } = await import("@/lib/sync/background");
+    const { stopScheduler } = await import("@/lib/sync/scheduler");
+    let exiting = false;
+    const shutdown = (signal: NodeJS.Signals) => {
+      if (exiting) return;
+      exiting = true;
+      stopScheduler();
+      void drainSyncs(SYNC_DRAIN_GRACE_MS)
+        .then(({ dropped, stopped }) => console.log(`Syncs drained (${stopped ? "running syncs stopped at a page boundary" : "all finished"}; ${dropped} queued left for the schedule)`))
+        .catch((error: unknown) => console.error("sync drain failed", error))
+        .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    };
+    process.on("SIGTERM", shutdown);
+    process.on("SIGINT", shutdown);
+  }
 }

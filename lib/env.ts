@@ -136,6 +136,10 @@ export const envSchema = z
      * otherwise (lib/auth/allowlist.ts).
      */
     ALLOWED_SIGN_INS: allowlist,
+    /** Background syncs (Sync now, webhooks, first syncs) one process runs at once; more wait their turn. */
+    SYNC_MAX_CONCURRENT: intFromString(3, 1, 100),
+    /** A sync stops at a page boundary after this long (resumable: the next one continues); 0 = no bound. */
+    SYNC_MAX_MINUTES: intFromString(60, 0, 24 * 60),
   })
   .superRefine((env, ctx) => {
     if (env.XERO_DEMO !== "1") {

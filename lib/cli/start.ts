@@ -47,7 +47,7 @@ function demoSecrets(dataDir: string): DemoSecrets {
  * Demo mode: once the app answers, subscribe it to the simulator's webhooks as a Xero developer
  * would in the portal (the simulator runs Xero's intent-to-receive check against the app).
  */
-async function subscribeDemoWebhooks(appUrl: string, simUrl: string, key: string): Promise<void> {
+async function subscribeDemoWebhooks(appUrl: string, simUrl: string, key: string, controlToken: string): Promise<void> {
   for (let i = 0; i < 120; i++) {
     const ok = await fetch(`${appUrl}/api/health`).then((r) => r.ok, () => false);
     if (ok) break;
@@ -55,7 +55,7 @@ async function subscribeDemoWebhooks(appUrl: string, simUrl: string, key: string
   }
   const res = await fetch(`${simUrl}/__sim/webhooks/config`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-sim-control-token": controlToken },
     body: JSON.stringify({ url: `${appUrl}/api/xero/webhooks`, key }),
   }).then((r) => r.json() as Promise<{ active?: boolean }>, () => ({ active: false }));
   console.log(res.active ? "Demo webhooks: the simulator delivers changes to /api/xero/webhooks" : "Demo webhooks: subscription failed (syncs still run on schedule and on demand)");
@@ -95,6 +95,7 @@ async function main() {
   if (decision.mode === "refuse") fail(decision.message);
   const demo = decision.mode === "demo";
   let stopSimulator: (() => Promise<void>) | undefined;
+  let simControlToken = "";
   if (demo) {
     const { startDemoSimulator } = await import("@/lib/xero-simulator/demo");
     const simPort = Number(env.XERO_SIM_PORT ?? 4010);
@@ -110,6 +111,7 @@ async function main() {
       fail(`Could not start the Xero simulator on 127.0.0.1:${simPort}: ${error instanceof Error ? error.message : String(error)} (set XERO_SIM_PORT to use another port)`);
     }
     stopSimulator = sim.close;
+    simControlToken = sim.controlToken;
     const secrets = demoSecrets(dataDir);
     env.XERO_DEMO = "1";
     env.XERO_IDENTITY_URL = sim.url;
@@ -152,9 +154,10 @@ async function main() {
   console.log(`Serving on ${env.NEXTAUTH_URL}`);
   const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
     stdio: "inherit",
-    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+    // The server drains its syncs on SIGTERM itself (instrumentation.ts) instead of Next exiting at once.
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" },
   });
-  if (demo) void subscribeDemoWebhooks(`http://127.0.0.1:${port}`, env.XERO_IDENTITY_URL!, env.XERO_WEBHOOK_KEY!);
+  if (demo) void subscribeDemoWebhooks(`http://127.0.0.1:${port}`, env.XERO_IDENTITY_URL!, env.XERO_WEBHOOK_KEY!, simControlToken);
   const shutdown = (signal: NodeJS.Signals) => {
     server.kill(signal);
   };

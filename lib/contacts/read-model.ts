@@ -39,8 +39,8 @@ export function parseContactQuery(raw: RawSearchParams): ContactQuery {
   const sort = pick(raw, "sort", CONTACT_SORTS) ?? "name";
   const dir = pick(raw, "dir", ["asc", "desc"] as const) ?? (sort === "updated" ? "desc" : "asc");
   const sortKey = `${sort}.${dir}`;
-  const after = decodeCursor(first(raw, "after"), sortKey, UUID_RE);
-  const before = after ? null : decodeCursor(first(raw, "before"), sortKey, UUID_RE);
+  const after = decodeCursor(first(raw, "after"), sortKey, SORT_COLUMNS[sort]);
+  const before = after ? null : decodeCursor(first(raw, "before"), sortKey, SORT_COLUMNS[sort]);
   const pageHint = Number(first(raw, "p"));
   return {
     tenant: uuidParam(raw, "org"),

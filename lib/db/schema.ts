@@ -179,7 +179,7 @@ export const xeroTenants = pgTable(
 
 export const SESSION_KINDS = ["authorize", "callback", "token_refresh", "sync", "webhook", "disconnect"] as const;
 export type XeroSessionKind = (typeof SESSION_KINDS)[number];
-export const SESSION_OUTCOMES = ["running", "success", "error", "rate_limited", "cancelled"] as const;
+export const SESSION_OUTCOMES = ["running", "success", "error", "rate_limited", "cancelled", "interrupted"] as const;
 export type XeroSessionOutcome = (typeof SESSION_OUTCOMES)[number];
 
 /** The log of every interaction with Xero (the original design's "sessions"). Never holds a secret. */

@@ -1,7 +1,7 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { SESSION_KINDS, SESSION_OUTCOMES, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor } from "@/lib/invoices/keyset";
+import { decodeCursor, encodeCursor, keysetPage, type Cursor, type SortColumn } from "@/lib/invoices/keyset";
 import { first, pageSizeParam, pick, uuidParam, type RawSearchParams } from "@/lib/invoices/search-params";
 
 /**
@@ -15,7 +15,7 @@ export const STALE_HEARTBEAT_MS = 5 * 60_000;
 export interface HistoryQuery {
   tenant?: string;
   kind?: (typeof SESSION_KINDS)[number];
-  outcome?: (typeof SESSION_OUTCOMES)[number] | "interrupted";
+  outcome?: (typeof SESSION_OUTCOMES)[number];
   size: number;
   after: Cursor | null;
   before: Cursor | null;
@@ -23,15 +23,16 @@ export interface HistoryQuery {
 }
 
 const SORT_KEY = "started.desc";
+const SORT_COLUMN: SortColumn = { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false, indexDescNullsLast: true };
 
 export function parseHistoryQuery(raw: RawSearchParams): HistoryQuery {
-  const after = decodeCursor(first(raw, "after"), SORT_KEY, UUID_RE);
-  const before = after ? null : decodeCursor(first(raw, "before"), SORT_KEY, UUID_RE);
+  const after = decodeCursor(first(raw, "after"), SORT_KEY, SORT_COLUMN);
+  const before = after ? null : decodeCursor(first(raw, "before"), SORT_KEY, SORT_COLUMN);
   const pageHint = Number(first(raw, "p"));
   return {
     tenant: uuidParam(raw, "org"),
     kind: pick(raw, "kind", SESSION_KINDS),
-    outcome: pick(raw, "outcome", [...SESSION_OUTCOMES, "interrupted"] as const),
+    outcome: pick(raw, "outcome", SESSION_OUTCOMES),
     size: pageSizeParam(raw),
     after,
     before,
@@ -44,7 +45,7 @@ export interface WebhookDeliveryInfo {
   delivery: "accepted" | "rejected" | "intent_to_receive";
   events: number;
   /** The sync it caused: started now, a follow-up of a running one, coalesced into a due one, skipped. */
-  caused: "starting" | "started" | "follow_up" | "coalesced" | "skipped" | null;
+  caused: "starting" | "started" | "queued" | "follow_up" | "coalesced" | "skipped" | null;
   syncDueAt: Date | null;
   skippedReason: string | null;
   /** Replays of this delivery dropped. */
@@ -64,7 +65,9 @@ export interface HistoryPage {
   prev: string | null;
 }
 
+/** Stopped on purpose between pages (shutdown, time bound), or running with a stale heartbeat (the process died). */
 export function isInterrupted(s: Pick<XeroSession, "outcome" | "heartbeatAt" | "startedAt">, now = new Date()): boolean {
+  if (s.outcome === "interrupted") return true;
   return s.outcome === "running" && now.getTime() - (s.heartbeatAt ?? s.startedAt).getTime() > STALE_HEARTBEAT_MS;
 }
 
@@ -79,7 +82,12 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   if (q.kind) conds.push(eq(xeroSessions.kind, q.kind));
   const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS);
   if (q.outcome === "interrupted") {
-    conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) < ${staleBefore.toISOString()}::timestamptz`);
+    conds.push(
+      or(
+        eq(xeroSessions.outcome, "interrupted"),
+        and(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) < ${staleBefore.toISOString()}::timestamptz`),
+      )!,
+    );
   } else if (q.outcome === "running") {
     conds.push(eq(xeroSessions.outcome, "running"), sql`coalesce(${xeroSessions.heartbeatAt}, ${xeroSessions.startedAt}) >= ${staleBefore.toISOString()}::timestamptz`);
   } else if (q.outcome) {
@@ -88,7 +96,7 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   const unattributed = !q.tenant && (!q.kind || q.kind === "webhook");
   const page = await keysetPage<XeroSession & { tenantName: string | null; _k: string | null; _id: string }>(
     {
-      sort: { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false, indexDescNullsLast: true },
+      sort: SORT_COLUMN,
       dir: "desc",
       id: xeroSessions.id,
       after: q.after,
@@ -140,7 +148,7 @@ function detailTenantName(detail: Record<string, unknown> | null): string | null
 }
 
 const DELIVERIES = ["accepted", "rejected", "intent_to_receive"] as const;
-const CAUSED = ["starting", "started", "follow_up", "coalesced", "skipped"] as const;
+const CAUSED = ["starting", "started", "queued", "follow_up", "coalesced", "skipped"] as const;
 
 function webhookInfo(detail: Record<string, unknown> | null): WebhookDeliveryInfo {
   const d = detail ?? {};

@@ -1,13 +1,15 @@
 /**
  * CSV for the exports (RFC 4180): every field quoted when it needs to be, quotes doubled, CRLF line
- * ends, and a guard against CSV formula injection (OWASP): a text cell starting with = + - @ or a
- * tab / carriage return is prefixed with an apostrophe so spreadsheet programs show it as text
- * instead of evaluating it. Numbers and dates we produce ourselves are written as they are.
+ * ends, and a guard against CSV formula injection (OWASP): a text cell starting with = + - @ (or
+ * their full-width forms, which some spreadsheets also evaluate), after any leading whitespace, or
+ * with a tab / carriage return, is prefixed with an apostrophe so spreadsheet programs show it as
+ * text instead of evaluating it. Every string that came from Xero or a person goes through csvText;
+ * only decimals and dates we produce ourselves are written as they are (csvValue).
  */
 
 export type CsvValue = string | number | boolean | null | undefined | Date;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
 
 /** One text cell, escaped and defused. */
 export function csvText(value: string | null | undefined): string {
@@ -16,13 +18,16 @@ export function csvText(value: string | null | undefined): string {
   return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** A value we produced (decimal string, ISO date, number, boolean): written verbatim when plainly safe. */
+/**
+ * A value we produced (a decimal or date column, a number, a boolean): written verbatim only when
+ * the whole string is a decimal such as "-12.50" or a date "2026-01-31" (anchored at both ends, or
+ * "2024-01-01,=HYPERLINK(…)" would pass); anything else is escaped as text.
+ */
 export function csvValue(value: CsvValue): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  // Decimal strings such as "-12.50" or dates "2026-01-31" are data, not formulas.
-  if (/^-?\d+(\.\d+)?$/.test(value) || /^\d{4}-\d{2}-\d{2}/.test(value)) return value;
+  if (/^-?\d+(\.\d+)?$/.test(value) || /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   return csvText(value);
 }
 

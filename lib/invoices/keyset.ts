@@ -45,29 +45,59 @@ export interface Cursor {
   id: string;
 }
 
-const cursorSchema = z.object({
-  s: z.string().max(40),
-  k: z.string().max(200).nullable(),
-  id: z.string().max(80),
-});
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A calendar day PostgreSQL accepts: 2026-02-30 and year 0 are refused (Date would roll them over). */
+function isCalendarDay(day: string): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return day >= "0001-01-01" && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
+/**
+ * A cursor value of each column type, exactly as PostgreSQL prints it (`expr::text`) and parses it
+ * back: a value that passes can never make the seek query fail. Hours, minutes, seconds and the
+ * UTC offset are range-checked too ("99:99:99" is the shape of a time, not a time).
+ */
+const CURSOR_VALUE: Record<SortColumn["cast"], z.ZodType<string>> = {
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay),
+  numeric: z.string().regex(/^-?\d{1,20}(\.\d{1,12})?$/),
+  timestamptz: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d){0,2}$/)
+    .refine((k) => isCalendarDay(k.slice(0, 10))),
+  // Any text but NUL and lone surrogates, which PostgreSQL cannot store in a text value.
+  text: z.string().max(1000).refine((k) => !/\u0000|\p{Cs}/u.test(k)),
+};
+
+/** The cursor of one sort: its key, a value of the column's type (null only where the column has nulls), a uuid. */
+function cursorSchema(sortKey: string, sort: Pick<SortColumn, "cast" | "nullable">) {
+  const k = CURSOR_VALUE[sort.cast];
+  return z.object({ s: z.literal(sortKey), k: sort.nullable ? k.nullable() : k, id: z.string().regex(UUID_RE) });
+}
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
 }
 
-/** Decodes a cursor from a URL; anything malformed (or made for another sort) yields null. */
-export function decodeCursor(value: string | undefined, sortKey: string, idPattern: RegExp): Cursor | null {
-  if (!value || value.length > 600 || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
+/**
+ * Decodes a cursor from a URL for the list sorted by `sort` under `sortKey`. Anything malformed, made
+ * for another sort, or whose value is not of the sort column's type yields null (the first page):
+ * a URL is user input and never reaches SQL unchecked.
+ */
+export function decodeCursor(value: string | undefined, sortKey: string, sort: Pick<SortColumn, "cast" | "nullable">): Cursor | null {
+  if (!value || value.length > 4000 || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
   try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
-    if (!parsed.success || parsed.data.s !== sortKey || !idPattern.test(parsed.data.id)) return null;
-    return parsed.data;
+    const parsed = cursorSchema(sortKey, sort).safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Whether a cursor value has the shape PostgreSQL prints for the column type (and parses back). */
+export function validCursorValue(cast: SortColumn["cast"], k: string | null): boolean {
+  return k === null || CURSOR_VALUE[cast].safeParse(k).success;
+}
 
 export interface KeysetRow {
   /** The sort value as text (selected as `expr::text`), for the next cursor. */
@@ -109,26 +139,6 @@ export interface KeysetPage<T> {
 
 type Segment = "value" | "null";
 
-const CURSOR_VALUE: Record<SortColumn["cast"], RegExp> = {
-  date: /^\d{4}-\d{2}-\d{2}$/,
-  numeric: /^-?\d{1,20}(\.\d{1,12})?$/,
-  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/,
-  text: /^[^\u0000]*$/,
-};
-
-/** Whether a cursor value has the shape PostgreSQL prints for the column type (and parses back). */
-export function validCursorValue(cast: SortColumn["cast"], k: string | null): boolean {
-  if (k === null) return true;
-  if (!CURSOR_VALUE[cast].test(k)) return false;
-  if (cast === "date" || cast === "timestamptz") {
-    // Calendar-valid day (2026-02-30 is rejected: Date would roll it over to March).
-    const day = k.slice(0, 10);
-    const d = new Date(`${day}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-  }
-  return true;
-}
-
 /**
  * Fetches one page. Reading backwards (a `before` cursor, or the last page) walks the same order
  * reversed and flips the result, so Previous is as cheap as Next.
@@ -137,8 +147,8 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
   if (req.selective) req = { ...req, sort: { ...req.sort, expr: opaque(req.sort), indexDescNullsLast: false } };
   const backwards = Boolean(req.before) || (Boolean(req.last) && !req.after);
   let cursor = backwards ? req.before : req.after;
-  // A cursor whose value cannot be of the column's type (tampered URL): start from the beginning.
-  if (cursor && !validCursorValue(req.sort.cast, cursor.k)) cursor = null;
+  // A cursor the caller did not get from decodeCursor is held to the same rules: start from the beginning.
+  if (cursor && !cursorSchema(sortKey, req.sort).safeParse(cursor).success) cursor = null;
   // The logical order: value segment (by sort dir, id tiebreak in the same dir), then nulls (by id).
   const segments: Segment[] = req.sort.nullable ? ["value", "null"] : ["value"];
   const walk = backwards ? [...segments].reverse() : segments;

@@ -58,8 +58,8 @@ export function parseInvoiceQuery(raw: RawSearchParams): InvoiceQuery {
   let from = dateParam(raw, "from");
   let to = dateParam(raw, "to");
   if (from && to && from > to) [from, to] = [to, from];
-  const after = decodeCursor(first(raw, "after"), sortKey, UUID_RE);
-  const before = after ? null : decodeCursor(first(raw, "before"), sortKey, UUID_RE);
+  const after = decodeCursor(first(raw, "after"), sortKey, SORT_COLUMNS[sort]);
+  const before = after ? null : decodeCursor(first(raw, "before"), sortKey, SORT_COLUMNS[sort]);
   const pageHint = Number(first(raw, "p"));
   return {
     tenant: uuidParam(raw, "org"),

@@ -7,10 +7,12 @@ import { requestSync } from "@/lib/sync";
  * (ownership checked there; the run continues in the background and reports through its
  * xero_sessions row, which the overview polls). Reasons not to sync become clear 409 messages.
  */
-export async function requestSyncForUser(db: Db, userId: string, tenantId: string): Promise<{ status: "started" | "already_running"; sessionId: string | null }> {
+export async function requestSyncForUser(db: Db, userId: string, tenantId: string): Promise<{ status: "started" | "already_running" | "queued"; sessionId: string | null }> {
   const result = await requestSync(db, { userId, tenantId, trigger: "manual" });
-  if (result.status === "started" || result.status === "already_running") return { status: result.status, sessionId: result.sessionId };
+  if (result.status === "started" || result.status === "already_running" || result.status === "queued") return { status: result.status, sessionId: result.sessionId };
   if (result.reason === "not_found") throw new AppError("not_found", "No such organisation.");
+  if (result.reason === "busy") throw new AppError("conflict", "The server is running as many syncs as it allows and many more are waiting; try again in a few minutes.");
+  if (result.reason === "shutting_down") throw new AppError("conflict", "The server is shutting down; try again when it is back.");
   const why =
     result.reason === "rate_limited"
       ? `Xero's daily limit was reached for this organisation; syncing resumes ${result.rateLimitedUntil ? `after ${result.rateLimitedUntil.toISOString().slice(0, 16).replace("T", " ")} UTC` : "later"}.`

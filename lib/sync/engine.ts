@@ -27,13 +27,13 @@ import { recordTenantAccessLost } from "@/lib/xero/connections";
 import { logServerError } from "@/lib/api/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { mapContact, type XeroContactWire } from "./contacts";
-import { DailyRateLimitError, MalformedXeroResponseError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
+import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
 import { mapInvoice, type XeroInvoiceWire } from "./invoices";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
 import { DEFAULT_PAGE_SIZE, SKEW_MS, SyncWalk } from "./walk";
 
-export type SyncTrigger = "manual" | "schedule" | "cli" | "webhook" | "login";
+export type SyncTrigger = "manual" | "schedule" | "cli" | "webhook" | "login" | "connect";
 
 export interface SyncProgressEvent {
   sessionId: string;
@@ -65,6 +65,12 @@ export interface SyncTenantOptions {
   pageSize?: number;
   /** Advanced: pages written at once (default 2; 1 = strictly one transaction after another). */
   writeDepth?: number;
+  /** Aborted (the server shuts down): the sync stops at the next page boundary, resumable. */
+  signal?: AbortSignal;
+  /** Overall time bound in ms, checked at page boundaries (default SYNC_MAX_MINUTES; 0 = none). */
+  maxDurationMs?: number;
+  /** Advanced / tests: the clock the time bound reads (default Date.now). */
+  now?: () => number;
 }
 
 export interface EntitySyncResult {
@@ -87,7 +93,8 @@ export type SyncResult =
   | { status: "already_running"; sessionId: string | null }
   | { status: "skipped"; reason: "rate_limited" | "needs_reconnect" | "disconnected" | "not_found"; rateLimitedUntil?: Date }
   | {
-      status: "success" | "error" | "rate_limited";
+      /** interrupted: stopped between pages (shutdown, time bound); the next sync resumes. */
+      status: "success" | "error" | "rate_limited" | "interrupted";
       sessionId: string;
       entities: EntitySyncResult[];
       calls: number;
@@ -109,6 +116,8 @@ interface RunContext {
   pending: XeroSessionProgress;
   onProgress?: (event: SyncProgressEvent) => void;
   leaseLost: () => boolean;
+  /** Why to stop at the next page boundary, if so. */
+  stopReason: () => SyncInterruptedError | null;
 }
 
 interface EntityDriver {
@@ -267,6 +276,9 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
   try {
     const source = await resolveSource(options.source);
     const env = getEnv();
+    const clock = options.now ?? Date.now;
+    const startedMs = clock();
+    const maxMs = options.maxDurationMs ?? env.SYNC_MAX_MINUTES * 60_000;
     const caller = new XeroCaller(
       tenant.xeroTenantId,
       {
@@ -289,6 +301,11 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       pending,
       onProgress: options.onProgress,
       leaseLost: () => lost,
+      stopReason: () => {
+        if (options.signal?.aborted) return new SyncInterruptedError("shutdown");
+        if (maxMs > 0 && clock() - startedMs >= maxMs) return new SyncInterruptedError("time_limit", Math.round(maxMs / 60_000));
+        return null;
+      },
     };
     for (const entity of entities) {
       if (fatal) {
@@ -301,6 +318,13 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
         const xeroTime = await syncEntity(ctx, entity, result);
         await markSyncSuccess(db, tenant.id, entity, { xeroTime, full: ctx.full });
       } catch (caught) {
+        if (caught instanceof SyncInterruptedError) {
+          // Not a failure of the entity: what was walked is committed, the rest comes next time.
+          result.outcome = "skipped";
+          result.error = caught.publicMessage;
+          fatal = caught;
+          continue;
+        }
         const error = caught instanceof TenantForbiddenError ? await checkTenantAccess(db, tenant.id) : caught;
         result.outcome = error instanceof DailyRateLimitError ? "rate_limited" : "error";
         result.error = describeSyncError(error);
@@ -343,7 +367,14 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
   }
 
   const failed = results.find((r) => r.outcome === "error");
-  const status: "success" | "error" | "rate_limited" = rateLimitedUntil ? "rate_limited" : failed || fatal ? "error" : "success";
+  const interrupted = fatal instanceof SyncInterruptedError;
+  const status: "success" | "error" | "rate_limited" | "interrupted" = rateLimitedUntil
+    ? "rate_limited"
+    : interrupted && !failed
+      ? "interrupted"
+      : failed || fatal
+        ? "error"
+        : "success";
   const error = fatal ? describeSyncError(fatal) : failed?.error;
   let followUpRequested = false;
   try {
@@ -421,6 +452,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
   // previous page carries with the same timestamp (the keyset overlap) are left out, and a page
   // that shares any other id with the previous one waits for it to commit first.
   let prevCommitted: Promise<void> = Promise.resolve();
+  let stop: SyncInterruptedError | null = null;
   let prevIds = new Map<string, number>();
   const writing: Promise<void>[] = [];
   try {
@@ -433,7 +465,9 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
       );
       if (serverTime) xeroTime = serverTime;
       // Fetch the next page while this one is written; its result is used only if the write commits.
-      if (!decision.done) {
+      // A stop (shutdown, time bound) fetches nothing more: this page is written, then the walk ends.
+      stop ??= decision.done ? null : ctx.stopReason();
+      if (!decision.done && !stop) {
         // Xero's clock must pass an instant first (see PageDecision): at most SKEW_MS and a second.
         const wait: number = decision.notBeforeServerMs !== undefined && serverTime ? Math.min(SKEW_MS + 1000, decision.notBeforeServerMs - serverTime.getTime()) : 0;
         next = wait > 0 ? new Promise<void>((r) => setTimeout(r, wait)).then((): Promise<Prepared> => fetchPage()) : fetchPage();
@@ -509,6 +543,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
     await Promise.allSettled(writing);
   }
   for (const w of writing) await w; // surface a failure of the last pages
+  if (stop) throw stop;
   return xeroTime;
 }
 

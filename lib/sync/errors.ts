@@ -13,6 +13,23 @@ export class DailyRateLimitError extends AppError {
 }
 
 /**
+ * The sync was stopped between pages, on purpose: the server is shutting down, or the sync ran
+ * past SYNC_MAX_MINUTES. Every committed page stays (the cursor covers it), so the next sync
+ * continues from here; the session is recorded as `interrupted`.
+ */
+export class SyncInterruptedError extends AppError {
+  constructor(readonly reason: "shutdown" | "time_limit", maxMinutes?: number) {
+    super(
+      "conflict",
+      reason === "shutdown"
+        ? "Stopped because the server shut down; the next sync continues from where this one stopped."
+        : `Stopped after ${maxMinutes} minutes, the limit for one sync; the next sync continues from where this one stopped.`,
+    );
+    this.name = "SyncInterruptedError";
+  }
+}
+
+/**
  * What /connections said after a 403: the organisation is no longer granted (disconnected), still
  * granted (needs_reconnect), or the list could not be read (unknown: nothing is marked, retry later).
  */

@@ -3,7 +3,8 @@
  * and the repositories; no next/* imports, so the app, the CLI, the scheduler and tests share it.
  */
 export { syncTenant, describeSyncError, type SyncResult, type SyncTenantOptions, type SyncTrigger, type SyncProgressEvent, type EntitySyncResult } from "./engine";
-export { requestSync, getSyncStatus, waitForBackgroundSyncs, type RequestSyncInput, type RequestSyncResult, type TenantSyncStatus, type EntitySyncStatus, type RunningSync } from "./service";
+export { requestSync, startFirstSyncs, getSyncStatus, type RequestSyncInput, type RequestSyncResult, type TenantSyncStatus, type EntitySyncStatus, type RunningSync } from "./service";
 export { startScheduler, stopScheduler, runScheduledSyncs, runHousekeeping, listSchedulableTenants } from "./scheduler";
 export { runDueWebhookSyncs } from "./webhook-syncs";
 export { DailyRateLimitError, SyncAlreadyRunningError, TenantForbiddenError, XeroUnavailableError } from "./errors";
+export { drainSyncs, isDraining, poolSize, reopenSyncs, waitForBackgroundSyncs } from "./background";

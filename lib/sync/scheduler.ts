@@ -12,6 +12,7 @@ import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { applySessionRetention } from "@/lib/history/retention";
 import { pruneWebhookDeliveries } from "@/lib/xero/webhooks";
+import { isDraining, syncStopSignal, track } from "./background";
 import { syncTenant, type SyncResult } from "./engine";
 import { DUE_WEBHOOK_SYNC_TICK_MS, runDueWebhookSyncs } from "./webhook-syncs";
 import { schedulerState } from "./scheduler-state";
@@ -34,16 +35,27 @@ export async function listSchedulableTenants(db: Db, now = new Date()): Promise<
     .orderBy(xeroTenants.createdAt);
 }
 
-/** One scheduler tick: syncs every schedulable tenant in turn. */
+/**
+ * One scheduler tick: syncs every schedulable tenant in turn. A shutdown (drainSyncs) ends the
+ * tick: no further tenant starts, and the running sync stops at a page boundary once the grace
+ * period is over.
+ */
 export async function runScheduledSyncs(db: Db): Promise<{ tenantId: string; result: SyncResult }[]> {
+  return track(scheduledSyncs(db));
+}
+
+async function scheduledSyncs(db: Db): Promise<{ tenantId: string; result: SyncResult }[]> {
   const out: { tenantId: string; result: SyncResult }[] = [];
+  const signal = syncStopSignal();
   for (const t of await listSchedulableTenants(db)) {
+    if (isDraining()) break;
     try {
-      let result = await syncTenant(db, { tenantId: t.id, trigger: "schedule" });
+      let result = await syncTenant(db, { tenantId: t.id, trigger: "schedule", signal });
       out.push({ tenantId: t.id, result });
       // A webhook announced changes while it ran (see requestFollowUpSync): once more, now.
       for (let again = 0; again < 3 && "followUpRequested" in result && result.followUpRequested; again++) {
-        result = await syncTenant(db, { tenantId: t.id, trigger: "webhook" });
+        if (isDraining()) break;
+        result = await syncTenant(db, { tenantId: t.id, trigger: "webhook", signal });
         out.push({ tenantId: t.id, result });
       }
     } catch (error) {

@@ -23,6 +23,8 @@ export const DUE_WEBHOOK_SYNC_TICK_MS = 15_000;
 
 export type WebhookSyncOutcome =
   | { sync: "started"; syncSessionId: string }
+  /** This process runs its limit of background syncs: it starts when a slot frees up. */
+  | { sync: "queued" }
   /** A sync was already running: one more runs when it ends (and the due time backs that up). */
   | { sync: "follow_up"; syncSessionId: string | null; syncDueAt: Date | null }
   /** Inside the window: a sync of every entity runs when the window ends. */
@@ -75,6 +77,7 @@ export async function startWebhookSync(
 
 async function afterRequest(db: Db, tenantId: string, result: RequestSyncResult, windowSeconds: number): Promise<WebhookSyncOutcome> {
   if (result.status === "started") return { sync: "started", syncSessionId: result.sessionId };
+  if (result.status === "queued") return { sync: "queued" };
   if (result.status === "already_running") {
     return { sync: "follow_up", syncSessionId: result.sessionId, syncDueAt: await markWebhookSyncDue(db, tenantId, windowSeconds) };
   }

@@ -36,7 +36,8 @@ console.log(`Xero simulator listening on ${sim.url}  (seed ${seed}, limits ${sim
 
   Custom Connection: ${DEMO_CC_CLIENT_ID} / ${DEMO_CC_CLIENT_SECRET}
   Organisations: ${tenants.map((t) => `${t.name} [${t.id}] ${t.invoices.length} invoices`).join("; ")}
-  Control endpoints: ${sim.url}/__sim/health (see lib/xero-simulator/README.md)`);
+  Control endpoints: ${sim.url}/__sim/health with the header X-Sim-Control-Token: ${sim.controlToken}
+    (a new token each run; see lib/xero-simulator/README.md)`);
 
 const stop = () => void sim.close().then(() => process.exit(0));
 process.on("SIGINT", stop);

@@ -2,6 +2,7 @@
  * Control endpoints under /__sim/ for tests and the demo (only when `control` is on).
  * See README.md in this folder for each endpoint's body and answer.
  */
+import { timingSafeEqual } from "node:crypto";
 import { type Change, type Entity, type TenantSpec, mutate } from "./data";
 import { faultSpecProblem, type FaultSpec } from "./faults";
 import { moneyString } from "./format";
@@ -11,6 +12,32 @@ import { DEFAULT_TENANTS, type Sim } from "./state";
 
 /** How long GET /__sim/faults/held?atLeast=&atMost= waits for held requests before answering anyway. */
 const HELD_WAIT_MS = 10_000;
+
+/** Header that carries the run's control token (RunningSimulator.controlToken) on every /__sim/ call. */
+export const CONTROL_TOKEN_HEADER = "x-sim-control-token";
+
+/**
+ * What a control call must show before it runs: the control endpoints change records, faults and
+ * the clock, so a web page the demo user happens to visit must not reach them. A browser's
+ * cross-site POST can carry text/plain without a CORS preflight, hence: no Origin but the
+ * simulator's own, JSON bodies only (415 otherwise), and this run's token in a header, which no
+ * cross-site request can set.
+ */
+export function guardControl(sim: Sim, ctx: Ctx): void {
+  const origin = ctx.req.headers.origin;
+  if ((origin !== undefined && origin !== new URL(sim.url).origin) || ctx.req.headers["sec-fetch-site"] === "cross-site") {
+    throw new HttpError(403, { error: "forbidden", message: "control endpoints do not accept requests from other sites" });
+  }
+  if (ctx.method !== "GET" && ctx.method !== "HEAD" && ctx.body.length > 0) {
+    const type = String(ctx.req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type !== "application/json") throw new HttpError(415, { error: "unsupported_media_type", message: "control endpoints take Content-Type: application/json" });
+  }
+  const given = Buffer.from(String(ctx.req.headers[CONTROL_TOKEN_HEADER] ?? ""));
+  const expected = Buffer.from(sim.config.controlToken);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new HttpError(401, { error: "unauthorized", message: `control endpoints need the ${CONTROL_TOKEN_HEADER} header with the token the simulator printed at start` });
+  }
+}
 
 function bad(message: string): HttpError {
   return new HttpError(400, { error: "bad_request", message });

@@ -1,5 +1,6 @@
 /** The local Xero: `startSimulator()` plus the demo credentials. See README.md in this folder. */
 export { startSimulator, type RunningSimulator, type SimulatorOptions } from "./server";
+export { CONTROL_TOKEN_HEADER } from "./control";
 export {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,

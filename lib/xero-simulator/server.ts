@@ -1,8 +1,9 @@
 /** The simulator's HTTP server: routing, logging, faults, rate limits. */
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getContact, getInvoice, getOrganisation, listContacts, listInvoices, resolveTenant, type ListResult } from "./accounting";
-import { applyMutation, control } from "./control";
+import { applyMutation, control, guardControl } from "./control";
 import type { TenantSpec } from "./data";
 import type { ActiveFault } from "./faults";
 import { type Ctx, HttpError, type LogEntry, readBody, sendHtml, sendJson, sendText } from "./http";
@@ -45,6 +46,8 @@ export interface SimulatorOptions {
   mode?: "test" | "demo";
   /** false: /__sim/* answers 404 (a production-like simulator). */
   control?: boolean;
+  /** The control endpoints' token (header X-Sim-Control-Token); default: a new random one per run. */
+  controlToken?: string;
   /** Organisations at start; default: three demo organisations with a few hundred invoices each. */
   tenants?: TenantSpec[];
   /** Tenant (id, name or index) the demo Custom Connection reaches; default: the first. */
@@ -84,6 +87,8 @@ export interface RunningSimulator {
   sim: Sim;
   /** True when the state came from `stateFile`. */
   restored: boolean;
+  /** This run's token for /__sim/*: send it as the X-Sim-Control-Token header. */
+  controlToken: string;
   clientId: string;
   clientSecret: string;
   close(): Promise<void>;
@@ -220,7 +225,7 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
 
 function landing(sim: Sim): string {
   return `<!doctype html><meta charset="utf-8"><title>Xero simulator</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:720px;margin:40px auto;color:#1e3145}code{background:#eef3f7;padding:1px 5px;border-radius:4px}h1{color:#13b5ea}</style>
-<h1>Xero simulator</h1><p>Identity and Accounting API on <code>${sim.url}</code>. Discovery: <a href="/.well-known/openid-configuration">/.well-known/openid-configuration</a>. Tenants: <a href="/__sim/tenants">/__sim/tenants</a>. See lib/xero-simulator/README.md.</p>`;
+<h1>Xero simulator</h1><p>Identity and Accounting API on <code>${sim.url}</code>. Discovery: <a href="/.well-known/openid-configuration">/.well-known/openid-configuration</a>. Control endpoints under <code>/__sim/</code> take the token printed at start (header <code>X-Sim-Control-Token</code>). See lib/xero-simulator/README.md.</p>`;
 }
 
 async function route(sim: Sim, ctx: Ctx): Promise<void> {
@@ -229,7 +234,9 @@ async function route(sim: Sim, ctx: Ctx): Promise<void> {
   const m = ctx.method;
   if (lower.startsWith("/__sim/") || lower === "/__sim") {
     ctx.log.kind = "page";
-    if (!sim.config.control || !(await control(sim, ctx))) throw new HttpError(404, { error: "not_found" });
+    if (!sim.config.control) throw new HttpError(404, { error: "not_found" });
+    guardControl(sim, ctx);
+    if (!(await control(sim, ctx))) throw new HttpError(404, { error: "not_found" });
     return;
   }
   const apiKind = isApiPath(p);
@@ -307,6 +314,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     refreshGraceMs: options.refreshGraceMs ?? 30 * MIN,
     refreshIdleMs: options.refreshIdleMs ?? 60 * 24 * 60 * MIN,
     codeTtlMs: 5 * MIN,
+    controlToken: options.controlToken ?? randomBytes(24).toString("base64url"),
   };
   const sim = new Sim(config, options.limits);
   sim.registerClient({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [...DEMO_REDIRECT_URIS, ...(options.demoRedirectUris ?? [])], grantTypes: ["authorization_code", "refresh_token"], name: "Xero Sync (demo)" });
@@ -341,6 +349,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     sim,
     restored,
+    controlToken: config.controlToken,
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
     close: () =>

@@ -103,6 +103,8 @@ export interface SimConfig {
   refreshGraceMs: number;
   refreshIdleMs: number;
   codeTtlMs: number;
+  /** This run's secret for the control endpoints (never persisted: a restart makes a new one). */
+  controlToken: string;
 }
 
 export class Sim {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { getConnectionByXeroUser, getCustomConnection, insertConnection } from "@/lib/db/queries/connections";
+import { getConnectionByXeroUser, getCustomConnection, insertConnection, listXeroTenantIdsSharedElsewhere } from "@/lib/db/queries/connections";
 import { getTenantById, upsertGrantedTenants, type GrantedTenant } from "@/lib/db/queries/tenants";
 import { upsertUserByEmail } from "@/lib/db/queries/users";
 import { logXeroSession } from "@/lib/db/queries/xero-sessions";
@@ -312,7 +312,10 @@ export interface DisconnectOptions {
 }
 
 export interface DisconnectResult {
-  /** Whether Xero confirmed the removal (false when the grant was already dead: local only). */
+  /**
+   * Whether Xero confirmed the removal: false when the grant was already dead, or when another
+   * person of this app still uses the organisation through the same Xero login (local only).
+   */
   removedInXero: boolean;
   dataDeleted: boolean;
 }
@@ -320,7 +323,9 @@ export interface DisconnectResult {
 /**
  * Disconnects one organisation of the user: DELETE /connections/{id} at Xero, then locally either
  * marks the tenant disconnected (keeping its synced data, browsable) or deletes it with its data.
- * A tenant of someone else is `not_found`. Logs a `disconnect` session.
+ * Xero's connection is left alone while another active connection of the same Xero user still
+ * uses the organisation: it is theirs too. A tenant of someone else is `not_found`. Logs a
+ * `disconnect` session.
  */
 export async function disconnectTenant(db: Db, userId: string, tenantId: string, options: DisconnectOptions = {}): Promise<DisconnectResult> {
   const tenant = await getTenantById(db, userId, tenantId);
@@ -328,7 +333,11 @@ export async function disconnectTenant(db: Db, userId: string, tenantId: string,
   const startedAt = new Date();
   let removedInXero = false;
   let note: string | undefined;
-  if (tenant.status !== "disconnected" && tenant.xeroConnectionId) {
+  const [connection] = await db.select({ id: xeroConnections.id, xeroUserId: xeroConnections.xeroUserId }).from(xeroConnections).where(eq(xeroConnections.id, tenant.connectionId));
+  const shared = tenant.status !== "disconnected" && connection ? await listXeroTenantIdsSharedElsewhere(db, connection, [tenant.xeroTenantId]) : new Set<string>();
+  if (shared.size > 0) {
+    note = SHARED_NOTE;
+  } else if (tenant.status !== "disconnected" && tenant.xeroConnectionId) {
     try {
       const { accessToken } = await getValidAccessToken(db, tenant.connectionId);
       await deleteXeroConnection(accessToken, tenant.xeroConnectionId, options.config ?? identityConfigFromEnv());
@@ -365,10 +374,15 @@ export async function disconnectTenant(db: Db, userId: string, tenantId: string,
   return { removedInXero, dataDeleted: deleteData };
 }
 
+const SHARED_NOTE = "another user of this app still uses it with the same Xero login; left connected in Xero";
+
 /**
  * Disconnects a whole grant: revokes its refresh token at Xero (which removes every organisation of
  * the grant), forgets the tokens, and marks its tenants disconnected (or deletes the connection
- * with all its tenants' synced data). Logs a `disconnect` session.
+ * with all its tenants' synced data). When another active connection of the same Xero user still
+ * uses one of its organisations, the refresh token is not revoked (that would cut the other person
+ * off too): only the organisations nobody else uses are removed at Xero, one by one. Logs a
+ * `disconnect` session.
  */
 export async function disconnectConnection(db: Db, userId: string, connectionId: string, options: DisconnectOptions = {}): Promise<DisconnectResult> {
   const [connection] = await db
@@ -378,7 +392,28 @@ export async function disconnectConnection(db: Db, userId: string, connectionId:
   if (!connection) throw new AppError("not_found", "Xero connection not found.");
   const startedAt = new Date();
   let removedInXero = false;
-  if (connection.status !== "revoked" && connection.grantType === "authorization_code" && connection.tokenSetEncrypted) {
+  let note: string | undefined;
+  const live = await db
+    .select({ xeroTenantId: xeroTenants.xeroTenantId, xeroConnectionId: xeroTenants.xeroConnectionId })
+    .from(xeroTenants)
+    .where(and(eq(xeroTenants.connectionId, connectionId), ne(xeroTenants.status, "disconnected")));
+  const shared = await listXeroTenantIdsSharedElsewhere(db, connection, live.map((t) => t.xeroTenantId));
+  if (shared.size > 0 && connection.status !== "revoked" && connection.tokenSetEncrypted) {
+    note = SHARED_NOTE;
+    try {
+      const own = live.filter((t) => !shared.has(t.xeroTenantId) && t.xeroConnectionId);
+      if (own.length) {
+        const { accessToken } = await getValidAccessToken(db, connectionId);
+        for (const t of own) await deleteXeroConnection(accessToken, t.xeroConnectionId!, options.config ?? identityConfigFromEnv());
+        removedInXero = true;
+      }
+    } catch (error) {
+      if (!isXeroAuthError(error)) {
+        await logXeroSession(db, { userId, connectionId, kind: "disconnect", outcome: "error", startedAt, error: "Xero could not be reached to remove the organisations" });
+        throw error instanceof AppError ? error : new AppError("xero_unavailable", "Xero could not be reached to remove the organisations; try again.", { cause: error });
+      }
+    }
+  } else if (connection.status !== "revoked" && connection.grantType === "authorization_code" && connection.tokenSetEncrypted) {
     const refreshToken = safeDecrypt(connection.id, connection.tokenSetEncrypted)?.refreshToken;
     if (refreshToken) {
       const config = options.config ?? identityConfigFromEnv();
@@ -404,7 +439,7 @@ export async function disconnectConnection(db: Db, userId: string, connectionId:
       kind: "disconnect",
       outcome: "success",
       startedAt,
-      detail: { scope: "connection", grantType: connection.grantType, removedInXero, dataDeleted: deleteData },
+      detail: { scope: "connection", grantType: connection.grantType, removedInXero, dataDeleted: deleteData, ...(note ? { note } : {}) },
     });
     if (deleteData) {
       await tx.delete(xeroConnections).where(and(eq(xeroConnections.id, connectionId), eq(xeroConnections.userId, userId)));

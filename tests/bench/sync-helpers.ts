@@ -2,6 +2,7 @@
  * Shared pieces of the sync benchmark (tests/bench/sync.ts) and its child processes: pointing the
  * environment at the simulator, fresh migrated PostgreSQL databases, a connected user. No vitest.
  */
+import { simControl, type SimEndpoint } from "@/tests/helpers/sim-control";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -15,24 +16,19 @@ export function pointEnvAtSimulator(simUrl: string): void {
   pointEnvAt(simUrl, { XERO_TIMEOUT_MS: "60000" });
 }
 
-export async function startSimChild(): Promise<{ url: string; child: ChildProcess; ctl: <T>(method: string, p: string, body?: unknown) => Promise<T> }> {
+export async function startSimChild(): Promise<SimEndpoint & { child: ChildProcess; ctl: <T>(method: string, p: string, body?: unknown) => Promise<T> }> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "sync-sim-child.ts")], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
+  const endpoint = await new Promise<SimEndpoint>((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (d: Buffer) => {
       buf += d.toString();
       const line = buf.split("\n")[0];
-      if (buf.includes("\n") && line) resolve((JSON.parse(line) as { url: string }).url);
+      if (buf.includes("\n") && line) resolve(JSON.parse(line) as SimEndpoint);
     });
     child.on("exit", (code) => reject(new Error(`simulator exited (${code})`)));
   });
-  const ctl = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${url}${p}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-  return { url, child, ctl };
+  const ctl = <T>(method: string, p: string, body?: unknown): Promise<T> => simControl<T>(endpoint, method, p, body);
+  return { ...endpoint, child, ctl };
 }
 
 /** A new database on the server of `adminUrl`, migrated. */
@@ -48,6 +44,6 @@ export async function freshDatabase(adminUrl: string, label: string): Promise<Da
 }
 
 /** Runs the simulator's consent flow (auto-consent) and stores a user, its grant and its tenants. */
-export function connectBenchUser(handle: DatabaseHandle, simUrl: string): Promise<SimConnectedUser> {
-  return connectSimUser(handle.db, simUrl, `bench-${randomBytes(4).toString("hex")}@example.com`);
+export function connectBenchUser(handle: DatabaseHandle, sim: SimEndpoint): Promise<SimConnectedUser> {
+  return connectSimUser(handle.db, sim, `bench-${randomBytes(4).toString("hex")}@example.com`);
 }

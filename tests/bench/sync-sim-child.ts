@@ -7,5 +7,5 @@ import { startSimulator } from "@/lib/xero-simulator";
 import { BENCH_REDIRECT_URI } from "./sync-helpers";
 
 const sim = await startSimulator({ port: 0, seed: 11, limits: false, tenants: [{ name: "Bench (NZ)", invoices: 100, contacts: 10 }], demoRedirectUris: [BENCH_REDIRECT_URI] });
-process.stdout.write(`${JSON.stringify({ url: sim.url })}\n`);
+process.stdout.write(`${JSON.stringify({ url: sim.url, controlToken: sim.controlToken })}\n`);
 process.on("SIGTERM", () => void sim.close().then(() => process.exit(0)));

@@ -56,14 +56,14 @@ async function scenario(label: string, tenants: object[]) {
   await sim.ctl("POST", "/__sim/limits", { enabled: false, resetCounters: true });
   resetLimiters();
   const db = await freshDatabase(pg.url, label);
-  const user = await connectBenchUser(db, sim.url);
+  const user = await connectBenchUser(db, sim);
   return { db, tenant: user.tenants[0]! };
 }
 
 /** The floor: the same rows, upserted by postgres.js in batches of 1,000 into a fresh database. */
 async function floorUpsert(sourceUrl: string, label: string): Promise<{ rows: number; seconds: number }> {
   const target = await freshDatabase(pg.url, label);
-  await connectBenchUser(target, sim.url); // the same user / connection / tenant rows the sync had
+  await connectBenchUser(target, sim); // the same user / connection / tenant rows the sync had
   await target.close();
   const src = postgres(sourceUrl, { max: 1, onnotice: () => {} });
   const dst = postgres(target.url, { max: 1, onnotice: () => {} });
@@ -153,7 +153,7 @@ try {
 
   log("memory: 100,000 invoices in a child process");
   const bigMem = await freshDatabase(pg.url, "mem100k");
-  const bigUser = await connectBenchUser(bigMem, sim.url);
+  const bigUser = await connectBenchUser(bigMem, sim);
   await bigMem.close();
   const mem100 = await runChild(bigMem.url, bigUser.tenants[0]!.id);
   results.memory = {

@@ -279,7 +279,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     db = await createTestDatabase();
     if (!db.url) throw new Error("the chaos run needs PostgreSQL (TEST_DB=postgres, TEST_DATABASE_URL): its SIGKILL rounds sync in a second process");
-    const user = await connectSimUser(db.db, sim.url);
+    const user = await connectSimUser(db.db, sim);
     return await new ChaosRun(sim, db, user, specs, seed, log).run(rounds, t0);
   } finally {
     await db?.close();
@@ -342,7 +342,7 @@ class ChaosRun {
     // Every organisation, once more, at the end.
     let differences = 0;
     for (const t of this.user.tenants) {
-      const views = await mirrorViews(this.db.db, this.sim.url, t);
+      const views = await mirrorViews(this.db.db, this.sim, t);
       differences += mirrorDifferences(views).length;
       this.report.final.invoices += views.invoices.want.length;
       this.report.final.contacts += views.contacts.want.length;
@@ -436,7 +436,7 @@ class ChaosRun {
     let differences: RecordDifference[] = [];
     if (lateSince !== null && converged) {
       // Only records stamped at or after that page may differ; then the follow-up must fix them.
-      const early = mirrorDifferences(await mirrorViews(this.db.db, this.sim.url, tenant)).filter(
+      const early = mirrorDifferences(await mirrorViews(this.db.db, this.sim, tenant)).filter(
         (d) => Date.parse(String((d.want ?? d.got)?.updatedDateUtc)) < lateSince!,
       );
       differences.push(...early);
@@ -447,7 +447,7 @@ class ChaosRun {
     }
 
     // 6. The database must equal the simulator.
-    differences.push(...mirrorDifferences(await mirrorViews(this.db.db, this.sim.url, tenant)));
+    differences.push(...mirrorDifferences(await mirrorViews(this.db.db, this.sim, tenant)));
     differences = [...new Map(differences.map((d) => [`${d.entity}:${d.id}`, d])).values()];
     if (differences.length) {
       rep.mismatches++;

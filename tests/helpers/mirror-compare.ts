@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { contacts, invoices } from "@/lib/db/schema";
+import { simControl, type SimEndpoint } from "./sim-control";
 
 export interface InvoiceView {
   id: string;
@@ -40,17 +41,15 @@ export interface MirrorViews {
 const money2 = (v: string | null) => (v === null ? null : Number(v).toFixed(2));
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
-async function simState<T>(simUrl: string, xeroTenantId: string, entity: "invoices" | "contacts"): Promise<T[]> {
-  const res = await fetch(`${simUrl}/__sim/state?tenantId=${encodeURIComponent(xeroTenantId)}&entity=${entity}`);
-  if (!res.ok) throw new Error(`GET /__sim/state → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T[];
+function simState<T>(sim: SimEndpoint, xeroTenantId: string, entity: "invoices" | "contacts"): Promise<T[]> {
+  return simControl<T[]>(sim, "GET", `/__sim/state?tenantId=${encodeURIComponent(xeroTenantId)}&entity=${entity}`);
 }
 
 /** The simulator's records (`want`) and the database's rows (`got`) of a tenant, as comparable views. */
-export async function mirrorViews(db: Db, simUrl: string, tenant: { id: string; xeroTenantId: string }): Promise<MirrorViews> {
+export async function mirrorViews(db: Db, sim: SimEndpoint, tenant: { id: string; xeroTenantId: string }): Promise<MirrorViews> {
   const [simInvoices, simContacts, invoiceRows, contactRows] = await Promise.all([
-    simState<InvoiceView>(simUrl, tenant.xeroTenantId, "invoices"),
-    simState<ContactView>(simUrl, tenant.xeroTenantId, "contacts"),
+    simState<InvoiceView>(sim, tenant.xeroTenantId, "invoices"),
+    simState<ContactView>(sim, tenant.xeroTenantId, "contacts"),
     db
       .select({
         invoiceId: invoices.invoiceId,

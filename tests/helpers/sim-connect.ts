@@ -4,6 +4,7 @@
  * row per simulated organisation; and the app's environment pointed at the simulator. No vitest:
  * the sync tests and the benchmarks share it.
  */
+import { simControl, type SimEndpoint } from "./sim-control";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
@@ -45,8 +46,8 @@ export interface SimConnectedUser {
   tenants: { id: string; xeroTenantId: string; name: string }[];
 }
 
-export async function connectSimUser(db: Db, simUrl: string, email = `u${randomBytes(4).toString("hex")}@example.com`): Promise<SimConnectedUser> {
-  const config = simXeroConfig(simUrl, 10_000);
+export async function connectSimUser(db: Db, sim: SimEndpoint, email = `u${randomBytes(4).toString("hex")}@example.com`): Promise<SimConnectedUser> {
+  const config = simXeroConfig(sim.url, 10_000);
   const req = await createAuthorizationRequest(config, { extraParams: { sim_auto: "1" } });
   const res = await fetch(req.url, { redirect: "manual" });
   const location = res.headers.get("location");
@@ -61,7 +62,7 @@ export async function connectSimUser(db: Db, simUrl: string, email = `u${randomB
       userId: user!.id,
       grantType: "authorization_code",
       xeroUserId: String(ts.claims().xero_userid ?? randomBytes(4).toString("hex")),
-      issuer: simUrl,
+      issuer: sim.url,
       scopes: SIM_SCOPES.join(" "),
       ...tokenSetColumns(id, {
         accessToken: ts.access_token!,
@@ -73,7 +74,7 @@ export async function connectSimUser(db: Db, simUrl: string, email = `u${randomB
       }),
     })
     .returning();
-  const orgs = (await (await fetch(`${simUrl}/__sim/tenants`)).json()) as { tenantId: string; name: string }[];
+  const orgs = await simControl<{ tenantId: string; name: string }[]>(sim, "GET", "/__sim/tenants");
   const tenants = [];
   for (const o of orgs) {
     const [t] = await db.insert(xeroTenants).values({ userId: user!.id, connectionId: conn!.id, xeroTenantId: o.tenantId, name: o.name }).returning();

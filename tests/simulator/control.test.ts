@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningSimulator } from "@/lib/xero-simulator";
+import { CONTROL_TOKEN_HEADER, type RunningSimulator } from "@/lib/xero-simulator";
 import { createAuthorizationRequest, listConnections, refreshTokenSet, toXeroApiError } from "@/lib/xero/client";
 import { type TenantInfo, apiGet, configFor, connect, ctl, start } from "./helpers";
 
@@ -149,7 +149,11 @@ describe("faults", () => {
   });
 
   it("a bad schedule is refused as a whole, naming the field", async () => {
-    const res = await fetch(`${sim.url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ faults: [{ kind: "500" }, { kind: "503", skip: -1 }] }) });
+    const res = await fetch(`${sim.url}/__sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sim.controlToken },
+      body: JSON.stringify({ faults: [{ kind: "500" }, { kind: "503", skip: -1 }] }),
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/skip must be a whole number/);
     expect(await ctl<unknown[]>(sim, "GET", "/__sim/faults")).toEqual([]);
@@ -368,6 +372,66 @@ describe("control endpoints", () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe("control endpoints refuse what a web page could send", () => {
+  // A page the demo user visits can POST text/plain cross-site without a CORS preflight; these
+  // are the requests such a page (or any caller without this run's token) can make.
+  const post = (path: string, headers: Record<string, string>, body = JSON.stringify({ seed: 1 })) => fetch(`${sim.url}${path}`, { method: "POST", headers, body });
+  const token = () => ({ "x-sim-control-token": sim.controlToken });
+
+  it("needs this run's token on every control endpoint, GET included", async () => {
+    expect(sim.controlToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const other = await start({ tenants: [{ name: "Other run", invoices: 1 }] });
+    try {
+      expect(other.controlToken).not.toBe(sim.controlToken); // a new token per start
+      for (const [method, path] of [["GET", "/__sim/health"], ["GET", "/__sim/state"], ["DELETE", "/__sim/faults"], ["DELETE", "/__sim/log"]]) {
+        expect((await fetch(`${sim.url}${path}`, { method })).status, `${method} ${path}`).toBe(401);
+        expect((await fetch(`${sim.url}${path}`, { method, headers: { "x-sim-control-token": other.controlToken } })).status).toBe(401);
+      }
+      const refused = await post("/__sim/reset", { "content-type": "application/json" });
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { message: string }).message).toMatch(/x-sim-control-token/);
+    } finally {
+      await other.close();
+    }
+    expect((await fetch(`${sim.url}/__sim/health`, { headers: token() })).status).toBe(200);
+  });
+
+  it("takes JSON bodies only: text/plain, forms and a missing type are 415", async () => {
+    for (const type of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""]) {
+      const headers: Record<string, string> = { ...token(), ...(type ? { "content-type": type } : {}) };
+      const res = await post("/__sim/clock", headers, JSON.stringify({ advanceMs: 1 }));
+      expect(res.status, type || "(none)").toBe(415);
+    }
+    for (const method of ["PUT", "DELETE"]) {
+      expect((await fetch(`${sim.url}/__sim/faults`, { method, headers: { ...token(), "content-type": "text/plain" }, body: "{}" })).status).toBe(415);
+    }
+    const before = await ctl<{ now: number }>(sim, "GET", "/__sim/clock");
+    const ok = await post("/__sim/clock", { ...token(), "content-type": "application/json; charset=utf-8" }, JSON.stringify({ advanceMs: 0 }));
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { now: number }).now).toBeGreaterThanOrEqual(before.now);
+    // No body, nothing to parse: a DELETE needs no type.
+    expect((await fetch(`${sim.url}/__sim/faults`, { method: "DELETE", headers: token() })).status).toBe(200);
+  });
+
+  it("refuses a browser Origin other than the simulator's own, even with the token", async () => {
+    const json = { ...token(), "content-type": "application/json" };
+    for (const origin of ["http://evil.example", "null", "http://localhost:3000", `${sim.url}.evil.example`]) {
+      const res = await post("/__sim/mutate", { ...json, origin }, JSON.stringify({ entity: "invoices", count: 1 }));
+      expect(res.status, origin).toBe(403);
+    }
+    expect((await post("/__sim/mutate", { ...json, "sec-fetch-site": "cross-site" }, JSON.stringify({ entity: "invoices", count: 1 }))).status).toBe(403);
+    expect((await fetch(`${sim.url}/__sim/health`, { headers: { ...token(), origin: "http://evil.example" } })).status).toBe(403);
+    expect((await fetch(`${sim.url}/__sim/health`, { headers: { ...token(), origin: new URL(sim.url).origin } })).status).toBe(200);
+  });
+
+  it("a cross-site text/plain POST changes nothing", async () => {
+    const before = await ctl<unknown[]>(sim, "GET", "/__sim/faults");
+    const res = await post("/__sim/faults", { "content-type": "text/plain", origin: "http://evil.example", "sec-fetch-site": "cross-site" }, JSON.stringify({ kind: "500", count: 100 }));
+    expect(res.status).toBe(403);
+    expect(await ctl<unknown[]>(sim, "GET", "/__sim/faults")).toEqual(before);
   });
 });
 

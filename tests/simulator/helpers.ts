@@ -1,4 +1,5 @@
 /** Shared set-up for the simulator tests: a simulator per suite, xero-node config, auto-consent. */
+import { simControl as ctl } from "@/tests/helpers/sim-control";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, type RunningSimulator, type SimulatorOptions, startSimulator } from "@/lib/xero-simulator";
 import { completeAuthorization, createAuthorizationRequest, type TokenSet, type XeroConfig } from "@/lib/xero/client";
 
@@ -22,13 +23,8 @@ export async function connect(sim: RunningSimulator, config: XeroConfig, consent
   return completeAuthorization(config, location, req);
 }
 
-/** Calls a control endpoint and returns the parsed JSON. */
-export async function ctl<T = unknown>(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sim.url}${path}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+/** Calls a control endpoint (with the run's token) and returns the parsed JSON. */
+export { ctl };
 
 export interface TenantInfo {
   tenantId: string;

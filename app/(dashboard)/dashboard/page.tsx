@@ -63,8 +63,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     memoByDataVersion(db, ids, `aging:${user.id}:${ids.join(",")}`, () => receivablesAging(db, ids, now), now),
     memoByDataVersion(db, ids, `monthly:${user.id}:${ids.join(",")}`, () => invoicedVsPaid(db, ids, now), now),
   ]);
-  // Right after Connect Xero (the callback adds ?connected): say what happens next, until the first sync lands.
-  const connectedFlag = typeof sp.connected === "string" && orgs.some((o) => o.entities.every((e) => !e.lastSuccessAt));
+  // Right after Connect Xero (the callback adds ?connected and starts the first syncs): what each new
+  // organisation's first sync is doing, as the sync engine reports it, until every one has landed.
+  const granted = typeof sp.connected === "string" && /^\d{1,3}$/.test(sp.connected) ? Number(sp.connected) : 0;
+  const firstSyncs = firstSyncStates(granted, orgs, schedule);
+  const connectedFlag = granted > 0 && firstSyncs.pending.length > 0;
 
   if (orgs.length === 0) {
     return (
@@ -101,7 +104,14 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </div>
       {connectedFlag ? (
         <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-          Xero connected. The first sync starts in a moment.
+          Xero connected. First syncs, one organisation after another:{" "}
+          {firstSyncs.pending.map((f, i) => (
+            <span key={f.name}>
+              {i > 0 ? " · " : ""}
+              {f.name} {FIRST_SYNC_LABEL[f.state]}
+            </span>
+          ))}
+          {firstSyncs.done > 0 ? ` · ${firstSyncs.done} done` : ""}.
         </p>
       ) : null}
 
@@ -194,4 +204,28 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </section>
     </>
   );
+}
+
+const FIRST_SYNC_LABEL = { queued: "queued", syncing: "syncing now", failed: "failed (see Sync history)", waiting: "waits for the schedule" } as const;
+
+/**
+ * The first syncs after Connect Xero, as the sync engine reports them: each organisation without a
+ * successful sync yet (queued, syncing, failed, or left to the schedule), and how many of the
+ * `granted` organisations are done.
+ */
+function firstSyncStates(
+  granted: number,
+  orgs: { id: string; name: string; entities: { lastSuccessAt: Date | null }[] }[],
+  schedule: { tenantId: string; queued: boolean; running: unknown; lastRun: { outcome: string } | null }[],
+): { pending: { name: string; state: keyof typeof FIRST_SYNC_LABEL }[]; done: number } {
+  const byId = new Map(schedule.map((s) => [s.tenantId, s]));
+  const pending = orgs.flatMap((o) => {
+    const s = byId.get(o.id);
+    const synced = o.entities.some((e) => e.lastSuccessAt);
+    if (synced && !s?.running) return [];
+    const last = s?.lastRun?.outcome;
+    const state: keyof typeof FIRST_SYNC_LABEL = s?.running ? "syncing" : s?.queued ? "queued" : last && last !== "running" && last !== "success" ? "failed" : "waiting";
+    return [{ name: o.name, state }];
+  });
+  return { pending, done: Math.max(0, granted - pending.length) };
 }

@@ -54,6 +54,7 @@ export function SyncPanel({ tenantId, name, initial, canSync }: { tenantId: stri
         setMessage(body.error?.message ?? "The sync could not be started.");
       } else {
         if (body.status === "already_running") setMessage("A sync is already running; following it.");
+        if (body.status === "queued") setMessage("Queued: the server is running as many syncs as it allows; this one starts when one ends.");
         setView((v) => ({ ...v, state: "syncing", outcome: "running", pages: 0, apiCalls: 0, recordsFetched: 0, recordsInserted: 0, recordsUpdated: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, error: null }));
       }
     } catch {

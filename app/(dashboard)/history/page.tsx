@@ -189,6 +189,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
 const CAUSED: Record<NonNullable<WebhookDeliveryInfo["caused"]>, string> = {
   starting: "starting a sync",
   started: "started a sync",
+  queued: "a sync waits for its turn",
   follow_up: "a sync was running: one more after it",
   coalesced: "within the debounce window: synced when it ends",
   skipped: "no sync",

@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { Db } from "../client";
-import { xeroConnections, type NewXeroConnection, type XeroConnection } from "../schema";
+import { xeroConnections, xeroTenants, type NewXeroConnection, type XeroConnection } from "../schema";
 
 /**
  * xero_connections: one Xero grant of a user. Every read is scoped by the owner: a connection id
@@ -82,4 +82,29 @@ export async function deleteConnection(db: Db, userId: string, id: string): Prom
     .where(and(eq(xeroConnections.id, id), eq(xeroConnections.userId, userId)))
     .returning({ id: xeroConnections.id });
   return rows.length > 0;
+}
+
+/**
+ * Which of `xeroTenantIds` another active connection of the same Xero user still uses (a tenant of
+ * it not disconnected). Two people of this app who sign in to Xero with one login share Xero's
+ * connection to each organisation (Xero keys it by user, app and organisation), so removing it for
+ * one removes it for the other. Deliberately across users: it answers only with organisation ids
+ * the caller already holds.
+ */
+export async function listXeroTenantIdsSharedElsewhere(db: Db, connection: Pick<XeroConnection, "id" | "xeroUserId">, xeroTenantIds: string[]): Promise<Set<string>> {
+  if (!connection.xeroUserId || xeroTenantIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ xeroTenantId: xeroTenants.xeroTenantId })
+    .from(xeroTenants)
+    .innerJoin(xeroConnections, eq(xeroConnections.id, xeroTenants.connectionId))
+    .where(
+      and(
+        ne(xeroConnections.id, connection.id),
+        eq(xeroConnections.xeroUserId, connection.xeroUserId),
+        eq(xeroConnections.status, "active"),
+        ne(xeroTenants.status, "disconnected"),
+        inArray(xeroTenants.xeroTenantId, xeroTenantIds),
+      ),
+    );
+  return new Set(rows.map((r) => r.xeroTenantId));
 }

@@ -3,6 +3,7 @@
  * environment pointed at it, a fresh migrated database (PGlite or PostgreSQL per TEST_DB), and
  * helpers to walk the consent with the simulator's auto-consent parameters.
  */
+import { simControl } from "@/tests/helpers/sim-control";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../helpers/db";
@@ -95,13 +96,12 @@ export async function startAndConsent(db: Db, userId: string, consent: Consent =
 
 /** Entries of the simulator's request log whose path contains `path`. */
 export async function simLog(sim: RunningSimulator, path: string): Promise<{ method: string; path: string; status: number }[]> {
-  const res = await fetch(`${sim.url}/__sim/log?path=${encodeURIComponent(path)}`);
-  const body = (await res.json()) as { entries: { method: string; path: string; status: number }[] };
+  const body = await simControl<{ entries: { method: string; path: string; status: number }[] }>(sim, "GET", `/__sim/log?path=${encodeURIComponent(path)}`);
   return body.entries;
 }
 
 export async function clearSimLog(sim: RunningSimulator): Promise<void> {
-  await fetch(`${sim.url}/__sim/log`, { method: "DELETE" });
+  await simControl(sim, "DELETE", "/__sim/log");
 }
 
 /** Every row of the tables that could hold a secret, as one text blob (for "no plaintext" checks). */

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { simControl } from "@/tests/helpers/sim-control";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { withUser } from "@/lib/api/handler";
@@ -144,7 +145,7 @@ describe("disconnect", () => {
 
     const result = await disconnectConnection(tdb.db, user.id, connection.id);
     expect(result).toEqual({ removedInXero: true, dataDeleted: false });
-    const grants = (await (await fetch(`${sim.url}/__sim/grants`)).json()) as { authEventId: string; revoked: boolean }[];
+    const grants = await simControl<{ authEventId: string; revoked: boolean }[]>(sim, "GET", "/__sim/grants");
     expect(grants.find((g) => g.authEventId === connection.authEventId)?.revoked).toBe(true);
 
     const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
@@ -174,6 +175,60 @@ describe("disconnect", () => {
     await disconnectConnection(tdb.db, user.id, connection.id); // revoked
     const result = await disconnectTenant(tdb.db, user.id, tenants[1]!.id, { deleteData: true });
     expect(result.dataDeleted).toBe(true);
+  });
+});
+
+describe("two people of this app sharing one Xero login", () => {
+  // Xero keys its connection to an organisation by Xero user, app and organisation: both people's
+  // grants read through the same one, and the latest consent owns it.
+  async function tenantsAtXero(connectionId: string) {
+    const { accessToken } = await getValidAccessToken(tdb.db, connectionId);
+    return (await listXeroConnections(accessToken)).map((c) => c.tenantId).sort();
+  }
+
+  it("one's Disconnect of the whole grant leaves the other's access; the last one revokes", async () => {
+    const b = await connected("share-b@example.com", "0,1");
+    const a = await connected("share-a@example.com", "0,1,2"); // consents last: Xero's connections carry A's auth event
+    const shared = b.tenants.map((t) => t.xeroTenantId).sort();
+    const onlyA = a.tenants.find((t) => !shared.includes(t.xeroTenantId))!;
+    await clearSimLog(sim);
+
+    const result = await disconnectConnection(tdb.db, a.user.id, a.connection.id);
+    expect(result).toEqual({ removedInXero: true, dataDeleted: false }); // A's own third organisation only
+    expect((await simLog(sim, "/connect/revocation")).length).toBe(0);
+    expect((await simLog(sim, "/connections/")).filter((e) => e.method === "DELETE").map((e) => e.path)).toEqual([`/connections/${onlyA.xeroConnectionId}`]);
+    const grants = await simControl<{ authEventId: string; revoked: boolean }[]>(sim, "GET", "/__sim/grants");
+    expect(grants.find((g) => g.authEventId === a.connection.authEventId)?.revoked).toBe(false);
+    expect(await tenantsAtXero(b.connection.id)).toEqual(shared);
+    const { accessToken } = await getValidAccessToken(tdb.db, b.connection.id);
+    const res = await fetch(`${sim.url}/api.xro/2.0/Invoices`, { headers: { authorization: `Bearer ${accessToken}`, "xero-tenant-id": shared[0]!, accept: "application/json" } });
+    expect(res.status).toBe(200);
+    // A's side is gone locally either way, tokens included.
+    const [rowA] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, a.connection.id));
+    expect(rowA).toMatchObject({ status: "revoked", tokenSetEncrypted: "" });
+    const [log] = await tdb.db.select().from(xeroSessions).where(eq(xeroSessions.userId, a.user.id)).then((r) => r.filter((s) => s.kind === "disconnect"));
+    expect(log?.detail).toMatchObject({ note: expect.stringMatching(/another user/) });
+
+    // Nobody else holds B's organisations now: B's Disconnect revokes the grant at Xero.
+    expect(await disconnectConnection(tdb.db, b.user.id, b.connection.id)).toEqual({ removedInXero: true, dataDeleted: false });
+    const after = await simControl<{ authEventId: string; revoked: boolean }[]>(sim, "GET", "/__sim/grants");
+    expect(after.find((g) => g.authEventId === b.connection.authEventId)?.revoked).toBe(true);
+  });
+
+  it("one's Disconnect of an organisation leaves it connected for the other, until the last one lets go", async () => {
+    const b = await connected("share-d@example.com", "0,1");
+    const a = await connected("share-c@example.com", "0,1");
+    const orgA = a.tenants[0]!;
+    await clearSimLog(sim);
+    expect(await disconnectTenant(tdb.db, a.user.id, orgA.id)).toEqual({ removedInXero: false, dataDeleted: false });
+    expect((await simLog(sim, "/connections/")).filter((e) => e.method === "DELETE")).toHaveLength(0);
+    expect(await tenantsAtXero(b.connection.id)).toEqual(b.tenants.map((t) => t.xeroTenantId).sort());
+    const [rowA] = await tdb.db.select().from(xeroTenants).where(eq(xeroTenants.id, orgA.id));
+    expect(rowA!.status).toBe("disconnected");
+
+    const orgB = b.tenants.find((t) => t.xeroTenantId === orgA.xeroTenantId)!;
+    expect(await disconnectTenant(tdb.db, b.user.id, orgB.id)).toEqual({ removedInXero: true, dataDeleted: false });
+    expect(await tenantsAtXero(b.connection.id)).not.toContain(orgA.xeroTenantId);
   });
 });
 

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { simControl } from "@/tests/helpers/sim-control";
 import path from "node:path";
 import type { AuthOptions } from "next-auth";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -123,7 +124,7 @@ describe("Sign in with Xero", () => {
 
     const [account] = await tdb.db.select().from(accounts);
     expect(account).toMatchObject({ userId: user!.id, provider: "xero", type: "oauth" });
-    const simUsers = (await (await fetch(`${sim.url}/__sim/users`)).json()) as { xeroUserId: string; email: string }[];
+    const simUsers = await simControl<{ xeroUserId: string; email: string }[]>(sim, "GET", "/__sim/users");
     expect(account!.providerAccountId).toBe(simUsers.find((u) => u.email === user!.email)!.xeroUserId);
     expect(await tdb.db.select().from(sessions)).toHaveLength(1);
     // Sign-in asked for no offline access and stored no token anywhere.
@@ -200,7 +201,7 @@ describe("who may sign in (ALLOWED_SIGN_INS)", () => {
   afterAll(() => configure());
 
   async function simUsers(): Promise<{ email: string }[]> {
-    return (await (await fetch(`${sim.url}/__sim/users`)).json()) as { email: string }[];
+    return simControl<{ email: string }[]>(sim, "GET", "/__sim/users");
   }
 
   /** Signs in as simulator user `index`: where the person lands. */

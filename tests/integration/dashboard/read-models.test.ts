@@ -1,3 +1,4 @@
+import { callRoute } from "@/tests/helpers/route"; // first: sets up Next's runtime for the route modules below
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { analyze, seedContacts, seedInvoices, seedSyncHistory, seedTenant, seedUser, type SeededContact } from "@/tests/helpers/seed-mirror";
@@ -9,6 +10,10 @@ import { getOrgOverviews, invoicedVsPaid, receivablesAging } from "@/lib/overvie
 import { invoices, syncCursors } from "@/lib/db/schema";
 import { cachedInvoiceTotals } from "@/lib/invoices/totals-cache";
 import { and, eq } from "drizzle-orm";
+import { encodeCursor } from "@/lib/invoices/keyset";
+import { createApiToken } from "@/lib/api-tokens";
+import { GET as getInvoicesApi } from "@/app/api/v1/invoices/route";
+import { GET as getContactsApi } from "@/app/api/v1/contacts/route";
 
 /**
  * The dashboard read models on a real migrated database (run on PGlite and on PostgreSQL):
@@ -85,10 +90,10 @@ describe("invoices read model", () => {
         expect(new Set(all.map((r) => r.invoiceId)).size).toBe(N + 2);
         // Backwards from the last page gives the same sequence.
         const back: InvoiceListRow[] = [];
-        let page = await listInvoices(t.db, userId, q(`sort=${sort}&dir=${dir}&size=100&last=1`), NOW);
+        let page = await listInvoices(t.db, userId, q(`sort=${sort}&dir=${dir}&size=250&last=1`), NOW);
         back.unshift(...page.rows);
         for (let i = 0; i < 50 && page.prev; i++) {
-          page = await listInvoices(t.db, userId, q(`sort=${sort}&dir=${dir}&size=100&before=${page.prev}`), NOW);
+          page = await listInvoices(t.db, userId, q(`sort=${sort}&dir=${dir}&size=250&before=${page.prev}`), NOW);
           back.unshift(...page.rows);
         }
         expect(back.map((r) => r.invoiceId)).toEqual(all.map((r) => r.invoiceId));
@@ -112,16 +117,16 @@ describe("invoices read model", () => {
   });
 
   it("filters by status, type, contact, date range and overdue", async () => {
-    const paid = await listInvoices(t.db, userId, q("status=PAID&size=100"), NOW);
+    const paid = await listInvoices(t.db, userId, q("status=PAID&size=250"), NOW);
     expect(paid.rows.every((r) => r.status === "PAID")).toBe(true);
-    const bills = await listInvoices(t.db, userId, q("type=bills&size=100"), NOW);
+    const bills = await listInvoices(t.db, userId, q("type=bills&size=250"), NOW);
     expect(bills.rows.every((r) => r.type === "ACCPAY")).toBe(true);
     const c = contactList[3]!;
-    const byContact = await listInvoices(t.db, userId, q(`contact=${c.contactId}&size=100`), NOW);
+    const byContact = await listInvoices(t.db, userId, q(`contact=${c.contactId}&size=250`), NOW);
     expect(byContact.rows.every((r) => r.contactId === c.contactId)).toBe(true);
-    const range = await listInvoices(t.db, userId, q("from=2026-01-01&to=2026-01-31&size=100"), NOW);
+    const range = await listInvoices(t.db, userId, q("from=2026-01-01&to=2026-01-31&size=250"), NOW);
     expect(range.rows.every((r) => r.date! >= "2026-01-01" && r.date! <= "2026-01-31")).toBe(true);
-    const overdue = await listInvoices(t.db, userId, q("overdue=1&size=100"), NOW);
+    const overdue = await listInvoices(t.db, userId, q("overdue=1&size=250"), NOW);
     expect(overdue.total).toBeGreaterThan(0);
     expect(overdue.rows.every((r) => r.overdue)).toBe(true);
   });
@@ -223,10 +228,10 @@ describe("contacts read model", () => {
   });
 
   it("filters archived, role and search; other users' contacts are invisible", async () => {
-    const archived = await listContacts(t.db, userId, cq("status=ARCHIVED&size=100"), NOW);
+    const archived = await listContacts(t.db, userId, cq("status=ARCHIVED&size=250"), NOW);
     expect(archived.total).toBeGreaterThan(0);
     expect(archived.rows.every((r) => r.contactStatus === "ARCHIVED")).toBe(true);
-    const suppliers = await listContacts(t.db, userId, cq("role=supplier&size=100"), NOW);
+    const suppliers = await listContacts(t.db, userId, cq("role=supplier&size=250"), NOW);
     expect(suppliers.rows.every((r) => r.isSupplier)).toBe(true);
     const search = await listContacts(t.db, userId, cq("q=ava.1%40"), NOW);
     expect(search.rows.every((r) => r.emailAddress?.startsWith("ava.1"))).toBe(true);
@@ -280,5 +285,70 @@ describe("history and overview", () => {
     expect(monthly[0]?.months).toHaveLength(12);
     expect(monthly[0]?.months.at(-1)?.month).toBe("2026-06");
     expect(await getOrgOverviews(t.db, otherUserId, { now: NOW, tenantId })).toEqual([]);
+  });
+});
+
+describe("hostile cursors", () => {
+  const ID = "00000000-0000-4000-8000-000000000001";
+  const cursor = (s: string, k: string | null, id = ID) => encodeCursor({ s, k, id });
+  // A cursor of the right shape for its sort, whose key is not a value of the column's type: each
+  // reached SQL as `'…'::timestamptz` (or ::date, ::numeric, ::uuid) and failed the query.
+  const BAD_KEYS: Record<"timestamptz" | "date" | "numeric" | "text", (string | null)[]> = {
+    timestamptz: ["2026-01-01 99:99:99+00", "2026-01-01 23:59:60+00", "2026-01-01 12:00:00+99", "0000-01-01 00:00:00+00", null],
+    date: ["2026-01-01x", "0000-01-01", "2026-02-29"],
+    numeric: ["NaN", "1e5", "--1", "9".repeat(25)],
+    text: ["a\u0000b"],
+  };
+
+  it("history: a bad cursor shows the first page, never a failed query", async () => {
+    const first = await listHistory(t.db, userId, parseHistoryQuery({ size: "25" }), NOW);
+    expect(first.rows.length).toBe(25);
+    for (const k of BAD_KEYS.timestamptz) {
+      for (const param of ["after", "before"]) {
+        const parsed = parseHistoryQuery({ size: "25", [param]: cursor("started.desc", k) });
+        expect(parsed.page).toBe(1);
+        expect((await listHistory(t.db, userId, parsed, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+        // Handed to the read model directly (not through the URL parser), it is refused there too.
+        const direct = { ...parseHistoryQuery({ size: "25" }), [param]: { s: "started.desc", k, id: ID } };
+        expect((await listHistory(t.db, userId, direct, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+      }
+    }
+    const badId = parseHistoryQuery({ size: "25", after: cursor("started.desc", "2026-01-01 00:00:00+00", "not-a-uuid") });
+    expect((await listHistory(t.db, userId, badId, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+  });
+
+  it("invoices and contacts: every sort column refuses keys not of its type", async () => {
+    const invoiceSorts = { updated: "timestamptz", date: "date", due: "date", total: "numeric", amountDue: "numeric", status: "text" } as const;
+    for (const [sort, cast] of Object.entries(invoiceSorts)) {
+      const first = await listInvoices(t.db, userId, q(`sort=${sort}&dir=desc&size=25`), NOW);
+      for (const k of BAD_KEYS[cast]) {
+        if (k === null && sort !== "updated" && sort !== "status") continue; // null is a real segment of nullable columns
+        const page = await listInvoices(t.db, userId, q(`sort=${sort}&dir=desc&size=25&after=${cursor(`${sort}.desc`, k)}`), NOW);
+        expect(page.rows.map((r) => r.invoiceId), `${sort} ${k}`).toEqual(first.rows.map((r) => r.invoiceId));
+      }
+    }
+    const cq = (s: string) => parseContactQuery(fromURLSearchParams(new URLSearchParams(s)));
+    const first = await listContacts(t.db, userId, cq("sort=updated&size=25"), NOW);
+    for (const k of BAD_KEYS.timestamptz) {
+      const page = await listContacts(t.db, userId, cq(`sort=updated&size=25&before=${cursor("updated.desc", k)}`), NOW);
+      expect(page.rows.map((r) => r.contactId)).toEqual(first.rows.map((r) => r.contactId));
+    }
+  });
+
+  it("the read API answers 400 naming the parameter, never a failed query", async () => {
+    const { token } = await createApiToken(t.db, userId, "cursor test");
+    const get = (handler: (r: Request) => Promise<Response>, path: string) =>
+      callRoute(handler, new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } }), t);
+    const ok = await get(getInvoicesApi, "/api/v1/invoices?sort=updated&limit=5");
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    const next = ((await ok.json()) as { page: { next: string } }).page.next;
+    expect((await get(getInvoicesApi, `/api/v1/invoices?sort=updated&limit=5&after=${next}`)).status).toBe(200);
+    for (const k of BAD_KEYS.timestamptz) {
+      for (const [handler, path] of [[getInvoicesApi, "/api/v1/invoices"], [getContactsApi, "/api/v1/contacts"]] as const) {
+        const res = await get(handler, `${path}?sort=updated&after=${cursor("updated.desc", k)}`);
+        expect(res.status, `${path} ${k}`).toBe(400);
+        expect(((await res.json()) as { error: { details: { fieldErrors: Record<string, string[]> } } }).error.details.fieldErrors).toHaveProperty("after");
+      }
+    }
   });
 });

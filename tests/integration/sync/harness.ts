@@ -3,6 +3,7 @@
  * database (PGlite or PostgreSQL per TEST_DB), and a user with a Xero connection obtained through
  * the simulator's authorization-code flow (auto-consent), stored encrypted by the token store.
  */
+import { simControl as ctl } from "@/tests/helpers/sim-control";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db";
 import { startSimulator, type RunningSimulator, type SimulatorOptions, type TenantSpec } from "@/lib/xero-simulator";
@@ -22,22 +23,13 @@ export function xeroConfig(sim: RunningSimulator): XeroConfig {
   return simXeroConfig(sim.url);
 }
 
-export async function ctl<T = unknown>(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+export { ctl };
 
 export type Connected = SimConnectedUser;
 
 /** Signs a user in to the simulator (auto-consent to all organisations) and stores the grant. */
 export function connectUser(db: Db, sim: RunningSimulator, email?: string): Promise<Connected> {
-  return connectSimUser(db, sim.url, email);
+  return connectSimUser(db, sim, email);
 }
 
 export interface SyncWorld {
@@ -66,7 +58,7 @@ export async function createWorld(tenants: TenantSpec[], options: SimulatorOptio
 
 /** The database's invoices and contacts of a tenant must equal the simulator's state exactly. */
 export async function expectMirrorsSimulator(world: SyncWorld, tenant: { id: string; xeroTenantId: string }): Promise<void> {
-  const views = await mirrorViews(world.db.db, world.sim.url, tenant);
+  const views = await mirrorViews(world.db.db, world.sim, tenant);
   expect(views.invoices.got.length).toBe(views.invoices.want.length);
   expect(views.invoices.got).toEqual(views.invoices.want);
   expect(views.contacts.got.length).toBe(views.contacts.want.length);

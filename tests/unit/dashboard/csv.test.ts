@@ -28,6 +28,31 @@ describe("CSV escaping", () => {
     expect(csvRow(["a", "b"])).toBe("a,b\r\n");
   });
 
+  it("defuses every formula payload a Xero string can carry", () => {
+    const unquote = (cell: string) => (cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
+    const evil = [
+      "=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\tplain", "\rplain",
+      " =1+1", "  +1", "\u00a0=1+1", "\u3000@SUM(A1)", "\n=1+1", "\uFF1D1+1", "\uFF0B1", "\uFF0D1", "\uFF20SUM(A1)",
+      "-12.50", "-1",
+    ];
+    for (const value of evil) expect(unquote(csvText(value)), JSON.stringify(value)).toBe(`'${value}`);
+    // Text that only looks odd is left alone.
+    for (const plain of [" padded ", "INV-0001", "2024-01-01", "a=b", "O'Brien"]) expect(unquote(csvText(plain))).toBe(plain);
+  });
+
+  it("writes only whole decimals and dates verbatim; anything else in a value column is escaped", () => {
+    // Our own numbers: decimal columns and dates are data, negative or not.
+    for (const ours of ["-12.5000", "0", "1234567.89", "2026-01-31"]) expect(csvValue(ours)).toBe(ours);
+    expect(csvValue(-3)).toBe("-3");
+    // A date prefix no longer lets the rest of the cell through raw (nor its comma split the row).
+    expect(csvValue("2024-01-01,=HYPERLINK(\"http://x\")")).toBe("\"2024-01-01,=HYPERLINK(\"\"http://x\"\")\"");
+    expect(csvValue("2024-01-01\r\n=1+1")).toBe("\"2024-01-01\r\n=1+1\"");
+    expect(csvValue("-12.50 ")).toBe("\"'-12.50 \"");
+    expect(csvValue("-1+1")).toBe("'-1+1");
+    expect(csvValue("@1")).toBe("'@1");
+    expect(csvValue(" =1")).toBe("' =1");
+  });
+
   it("streams batches lazily with a BOM and header", async () => {
     let pulled = 0;
     async function* batches() {

@@ -30,7 +30,7 @@ export const GET = withUser(z.unknown(), async ({ user, request }) => {
           csvText(c.emailAddress),
           csvValue(c.isCustomer ? "yes" : "no"),
           csvValue(c.isSupplier ? "yes" : "no"),
-          csvValue(c.contactStatus),
+          csvText(c.contactStatus),
           csvText(single?.currency ?? (rec.length ? rec.map((r) => r.currency).join("; ") : c.defaultCurrency)),
           single ? csvValue(single.outstanding) : csvText(rec.map((r) => `${r.currency} ${r.outstanding}`).join("; ") || "0"),
           single ? csvValue(single.overdue) : csvText(rec.map((r) => `${r.currency} ${r.overdue}`).join("; ") || "0"),

@@ -29,7 +29,7 @@ export const GET = withUser(z.unknown(), async ({ user, request }) => {
         csvText(r.contactName),
         csvValue(r.date),
         csvValue(r.dueDate),
-        csvValue(r.status),
+        csvText(r.status),
         csvValue(r.overdue ? "yes" : "no"),
         csvText(r.currencyCode),
         csvValue(r.total),

@@ -1,7 +1,8 @@
 /**
  * GET  /api/v1/tenants/{tenantId}/sync — the organisation's state and its latest sync's progress
  *      (pages, records, rate-limit waits), polled by the overview's Sync now button.
- * POST /api/v1/tenants/{tenantId}/sync — start a sync now; 202 { status: "started" | "already_running", sessionId }.
+ * POST /api/v1/tenants/{tenantId}/sync — start a sync now; 202 { status: "started" | "already_running" | "queued", sessionId }
+ *      ("queued": the server runs as many syncs as it allows; it starts when one ends).
  * Session required; another user's organisation is 404.
  */
 import { z } from "zod";

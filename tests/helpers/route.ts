@@ -1,0 +1,24 @@
+// Next sets this global up before loading anything else (its server entry does the same).
+import "next/dist/server/node-environment-baseline";
+import { workAsyncStorage } from "next/dist/server/app-render/work-async-storage.external";
+import { workUnitAsyncStorage } from "next/dist/server/app-render/work-unit-async-storage.external";
+import type { DatabaseHandle } from "@/lib/db";
+
+/**
+ * Calls an app/api route handler as Next would, on a test database: `headers()` reads the request's
+ * own headers (Next's request scope), and `getDb()` answers `db` (the process handle lib/db keeps
+ * on globalThis). The handler, its wrapper and its lib/ code all run unchanged.
+ */
+export async function callRoute(handler: (request: Request) => Promise<Response>, request: Request, db: DatabaseHandle): Promise<Response> {
+  const g = globalThis as unknown as { __xeroSyncDb?: Promise<DatabaseHandle> };
+  const before = g.__xeroSyncDb;
+  g.__xeroSyncDb = Promise.resolve(db);
+  try {
+    // The two stores Next opens around a route handler, with just what headers() reads.
+    const work = { route: new URL(request.url).pathname, forceStatic: false } as unknown as Parameters<typeof workAsyncStorage.run>[0];
+    const unit = { type: "request", phase: "action", headers: request.headers } as unknown as Parameters<typeof workUnitAsyncStorage.run>[0];
+    return await workAsyncStorage.run(work, () => workUnitAsyncStorage.run(unit, () => handler(request)));
+  } finally {
+    g.__xeroSyncDb = before;
+  }
+}
