@@ -23,19 +23,7 @@ export async function register() {
   void (await import("@/lib/xero/startup")).prepareXeroConnections();
   (await import("@/lib/sync/scheduler")).startScheduler();
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
-    const { drainSyncs } = await import("@/lib/sync/background");
-    const { stopScheduler } = await import("@/lib/sync/scheduler");
-    let exiting = false;
-    const shutdown = (signal: NodeJS.Signals) => {
-      if (exiting) return;
-      exiting = true;
-      stopScheduler();
-      void drainSyncs(SYNC_DRAIN_GRACE_MS)
-        .then(({ dropped, stopped }) => console.log(`Syncs drained (${stopped ? "running syncs stopped at a page boundary" : "all finished"}; ${dropped} queued left for the schedule)`))
-        .catch((error: unknown) => console.error("sync drain failed", error))
-        .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-    };
-    process.on("SIGTERM", shutdown);
-    process.on("SIGINT", shutdown);
+    const { drainOnSignals } = await import("@/lib/sync/background");
+    drainOnSignals(SYNC_DRAIN_GRACE_MS, (await import("@/lib/sync/scheduler")).stopScheduler);
   }
 }

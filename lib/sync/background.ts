@@ -184,3 +184,23 @@ export function reopenSyncs(): void {
   s.draining = false;
   if (s.stop.signal.aborted) s.stop = new AbortController();
 }
+
+/**
+ * On SIGTERM / SIGINT: stop the scheduler, drain the syncs (drainSyncs) and exit. Installed by the
+ * server at start-up (instrumentation.ts); here rather than there because instrumentation.ts is
+ * also compiled for the Edge runtime, which has no process.exit.
+ */
+export function drainOnSignals(graceMs: number, stopScheduler: () => void): void {
+  let exiting = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (exiting) return;
+    exiting = true;
+    stopScheduler();
+    void drainSyncs(graceMs)
+      .then(({ dropped, stopped }) => console.log(`Syncs drained (${stopped ? "running syncs stopped at a page boundary" : "all finished"}; ${dropped} queued left for the schedule)`))
+      .catch((error: unknown) => console.error("sync drain failed", error))
+      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
