@@ -42,6 +42,8 @@ const OUTCOME: Record<string, [Tone, string]> = {
   cancelled: ["slate", "Cancelled"],
   running: ["blue", "Running"],
   interrupted: ["amber", "Interrupted"],
+  // A webhook delivery this app refused (bad signature, too large): it protected itself, nothing broke.
+  refused: ["amber", "Refused"],
 };
 
 export function OutcomeBadge({ outcome }: { outcome: string }) {

@@ -104,7 +104,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                       {s.webhook ? <span className="block text-xs text-slate-600">{webhookNote(s.webhook)}</span> : null}
                     </Td>
                     <Td>
-                      <OutcomeBadge outcome={s.interrupted ? "interrupted" : s.outcome} />
+                      <OutcomeBadge outcome={s.interrupted ? "interrupted" : s.webhook?.delivery === "rejected" ? "refused" : s.outcome} />
                     </Td>
                     <Td align="right">{end ? formatDuration(end.getTime() - s.startedAt.getTime()) : "—"}</Td>
                     <Td align="right">
