@@ -7,8 +7,8 @@
  * under the current key, 1 otherwise (each row left as it was is listed).
  */
 import nextEnv from "@next/env";
-import { closeDatabase, getDatabase } from "@/lib/db";
-import { EnvError } from "@/lib/env";
+import { getDatabase } from "@/lib/db";
+import { runCommand } from "./run-command";
 import { TokenCryptoError } from "@/lib/xero/token-crypto";
 import { reencryptSecrets, type ReencryptCounts } from "@/lib/xero/token-reencrypt";
 
@@ -29,14 +29,4 @@ async function main(): Promise<number> {
   return report.problems.length ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await closeDatabase();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    await closeDatabase().catch(() => {});
-    const message = error instanceof TokenCryptoError ? error.logMessage : error instanceof EnvError || error instanceof Error ? error.message : String(error);
-    console.error(`✖ ${message}`);
-    process.exit(1);
-  });
+runCommand(main, (error) => (error instanceof TokenCryptoError ? error.logMessage : error instanceof Error ? error.message : String(error)));

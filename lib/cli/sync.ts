@@ -9,9 +9,9 @@
  */
 import nextEnv from "@next/env";
 import { eq, or } from "drizzle-orm";
-import { closeDatabase, getDatabase } from "@/lib/db";
+import { getDatabase } from "@/lib/db";
+import { runCommand } from "./run-command";
 import { xeroTenants, SYNC_ENTITIES, type SyncEntity } from "@/lib/db/schema";
-import { EnvError } from "@/lib/env";
 import { syncTenant, type SyncProgressEvent, type SyncResult } from "@/lib/sync";
 
 nextEnv.loadEnvConfig(process.cwd());
@@ -112,13 +112,4 @@ async function main() {
   return failures ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await closeDatabase();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    await closeDatabase().catch(() => {});
-    console.error(`✖ ${error instanceof EnvError || error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
+runCommand(main);
