@@ -4,7 +4,7 @@ import { requireDashboardUser } from "../../_components/user";
 import { getDb } from "@/lib/db";
 import { CONTACT_STATUSES, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { ReceivableCell } from "../../_components/receivables";
-import type { RawSearchParams } from "@/lib/invoices/search-params";
+import type { RawSearchParams } from "@/lib/lists/search-params";
 import { listUserTenants } from "@/lib/overview/tenants";
 import { Badge, ContactStatusBadge } from "../../_components/badges";
 import { FilterForm, Hidden, Input, Select } from "../../_components/filters";

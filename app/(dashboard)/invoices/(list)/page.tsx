@@ -5,7 +5,7 @@ import { requireDashboardUser } from "../../_components/user";
 import { getDb } from "@/lib/db";
 import { getContactName } from "@/lib/contacts/read-model";
 import { INVOICE_STATUSES, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
-import type { RawSearchParams } from "@/lib/invoices/search-params";
+import type { RawSearchParams } from "@/lib/lists/search-params";
 import { listUserTenants } from "@/lib/overview/tenants";
 import { InvoiceStatusBadge, invoiceStatusLabel } from "../../_components/badges";
 import { FilterForm, Hidden, Input, Select } from "../../_components/filters";

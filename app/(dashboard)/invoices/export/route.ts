@@ -4,11 +4,11 @@
  * parsed exactly as the page parses them, malformed values fall back.
  */
 import { z } from "zod";
-import { withUser } from "@/lib/api/handler";
+import { withUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
-import { csvResponse, csvText, csvValue } from "@/lib/invoices/csv";
+import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
 import { invoiceBatches, parseInvoiceQuery } from "@/lib/invoices/read-model";
-import { fromURLSearchParams } from "@/lib/invoices/search-params";
+import { fromURLSearchParams } from "@/lib/lists/search-params";
 import { listUserTenants } from "@/lib/overview/tenants";
 
 export const dynamic = "force-dynamic";
