@@ -4,7 +4,7 @@ import { contacts, invoices, xeroTenants, type Contact } from "@/lib/db/schema";
 import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor, type SortColumn, type SortDirection } from "@/lib/lists/keyset";
 import { overdueConditions, todayUtc } from "@/lib/invoices/read-model";
 import { escapeLike, first, pageSizeParam, pick, textParam, uuidParam, type RawSearchParams } from "@/lib/lists/search-params";
-import { scopeTenantIds } from "@/lib/overview/tenants";
+import { scopeTenantIds } from "@/lib/lists/tenant-scope";
 
 /**
  * The contacts read model: keyset pages with filters and search, and each contact's outstanding

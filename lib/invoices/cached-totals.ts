@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db";
 import { memoByDataVersion } from "@/lib/lists/data-version-cache";
-import { scopeTenantIds } from "@/lib/overview/tenants";
+import { scopeTenantIds } from "@/lib/lists/tenant-scope";
 import { invoiceTotals, type CurrencyTotal, type InvoiceQuery } from "./read-model";
 
 /** invoiceTotals, remembered until the data version, the day or the TTL changes. */

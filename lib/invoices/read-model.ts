@@ -1,7 +1,7 @@
 import { and, count, eq, gte, ilike, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { invoices, xeroSessions, xeroTenants, type Invoice, type XeroSession } from "@/lib/db/schema";
-import { scopeTenantIds } from "@/lib/overview/tenants";
+import { scopeTenantIds } from "@/lib/lists/tenant-scope";
 import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor, type SortColumn, type SortDirection } from "@/lib/lists/keyset";
 import { dateParam, escapeLike, first, pageSizeParam, pick, textParam, uuidParam, type RawSearchParams } from "@/lib/lists/search-params";
 

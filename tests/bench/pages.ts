@@ -25,7 +25,7 @@ import { cachedInvoiceTotals } from "@/lib/invoices/cached-totals";
 import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
 import { getOrgOverviews, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { startPostgresServer, freePort, type PostgresServer } from "../helpers/postgres-server";
 import { analyze, seedContacts, seedInvoices, seedSession, seedSyncHistory, seedTenant, seedUser } from "../helpers/seed-mirror";
 

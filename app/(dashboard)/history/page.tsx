@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db";
 import { listHistory, parseHistoryQuery, SESSION_KINDS, type WebhookDeliveryInfo } from "@/lib/history/read-model";
 import { getOlderActivity } from "@/lib/history/retention";
 import type { RawSearchParams } from "@/lib/lists/search-params";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { OutcomeBadge } from "../_components/badges";
 import { FilterForm, Select } from "../_components/filters";
 import { formatDuration, formatInt } from "../_components/format";

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db";
 import { CONTACT_STATUSES, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { ReceivableCell } from "../../_components/receivables";
 import type { RawSearchParams } from "@/lib/lists/search-params";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { Badge, ContactStatusBadge } from "../../_components/badges";
 import { FilterForm, Hidden, Input, Select } from "../../_components/filters";
 import { EmptyState, Pager, SortTh, Table, Td, Th } from "../../_components/table";

@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db";
 import { contactBatches, parseContactQuery } from "@/lib/contacts/read-model";
 import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
 import { fromURLSearchParams } from "@/lib/lists/search-params";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 
 export const dynamic = "force-dynamic";
 

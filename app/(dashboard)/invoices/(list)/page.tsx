@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db";
 import { getContactName } from "@/lib/contacts/read-model";
 import { INVOICE_STATUSES, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
 import type { RawSearchParams } from "@/lib/lists/search-params";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { InvoiceStatusBadge, invoiceStatusLabel } from "../../_components/badges";
 import { FilterForm, Hidden, Input, Select } from "../../_components/filters";
 import { formatDate, formatMoney } from "../../_components/format";

@@ -9,7 +9,7 @@ import { getDb } from "@/lib/db";
 import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
 import { invoiceBatches, parseInvoiceQuery } from "@/lib/invoices/read-model";
 import { fromURLSearchParams } from "@/lib/lists/search-params";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 
 export const dynamic = "force-dynamic";
 
