@@ -12,7 +12,7 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
-  typescript: { ignoreBuildErrors: true }, // `npm test` typechecks separately; don't do it twice per build
+  // next build type-checks too, so a build that would not compile under tsc is refused.
 };
 
 export default nextConfig;

@@ -1,7 +1,7 @@
 import type { AuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getDb } from "@/lib/db";
-import { redactSecrets } from "@/lib/api/log";
+import { redactSecrets } from "@/lib/log";
 import { getEnv } from "@/lib/env";
 import { createDrizzleAdapter } from "./adapter";
 import { decideSignIn, SIGN_IN_REFUSAL_CODES } from "./allowlist";

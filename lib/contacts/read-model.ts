@@ -1,10 +1,10 @@
 import { and, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { contacts, invoices, xeroTenants, type Contact } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor, type SortColumn, type SortDirection } from "@/lib/invoices/keyset";
+import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor, type SortColumn, type SortDirection } from "@/lib/lists/keyset";
 import { overdueConditions, todayUtc } from "@/lib/invoices/read-model";
-import { escapeLike, first, pageSizeParam, pick, textParam, uuidParam, type RawSearchParams } from "@/lib/invoices/search-params";
-import { scopeTenantIds } from "@/lib/overview/tenants";
+import { escapeLike, first, pageSizeParam, pick, textParam, uuidParam, type RawSearchParams } from "@/lib/lists/search-params";
+import { scopeTenantIds } from "@/lib/lists/tenant-scope";
 
 /**
  * The contacts read model: keyset pages with filters and search, and each contact's outstanding

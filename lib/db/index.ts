@@ -3,7 +3,7 @@ import { getEnv } from "@/lib/env";
 import { openDatabase, type DatabaseHandle, type Db } from "./client";
 
 export type { Db, DatabaseHandle, DatabaseKind } from "./client";
-export { DatabaseUnavailableError, databaseKindOf, openDatabase, queryRows } from "./client";
+export { DatabaseUnavailableError, databaseKindOf, openDatabase, pingDatabase, queryRows } from "./client";
 
 /** PGlite's data directory for this process's environment. */
 export function pgliteDataDir(): string {

@@ -1,13 +1,16 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { SESSION_KINDS, SESSION_OUTCOMES, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, keysetPage, type Cursor, type SortColumn } from "@/lib/invoices/keyset";
-import { first, pageSizeParam, pick, uuidParam, type RawSearchParams } from "@/lib/invoices/search-params";
+import { decodeCursor, encodeCursor, keysetPage, type Cursor, type SortColumn } from "@/lib/lists/keyset";
+import { first, pageSizeParam, pick, uuidParam, type RawSearchParams } from "@/lib/lists/search-params";
 
 /**
  * Sync history: the user's xero_sessions log, newest first, filterable by organisation, kind and
  * outcome. Keyset pages over (started_at DESC, id) use xero_sessions_user_started_idx.
  */
+
+/** The kinds of interaction the history lists (its filter's options). */
+export { SESSION_KINDS };
 
 /** A running session whose heartbeat is older than this is shown as interrupted. */
 export const STALE_HEARTBEAT_MS = 5 * 60_000;

@@ -1,9 +1,9 @@
 import { and, count, eq, gte, ilike, inArray, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { invoices, xeroSessions, xeroTenants, type Invoice, type XeroSession } from "@/lib/db/schema";
-import { scopeTenantIds } from "@/lib/overview/tenants";
-import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor, type SortColumn, type SortDirection } from "./keyset";
-import { dateParam, escapeLike, first, pageSizeParam, pick, textParam, uuidParam, type RawSearchParams } from "./search-params";
+import { scopeTenantIds } from "@/lib/lists/tenant-scope";
+import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor, type SortColumn, type SortDirection } from "@/lib/lists/keyset";
+import { dateParam, escapeLike, first, pageSizeParam, pick, textParam, uuidParam, type RawSearchParams } from "@/lib/lists/search-params";
 
 /**
  * The invoices read model: the list (keyset pages, filters, search, totals per currency), the

@@ -13,7 +13,7 @@
  * The state lives on globalThis: Next may load this module once per route bundle.
  */
 import { getEnv } from "@/lib/env";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 
 /** Waiting requests a process keeps; more are refused (they would wait for many minutes anyway). */
 export const MAX_QUEUED = 100;

@@ -24,7 +24,7 @@ import { isKeyConfigurationError } from "@/lib/xero/token-crypto";
 import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/connections";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { mapContact, type XeroContactWire } from "./contacts";
 import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, TenantForbiddenError } from "./errors";

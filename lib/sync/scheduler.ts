@@ -16,7 +16,7 @@ import { isDraining, syncStopSignal, track } from "./background";
 import { syncTenant, type SyncResult } from "./engine";
 import { DUE_WEBHOOK_SYNC_TICK_MS, runDueWebhookSyncs } from "./webhook-syncs";
 import { schedulerState } from "./scheduler-state";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 
 /** Tenants the scheduler should sync now. */
 export async function listSchedulableTenants(db: Db, now = new Date()): Promise<{ id: string; name: string }[]> {

@@ -13,7 +13,7 @@ import { isDraining, reserveSlot, submit, syncStopSignal, track, waitingTenantId
 import { startSync, type SyncResult, type SyncTenantOptions, type SyncTrigger } from "./engine";
 import { requestFollowUpSync } from "./lease";
 import { schedulerState } from "./scheduler-state";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 
 export interface RequestSyncInput {
   userId: string;

@@ -15,7 +15,7 @@
 import { and, eq, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { xeroConnections, xeroTenants, type SyncEntity } from "@/lib/db/schema";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 import { requestSync, type RequestSyncResult } from "./service";
 
 /** How often the scheduler looks for due webhook syncs (one small query on xero_tenants). */

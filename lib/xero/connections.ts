@@ -8,7 +8,7 @@ import { logXeroSession } from "@/lib/db/queries/xero-sessions";
 import { xeroAuthRequests, xeroConnections, xeroTenants, type XeroConnection, type XeroTenant } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { logServerError, redactSecrets } from "@/lib/api/log";
+import { logServerError, redactSecrets } from "@/lib/log";
 import { isXeroAuthError } from "./auth-errors";
 import {
   authorizationCodeGrant,

@@ -1,4 +1,4 @@
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { ensureCustomConnection, purgeStaleAuthRequests } from "./connections";

@@ -1,5 +1,5 @@
 import { eq, ne } from "drizzle-orm";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 import { getDb, type Db } from "@/lib/db";
 import { encryptionCanaries, xeroConnections } from "@/lib/db/schema";
 import { ciphertextKeyId, configuredKeyIds, decryptSecret, encryptSecret, isKeyConfigurationError, randomToken, TokenCryptoError } from "./token-crypto";

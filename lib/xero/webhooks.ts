@@ -1,8 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { logServerError } from "@/lib/api/log";
-import { readBodyWithLimit } from "@/lib/api/read-body";
+import { logServerError } from "@/lib/log";
+import { readBodyWithLimit } from "@/lib/http/read-body";
 import type { Db } from "@/lib/db";
 import { finishXeroSession, logXeroSession } from "@/lib/db/queries/xero-sessions";
 import { xeroSessions, xeroTenants, xeroWebhookDeliveries, type SyncEntity } from "@/lib/db/schema";

@@ -19,12 +19,13 @@ import { asc, desc, sql } from "drizzle-orm";
 import { openDatabase } from "@/lib/db/client";
 import { contacts, invoices, users } from "@/lib/db/schema";
 import { listContacts, parseContactQuery } from "@/lib/contacts/read-model";
-import { encodeCursor } from "@/lib/invoices/keyset";
+import { encodeCursor } from "@/lib/lists/keyset";
 import { invoiceTotals, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
-import { cachedInvoiceTotals, memoByDataVersion } from "@/lib/invoices/totals-cache";
+import { cachedInvoiceTotals } from "@/lib/invoices/cached-totals";
+import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
 import { getOrgOverviews, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { startPostgresServer, freePort, type PostgresServer } from "../helpers/postgres-server";
 import { analyze, seedContacts, seedInvoices, seedSession, seedSyncHistory, seedTenant, seedUser } from "../helpers/seed-mirror";
 

@@ -1,4 +1,4 @@
-import type { RawSearchParams } from "@/lib/invoices/search-params";
+import type { RawSearchParams } from "@/lib/lists/search-params";
 
 export type Params = Record<string, string | undefined>;
 

@@ -1,11 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { disconnectTenantAction } from "@/lib/auth/actions";
+import { disconnectTenantAction } from "./actions";
 
 type State = Awaited<ReturnType<typeof disconnectTenantAction>> | null;
 
-/** Disconnect one organisation (the auth helper's server action); optionally delete its synced data. */
+/** Disconnect one organisation (the overview's server action); optionally delete its synced data. */
 export function DisconnectForm({ tenantId, name }: { tenantId: string; name: string }) {
   const [state, action, pending] = useActionState<State, FormData>(async (_prev, form) => disconnectTenantAction(form), null);
   return (

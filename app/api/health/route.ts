@@ -5,9 +5,8 @@
  * key ids involved.
  */
 import { NextResponse } from "next/server";
-import { getDatabase } from "@/lib/db";
+import { getDatabase, pingDatabase } from "@/lib/db";
 import { checkTokenKey } from "@/lib/xero/token-key";
-import { sql } from "drizzle-orm";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +14,7 @@ export async function GET() {
   let handle;
   try {
     handle = await getDatabase();
-    await handle.db.execute(sql`select 1`);
+    await pingDatabase(handle.db);
   } catch (error) {
     console.error("health check failed:", error instanceof Error ? error.message : error);
     return NextResponse.json({ ok: false, error: { code: "database_unavailable", message: "The database is not available." } }, { status: 503 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { validatedActionWithUser, withUser } from "@/lib/api/handler";
-import { describeForLog, redactSecrets } from "@/lib/api/log";
+import { validatedActionWithUser, withUser } from "@/lib/http/handler";
+import { describeForLog, redactSecrets } from "@/lib/log";
 import { AppError } from "@/lib/errors";
 
 const user = { id: "u1", name: "Ann", email: "ann@example.com" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvResponse, csvRow, csvText, csvValue } from "@/lib/invoices/csv";
+import { csvResponse, csvRow, csvText, csvValue } from "@/lib/lists/csv";
 
 describe("CSV escaping", () => {
   it("quotes fields with commas, quotes and line breaks (RFC 4180)", () => {

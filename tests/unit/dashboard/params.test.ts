@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, validCursorValue } from "@/lib/invoices/keyset";
+import { decodeCursor, encodeCursor, validCursorValue } from "@/lib/lists/keyset";
 import { parseInvoiceQuery } from "@/lib/invoices/read-model";
 import { parseContactQuery } from "@/lib/contacts/read-model";
 import { parseHistoryQuery } from "@/lib/history/read-model";
-import { escapeLike } from "@/lib/invoices/search-params";
+import { escapeLike } from "@/lib/lists/search-params";
 
 const ID = "0b9a4a8e-1f5c-4d2e-9a7b-3c1d2e3f4a5b";
 
@@ -115,7 +115,7 @@ describe("list URL parsing", () => {
 
 describe("read API parameter checks", () => {
   it("rejects what the pages would silently replace", async () => {
-    const { assertParsed } = await import("@/lib/invoices/api");
+    const { assertParsed } = await import("@/lib/lists/api-params");
     const map = { sort: "sort", dir: "dir", org: "tenant", from: "from", q: "q", overdue: "overdue" };
     const check = (raw: Record<string, string>) => () => assertParsed(raw, parseInvoiceQuery(raw) as unknown as Record<string, unknown>, map);
     expect(check({ sort: "total", dir: "asc", org: ID.toUpperCase(), from: "2026-01-01", q: "abc", overdue: "1" })).not.toThrow();

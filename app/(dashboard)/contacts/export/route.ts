@@ -3,12 +3,12 @@
  * streamed in keyset batches. Session required; filters parsed as on the page.
  */
 import { z } from "zod";
-import { withUser } from "@/lib/api/handler";
+import { withUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
 import { contactBatches, parseContactQuery } from "@/lib/contacts/read-model";
-import { csvResponse, csvText, csvValue } from "@/lib/invoices/csv";
-import { fromURLSearchParams } from "@/lib/invoices/search-params";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
+import { fromURLSearchParams } from "@/lib/lists/search-params";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 
 export const dynamic = "force-dynamic";
 

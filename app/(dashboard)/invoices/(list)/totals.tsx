@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import type { InvoiceQuery } from "@/lib/invoices/read-model";
-import { cachedInvoiceTotals } from "@/lib/invoices/totals-cache";
+import { cachedInvoiceTotals } from "@/lib/invoices/cached-totals";
 import { Badge } from "../../_components/badges";
 import { formatInt, formatMoney } from "../../_components/format";
 

@@ -4,12 +4,12 @@
  * parsed exactly as the page parses them, malformed values fall back.
  */
 import { z } from "zod";
-import { withUser } from "@/lib/api/handler";
+import { withUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
-import { csvResponse, csvText, csvValue } from "@/lib/invoices/csv";
+import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
 import { invoiceBatches, parseInvoiceQuery } from "@/lib/invoices/read-model";
-import { fromURLSearchParams } from "@/lib/invoices/search-params";
-import { listUserTenants } from "@/lib/overview/tenants";
+import { fromURLSearchParams } from "@/lib/lists/search-params";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 
 export const dynamic = "force-dynamic";
 

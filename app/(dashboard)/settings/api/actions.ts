@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { validatedActionWithUser } from "@/lib/api/handler";
+import { validatedActionWithUser } from "@/lib/http/handler";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";

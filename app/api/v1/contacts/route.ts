@@ -7,12 +7,12 @@
  * no or a bad token → 401 { error }.
  */
 import { z } from "zod";
-import { withUser } from "@/lib/api/handler";
+import { withUser } from "@/lib/http/handler";
 import { apiCaller } from "@/lib/api-tokens/request-user";
 import { getDb } from "@/lib/db";
 import { listContacts, parseContactQuery } from "@/lib/contacts/read-model";
-import { apiPageSize, assertParsed } from "@/lib/invoices/api";
-import { fromURLSearchParams } from "@/lib/invoices/search-params";
+import { apiPageSize, assertParsed } from "@/lib/lists/api-params";
+import { fromURLSearchParams } from "@/lib/lists/search-params";
 
 export const dynamic = "force-dynamic";
 

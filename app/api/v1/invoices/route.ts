@@ -8,12 +8,12 @@
  * no or a bad token → 401 { error }.
  */
 import { z } from "zod";
-import { withUser } from "@/lib/api/handler";
+import { withUser } from "@/lib/http/handler";
 import { apiCaller } from "@/lib/api-tokens/request-user";
 import { getDb } from "@/lib/db";
-import { apiPageSize, assertParsed } from "@/lib/invoices/api";
+import { apiPageSize, assertParsed } from "@/lib/lists/api-params";
 import { listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
-import { fromURLSearchParams } from "@/lib/invoices/search-params";
+import { fromURLSearchParams } from "@/lib/lists/search-params";
 
 export const dynamic = "force-dynamic";
 

@@ -6,7 +6,7 @@
  * no or a bad token → 401 { error }.
  */
 import { z } from "zod";
-import { withUser } from "@/lib/api/handler";
+import { withUser } from "@/lib/http/handler";
 import { apiCaller } from "@/lib/api-tokens/request-user";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";

@@ -6,7 +6,7 @@
  * nothing is stored.
  */
 import { NextResponse } from "next/server";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { startFirstSyncs } from "@/lib/sync";

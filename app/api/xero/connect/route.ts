@@ -4,7 +4,7 @@
  * → the sign-in page, which comes back here. Failure → the connect-error page.
  */
 import { NextResponse } from "next/server";
-import { logServerError } from "@/lib/api/log";
+import { logServerError } from "@/lib/log";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { startXeroConnect, XeroConnectError } from "@/lib/xero/connections";

@@ -4,8 +4,8 @@
  * JSON or form body. Answers { removedInXero, dataDeleted }; someone else's id is 404.
  */
 import { getDb } from "@/lib/db";
-import { withUser } from "@/lib/api/handler";
-import { disconnectInputSchema, runDisconnect } from "@/lib/auth/disconnect";
+import { withUser } from "@/lib/http/handler";
+import { disconnectInputSchema, runDisconnect } from "@/lib/overview/disconnect";
 
 export const dynamic = "force-dynamic";
 

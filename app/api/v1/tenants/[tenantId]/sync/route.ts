@@ -6,7 +6,7 @@
  * Session required; another user's organisation is 404.
  */
 import { z } from "zod";
-import { withUser } from "@/lib/api/handler";
+import { withUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";

@@ -2,16 +2,18 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { disconnectConnection, disconnectTenant, type DisconnectResult } from "@/lib/xero/connections";
 
-/** Input of the disconnect API and actions: exactly one of tenantId / connectionId. */
+/** Whether to delete the synced data too: a checkbox ("on"), "true"/"false" or a boolean. */
+export const deleteDataField = z
+  .union([z.boolean(), z.enum(["true", "false", "on", "1", "0"])])
+  .optional()
+  .transform((v) => v === true || v === "true" || v === "on" || v === "1");
+
+/** Input of the disconnect API: exactly one of tenantId / connectionId. */
 export const disconnectInputSchema = z
   .object({
     tenantId: z.uuid().optional(),
     connectionId: z.uuid().optional(),
-    /** Checkbox ("on"), "true"/"false" or a boolean. */
-    deleteData: z
-      .union([z.boolean(), z.enum(["true", "false", "on", "1", "0"])])
-      .optional()
-      .transform((v) => v === true || v === "true" || v === "on" || v === "1"),
+    deleteData: deleteDataField,
   })
   .refine((v) => Boolean(v.tenantId) !== Boolean(v.connectionId), { message: "Give either tenantId or connectionId." });
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { AppError, toAppError, type ErrorType } from "@/lib/errors";
-import { logServerError } from "./log";
+import { logServerError } from "@/lib/log";
 
 /**
  * The one wrapper every entry point goes through (saas-starter's validatedActionWithUser, dub's

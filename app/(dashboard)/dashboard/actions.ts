@@ -2,12 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { validatedActionWithUser } from "@/lib/api/handler";
+import { validatedActionWithUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
+import { deleteDataField as deleteData } from "@/lib/overview/disconnect";
 import { disconnectConnection, disconnectTenant } from "@/lib/xero/connections";
 
 /**
- * Server actions for the dashboard's organisation management. Each takes FormData (or an object)
+ * Server actions of the overview page's organisation management. Each takes FormData (or an object)
  * and returns an ActionResult ({ ok: true, data } | { ok: false, error }); use with useActionState
  * or call directly.
  *
@@ -15,11 +16,6 @@ import { disconnectConnection, disconnectTenant } from "@/lib/xero/connections";
  *   (DELETE /connections/{id}) and here; keeps its synced data unless deleteData.
  * - disconnectConnectionAction({ connectionId, deleteData? }): revokes the whole grant.
  */
-
-const deleteData = z
-  .union([z.boolean(), z.enum(["true", "false", "on", "1", "0"])])
-  .optional()
-  .transform((v) => v === true || v === "true" || v === "on" || v === "1");
 
 export const disconnectTenantAction = validatedActionWithUser(
   z.object({ tenantId: z.uuid(), deleteData }),

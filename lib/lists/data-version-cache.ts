@@ -1,16 +1,16 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { syncCursors, xeroTenants } from "@/lib/db/schema";
-import { scopeTenantIds } from "@/lib/overview/tenants";
-import { invoiceTotals, todayUtc, type CurrencyTotal, type InvoiceQuery } from "./read-model";
 
 /**
- * Totals of a filtered invoice set aggregate every matching row (100,000 for a big organisation:
- * ~40 ms on an idle machine, several times that under load), yet they change only when a sync
- * stores something. So they are kept per (user, filters, day) in this process, keyed by a "data
- * version" read from the tiny sync_cursors / xero_tenants rows: the sync engine advances a cursor in
- * the same transaction that stores records, and disconnects change the tenant row. A TTL bounds
- * anything that slips past that (e.g. a repair run that rewrites rows without moving the cursor).
+ * Aggregates over the mirror for the list and overview pages (invoice totals of a filtered set,
+ * receivables ageing) read every matching row (100,000 invoices for a big organisation: ~40 ms on
+ * an idle machine, several times that under load), yet they change only when a sync stores
+ * something. So they are kept per (caller's key, day) in this process, keyed by a "data version"
+ * read from the tiny sync_cursors / xero_tenants rows: the sync engine advances a cursor in the same
+ * transaction that stores records, and disconnects change the tenant row. A TTL bounds anything that
+ * slips past that (e.g. a repair run that rewrites rows without moving the cursor). The UTC day is
+ * part of the key because what is overdue changes at midnight.
  */
 
 const TTL_MS = 5 * 60_000;
@@ -38,7 +38,7 @@ export async function dataVersion(db: Db, tenantIds: string[]): Promise<string> 
  * `tenantIds`, the UTC day or the TTL changes.
  */
 export async function memoByDataVersion<T>(db: Db, tenantIds: string[], key: string, compute: () => Promise<T>, now = new Date()): Promise<T> {
-  const full = `${key}:${todayUtc(now)}:${await dataVersion(db, tenantIds)}`;
+  const full = `${key}:${now.toISOString().slice(0, 10)}:${await dataVersion(db, tenantIds)}`;
   const hit = cache.get(full);
   if (hit && now.getTime() - hit.at < TTL_MS) return hit.value as T;
   const value = await compute();
@@ -47,15 +47,7 @@ export async function memoByDataVersion<T>(db: Db, tenantIds: string[], key: str
   return value;
 }
 
-/** invoiceTotals, remembered until the data version, the day or the TTL changes. */
-export async function cachedInvoiceTotals(db: Db, userId: string, q: InvoiceQuery, now = new Date()): Promise<CurrencyTotal[]> {
-  const { ids } = await scopeTenantIds(db, userId, q.tenant);
-  if (ids.length === 0) return [];
-  const filters = { t: q.tenant, s: q.status, ty: q.type, c: q.contact, f: q.from, to: q.to, o: q.overdue, q: q.q };
-  return memoByDataVersion(db, ids, `totals:${userId}:${JSON.stringify(filters)}`, () => invoiceTotals(db, userId, q, now), now);
-}
-
 /** For tests and benchmarks. */
-export function clearTotalsCache(): void {
+export function clearDataVersionCache(): void {
   cache.clear();
 }
