@@ -3,7 +3,9 @@
  * - requests that arrive on another host than NEXTAUTH_URL's go to the same path there, because
  *   the sign-in and Connect Xero cookies (state, PKCE) are set for one host and Xero comes back
  *   to NEXTAUTH_URL: starting on 127.0.0.1 and returning to localhost loses them. The health
- *   check (probes use any address) and Xero's webhooks (signed, cookie-less) are served on any host;
+ *   check (probes use any address), Xero's webhooks (signed, cookie-less) and the read API
+ *   (bearer tokens, no cookies; many HTTP clients drop Authorization on a redirect to another host)
+ *   are served on any host;
  * - security headers on every answer, with a fresh CSP nonce per request.
  *
  * Scripts: a nonce with 'strict-dynamic' rather than 'unsafe-inline'. Next applies the nonce it
@@ -23,7 +25,7 @@ export const CANONICAL_REDIRECT_PATH = "/api/canonical-host";
 export const CANONICAL_LOCATION_HEADER = "x-xero-sync-canonical-location";
 
 /** Paths answered on any host (exact, or a prefix followed by "/"). */
-export const ANY_HOST_PATHS = ["/api/health", "/api/xero/webhooks"] as const;
+export const ANY_HOST_PATHS = ["/api/health", "/api/xero/webhooks", "/api/v1"] as const;
 
 function onAnyHost(pathname: string): boolean {
   return ANY_HOST_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));

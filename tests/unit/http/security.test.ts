@@ -25,7 +25,9 @@ describe("canonicalHostRedirect", () => {
     expect(canonicalHostRedirect("http://localhost:3000/x", "bad host/..", canonical)).toBe("http://localhost:3000/x");
   });
 
-  it("answers the health check and Xero's webhooks on any host", () => {
+  it("answers the health check, Xero's webhooks and the read API on any host", () => {
+    expect(canonicalHostRedirect("http://127.0.0.1:3000/api/v1/invoices?limit=5", "127.0.0.1:3000", canonical)).toBeNull();
+    expect(canonicalHostRedirect("http://127.0.0.1:3000/api/v1x", "127.0.0.1:3000", canonical)).toBe("http://localhost:3000/api/v1x");
     expect(canonicalHostRedirect("http://127.0.0.1:3000/api/health", "127.0.0.1:3000", canonical)).toBeNull();
     expect(canonicalHostRedirect("http://127.0.0.1:3000/api/xero/webhooks", "127.0.0.1:3000", canonical)).toBeNull();
     expect(canonicalHostRedirect("http://127.0.0.1:3000/api/healthz", "127.0.0.1:3000", canonical)).toBe("http://localhost:3000/api/healthz");
