@@ -95,11 +95,14 @@ test("pages carry the security headers and a fresh nonce on every script", async
   expect(violations).toEqual([]);
 });
 
-test("the health check and webhooks answer on any host; other paths move to the canonical one", async ({ request }) => {
+test("the health check, webhooks and the read API answer on any host; other paths move to the canonical one", async ({ request }) => {
   const health = await request.get(`${OTHER_HOST}/api/health`, { maxRedirects: 0 });
   expect(health.status()).toBe(200);
   const hook = await request.post(`${OTHER_HOST}/api/xero/webhooks`, { data: "{}", headers: { "content-type": "application/json" }, maxRedirects: 0 });
   expect(hook.status()).not.toBe(308);
+  // The read API authenticates by bearer token, not by a host's cookies: answered where it is asked.
+  const api = await request.get(`${OTHER_HOST}/api/v1/invoices`, { maxRedirects: 0 });
+  expect(api.status()).toBe(401);
   const page = await request.get(`${OTHER_HOST}/invoices?status=PAID`, { maxRedirects: 0 });
   expect(page.status()).toBe(308);
   expect(page.headers()["location"]).toBe(`${CANONICAL}/invoices?status=PAID`);
