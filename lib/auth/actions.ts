@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { validatedActionWithUser } from "@/lib/api/handler";
 import { getDb } from "@/lib/db";
-import { disconnectConnection, disconnectTenant } from "@/lib/xero/connections";
+import { disconnectConnection, disconnectTenant } from "@/lib/xero/disconnect";
 
 /**
  * Server actions for the dashboard's organisation management. Each takes FormData (or an object)

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db";
-import { disconnectConnection, disconnectTenant, type DisconnectResult } from "@/lib/xero/connections";
+import { disconnectConnection, disconnectTenant, type DisconnectResult } from "@/lib/xero/disconnect";
 
 /** Input of the disconnect API and actions: exactly one of tenantId / connectionId. */
 export const disconnectInputSchema = z

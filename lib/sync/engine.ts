@@ -23,7 +23,7 @@ import { isXeroAuthError } from "@/lib/xero/auth-errors";
 import { isKeyConfigurationError } from "@/lib/xero/token-crypto";
 import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { getValidAccessToken } from "@/lib/xero/token-store";
-import { recordTenantAccessLost } from "@/lib/xero/connections";
+import { recordTenantAccessLost } from "@/lib/xero/tenant-access";
 import { logServerError } from "@/lib/api/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { mapContact, type XeroContactWire } from "./contacts";
