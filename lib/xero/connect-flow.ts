@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db";
 import { getConnectionByXeroUser, insertConnection } from "@/lib/db/queries/connections";
 import { upsertGrantedTenants, type GrantedTenant } from "@/lib/db/queries/tenants";
 import { logXeroSession } from "@/lib/db/queries/xero-sessions";
-import { xeroAuthRequests, xeroConnections, xeroTenants, type XeroConnection, type XeroTenant } from "@/lib/db/schema";
+import { xeroAuthRequests, xeroTenants, type XeroConnection, type XeroTenant } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { redactSecrets } from "@/lib/api/log";
 import { XeroConnectError, type ConnectErrorReason } from "./connect-errors";
@@ -21,7 +21,7 @@ import {
 } from "./identity";
 import { issuerOfConfig } from "./issuer";
 import { decryptSecret, encryptSecret, pkceChallenge, randomToken, sha256Hex } from "./token-crypto";
-import { tokenSetColumns } from "./token-store";
+import { saveTokenSet, tokenSetColumns } from "./token-store";
 
 /**
  * Connect Xero (OAuth 2.0 authorisation code + PKCE + OpenID Connect): start an attempt, complete
@@ -257,12 +257,7 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
     const existing = await getConnectionByXeroUser(tx, userId, xeroUserId);
     let connection: XeroConnection;
     if (existing) {
-      const [row] = await tx
-        .update(xeroConnections)
-        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, authEventId, issuer, status: "active", statusReason: null })
-        .where(eq(xeroConnections.id, existing.id))
-        .returning();
-      connection = row!;
+      connection = await saveTokenSet(tx, existing.id, tokenSet, { scopes, authEventId, issuer });
       // The grant works again: its tenants that were waiting for a reconnect are usable again.
       await tx
         .update(xeroTenants)

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { getCustomConnection, insertConnection } from "@/lib/db/queries/connections";
 import { upsertGrantedTenants } from "@/lib/db/queries/tenants";
 import { upsertUserByEmail } from "@/lib/db/queries/users";
 import { logXeroSession } from "@/lib/db/queries/xero-sessions";
-import { xeroConnections, type XeroConnection, type XeroTenant } from "@/lib/db/schema";
+import type { XeroConnection, XeroTenant } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { toGrantedTenant } from "./connect-flow";
 import { clientCredentialsGrant, listXeroConnections, xeroConfigFromEnv, type XeroConfig } from "./identity";
 import { issuerOfConfig } from "./issuer";
-import { tokenSetColumns } from "./token-store";
+import { saveTokenSet, tokenSetColumns } from "./token-store";
 
 /** Owner of the Custom Connection when XERO_CUSTOM_CONNECTION_OWNER is not set. */
 export const DEFAULT_CUSTOM_CONNECTION_OWNER = "custom-connection@xero-sync.local";
@@ -37,12 +37,7 @@ export async function ensureCustomConnection(db: Db, options: { config?: XeroCon
     const existing = await getCustomConnection(tx, owner.id);
     let connection: XeroConnection;
     if (existing) {
-      const [row] = await tx
-        .update(xeroConnections)
-        .set({ ...tokenSetColumns(existing.id, tokenSet), scopes, issuer: issuerOfConfig(config), status: "active", statusReason: null })
-        .where(eq(xeroConnections.id, existing.id))
-        .returning();
-      connection = row!;
+      connection = await saveTokenSet(tx, existing.id, tokenSet, { scopes, issuer: issuerOfConfig(config) });
     } else {
       const id = randomUUID();
       connection = await insertConnection(tx, {
