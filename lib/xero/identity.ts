@@ -18,7 +18,7 @@
  * - one error (`XeroOAuthError`) classified by status, OAuth error code and kind — never by text —
  *   whose message is safe to log (no token, code, verifier or secret).
  */
-import { type Client, Issuer, type TokenSet, custom, generators } from "openid-client";
+import { type Client, Issuer, type TokenSet, custom } from "openid-client";
 import { getEnv } from "@/lib/env";
 import { toXeroApiError, xeroErrorFrom } from "./errors";
 import { accessTokenClaims, assertAccessTokenFor, issuerOfConfig } from "./issuer";
@@ -218,42 +218,17 @@ export async function authorizationEndpoint(config: XeroConfig): Promise<string>
 }
 
 // ---------------------------------------------------------------- authorization code + PKCE
-
-export interface AuthorizationRequest {
-  url: string;
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-  redirectUri: string;
-}
-
-/**
- * A consent URL with PKCE (S256), state and nonce, made by openid-client; keep the rest for
- * completeAuthorization. (The Connect Xero flow stores its own attempt instead: ./connect-flow.ts.)
- */
-export async function createAuthorizationRequest(config: XeroConfig, opts: { state?: string; redirectUri?: string; extraParams?: Record<string, string> } = {}): Promise<AuthorizationRequest> {
-  const client = await getOpenIdClient(config);
-  const state = opts.state ?? generators.state();
-  const nonce = generators.nonce();
-  const codeVerifier = generators.codeVerifier();
-  const redirectUri = opts.redirectUri ?? config.redirectUris[0] ?? "";
-  const url = client.authorizationUrl({
-    redirect_uri: redirectUri,
-    scope: config.scopes.join(" "),
-    state,
-    nonce,
-    code_challenge: generators.codeChallenge(codeVerifier),
-    code_challenge_method: "S256",
-    ...opts.extraParams,
-  });
-  return { url, state, nonce, codeVerifier, redirectUri };
-}
+// The consent URL is built by startXeroConnect (./connect-flow.ts), which stores the attempt.
 
 /**
  * Exchanges the callback's code for tokens; openid-client validates the answer (state, id_token
  * signature / issuer / audience / expiry, nonce, at_hash). Rejects with a XeroApiError.
  */
-export async function completeAuthorization(config: XeroConfig, callbackUrl: string, request: Pick<AuthorizationRequest, "state" | "nonce" | "codeVerifier" | "redirectUri">): Promise<TokenSet> {
+export async function completeAuthorization(
+  config: XeroConfig,
+  callbackUrl: string,
+  request: { state: string; nonce: string; codeVerifier: string; redirectUri: string },
+): Promise<TokenSet> {
   const client = await getOpenIdClient(config);
   const params = client.callbackParams(callbackUrl);
   try {

@@ -1,7 +1,8 @@
 /** The consent page a person uses in the demo, driven as a browser would (GET, then form POST). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "@/lib/xero-simulator";
-import { completeAuthorization, createAuthorizationRequest, listXeroConnections, type XeroConfig } from "@/lib/xero/identity";
+import { completeAuthorization, listXeroConnections, type XeroConfig } from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "@/tests/helpers/consent";
 import { type TenantInfo, configFor, ctl, start } from "./helpers";
 
 let sim: RunningSimulator;

@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CONTROL_TOKEN_HEADER, type RunningSimulator } from "@/lib/xero-simulator";
-import { createAuthorizationRequest, listXeroConnections, refreshTokenGrant, XeroOAuthError } from "@/lib/xero/identity";
+import { listXeroConnections, refreshTokenGrant, XeroOAuthError } from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "@/tests/helpers/consent";
 import { type TenantInfo, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 let sim: RunningSimulator;

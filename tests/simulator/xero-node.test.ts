@@ -10,7 +10,6 @@ import { createApiClient, createXeroClient } from "@/lib/xero/client";
 import { toXeroApiError, XeroApiError } from "@/lib/xero/errors";
 import {
   clientCredentialsGrant,
-  createAuthorizationRequest,
   deleteXeroConnection,
   listXeroConnections,
   parseXeroUtc,
@@ -19,6 +18,7 @@ import {
   XeroOAuthError,
   type XeroConfig,
 } from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "@/tests/helpers/consent";
 import { ALL_SCOPES, DAY, MIN, REDIRECT_URI, type TenantInfo, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 let sim: RunningSimulator;
