@@ -34,6 +34,7 @@ import type { ChildSyncOptions } from "@/tests/helpers/child-sync";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { mirrorDifferences, mirrorViews, type RecordDifference } from "@/tests/helpers/mirror-compare";
 import { connectSimUser, pointEnvAtSimulator, SIM_REDIRECT_URI, type SimConnectedUser } from "@/tests/helpers/sim-connect";
+import { simControl } from "@/tests/helpers/sim-control";
 
 /** Client timeout for the run's syncs; a `delay` fault holds a request for twice as long. */
 export const CHAOS_TIMEOUT_MS = 1000;
@@ -300,16 +301,8 @@ class ChaosRun {
     private readonly seed: number,
     private readonly log: (line: string) => void,
   ) {
-    this.ctl = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${sim.url}${p}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
-      return (text ? JSON.parse(text) : undefined) as T;
-    };
+    // The control endpoints answer only with the simulator's control token.
+    this.ctl = <T>(method: string, p: string, body?: unknown): Promise<T> => simControl<T>(sim, method, p, body);
     this.report = {
       seed,
       rounds: 0,
