@@ -1,5 +1,5 @@
 import type { Env } from "@/lib/env";
-import { DEFAULT_CUSTOM_CONNECTION_OWNER } from "@/lib/xero/connections";
+import { DEFAULT_CUSTOM_CONNECTION_OWNER } from "@/lib/xero/custom-connection";
 
 /**
  * Who may sign in to this instance. Anyone with a Xero login can complete "Sign in with Xero",

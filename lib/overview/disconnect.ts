@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db";
-import { disconnectConnection, disconnectTenant, type DisconnectResult } from "@/lib/xero/connections";
+import { disconnectConnection, disconnectTenant, type DisconnectResult } from "@/lib/xero/disconnect";
 
 /** Whether to delete the synced data too: a checkbox ("on"), "true"/"false" or a boolean. */
 export const deleteDataField = z

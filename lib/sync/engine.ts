@@ -23,11 +23,11 @@ import { isXeroAuthError } from "@/lib/xero/auth-errors";
 import { isKeyConfigurationError } from "@/lib/xero/token-crypto";
 import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { getValidAccessToken } from "@/lib/xero/token-store";
-import { recordTenantAccessLost } from "@/lib/xero/connections";
+import { recordTenantAccessLost } from "@/lib/xero/tenant-access";
 import { logServerError } from "@/lib/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { mapContact, type XeroContactWire } from "./contacts";
-import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, TenantForbiddenError } from "./errors";
+import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError } from "./errors";
 import { mapInvoice, type XeroInvoiceWire } from "./invoices";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
 import type { PageQuery, SourcePage, XeroSource } from "./source";
@@ -340,7 +340,7 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
           isKeyConfigurationError(error)
         ) {
           fatal = error;
-        } else if (!isAppError(error) && !(error instanceof Error && /out of UpdatedDateUTC order|kept changing/.test(error.message))) {
+        } else if (!isAppError(error) && !(error instanceof SyncWalkError)) {
           // Unknown failure (a bug, the database): log the cause for the operator.
           logServerError(`sync ${tenant.id} ${entity}`, error);
         }

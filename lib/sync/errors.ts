@@ -103,6 +103,21 @@ export class MalformedXeroResponseError extends Error {
   override readonly name = "MalformedXeroResponseError";
 }
 
+/**
+ * The keyset walk cannot continue safely: Xero served a page out of UpdatedDateUTC order, or the
+ * records kept changing through every repair pass and verification the walk allows. Expected under
+ * heavy editing, not a bug: the committed cursor holds, and the next sync continues from it.
+ */
+export class SyncWalkError extends Error {
+  override readonly name = "SyncWalkError";
+  constructor(
+    readonly reason: "out_of_order" | "kept_changing",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

@@ -56,6 +56,8 @@
  * run; watched ids are kept only for runs, so memory does not grow with N in the normal case.
  */
 
+import { SyncWalkError } from "./errors";
+
 export const DEFAULT_PAGE_SIZE = 1000; // the largest pageSize Xero accepts
 export const MAX_REPAIRS = 3;
 /** How far Xero's clock must be past the last record's second before the cursor may skip it. */
@@ -143,7 +145,7 @@ export class SyncWalk {
   accept(records: WalkRecord[], serverTimeMs?: number): PageDecision {
     let prev = -Infinity;
     for (const r of records) {
-      if (r.updatedMs < prev) throw new Error("Xero returned records out of UpdatedDateUTC order; cannot walk them safely");
+      if (r.updatedMs < prev) throw new SyncWalkError("out_of_order", "Xero returned records out of UpdatedDateUTC order; cannot walk them safely");
       prev = r.updatedMs;
       if (this.watched.size) {
         const seen = this.watched.get(idKey(r.id));
@@ -159,7 +161,7 @@ export class SyncWalk {
       // The end of the set as it is now.
       if (this.dirty && this.holdback) {
         if (++this.repairs > MAX_REPAIRS) {
-          throw new Error(`records kept changing while paging (${MAX_REPAIRS} repair passes); the next sync continues from the held cursor`);
+          throw new SyncWalkError("kept_changing", `records kept changing while paging (${MAX_REPAIRS} repair passes); the next sync continues from the held cursor`);
         }
         this.ims = this.holdback.at;
         this.page = 1;
@@ -170,7 +172,7 @@ export class SyncWalk {
         return { cursor: this.holdCursor(), done: false, repair: true, verify: false };
       }
       if (this.verifyFrom !== null && !this.chainCovers) {
-        if (++this.verifications > MAX_VERIFICATIONS) throw new Error(`records kept changing while paging (${this.verifications} verification requests)`);
+        if (++this.verifications > MAX_VERIFICATIONS) throw new SyncWalkError("kept_changing", `records kept changing while paging (${this.verifications} verification requests)`);
         this.ims = new Date(Math.max(0, this.verifyFrom));
         this.page = 1;
         // A same-second group younger than SKEW_MS (a bulk edit just before the sync) lies inside

@@ -9,7 +9,8 @@
  * (lib/sync/wire-json.ts), which the engine parses for the mappers and stores as `raw`.
  */
 import { getEnv } from "@/lib/env";
-import { createApiClient, toXeroApiError } from "@/lib/xero/client";
+import { createApiClient } from "@/lib/xero/client";
+import { toXeroApiError } from "@/lib/xero/errors";
 import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { normalizeHeaders, type XeroFailure } from "./call-layer";
 import { MalformedXeroResponseError } from "./errors";

@@ -1,25 +1,46 @@
-import { getEnv } from "@/lib/env";
-import {
-  clientCredentialsToken,
-  completeAuthorization,
-  decodeAccessToken,
-  deleteConnection,
-  getOpenIdClient,
-  listConnections,
-  refreshTokenSet,
-  revokeRefreshToken as revokeAtXero,
-  toXeroApiError,
-  type XeroConfig,
-} from "./client";
-
 /**
- * The identity-side calls of the token store and the Connect Xero flow, over lib/xero/client.ts
- * (the one place that builds Xero clients: openid-client for PKCE, id_token validation and
- * refresh; fetch for what xero-node hard-codes). This module adds two things the callers need:
+ * Xero's identity side: OAuth 2.0 and OpenID Connect (discovery, consent with PKCE, the token
+ * endpoint for codes, refresh tokens and client credentials, revocation) and the /connections list
+ * of what a grant reaches. Every call to those endpoints is made here; Accounting API calls go
+ * through the xero-node client of ./client.ts.
+ *
+ * xero-node 20 hard-codes Xero's hosts for all of these (`initialize()` discovers
+ * `https://identity.xero.com`, `tokenRequest()` posts to its token endpoint, `updateTenants()` /
+ * `disconnect()` call `https://api.xero.com/connections`), so, to run against the simulator as well
+ * as Xero, this module builds an openid-client `Client` from the configured identity service's
+ * discovery document itself (PKCE, id_token validation, refresh) and calls the rest with fetch over
+ * the configured base URLs. It never calls openid-client's global `custom.setHttpOptionsDefaults`
+ * (as xero-node's `initialize()` would), which would change the timeout for every openid-client user
+ * in the process (next-auth too).
+ *
+ * What callers get:
  * - one token-set shape (`XeroTokenSet`, with an absolute expiry) that the token store encrypts;
  * - one error (`XeroOAuthError`) classified by status, OAuth error code and kind — never by text —
  *   whose message is safe to log (no token, code, verifier or secret).
  */
+import { type Client, Issuer, type TokenSet, custom } from "openid-client";
+import { getEnv } from "@/lib/env";
+import { toXeroApiError, xeroErrorFrom } from "./errors";
+import { accessTokenClaims, assertAccessTokenFor, issuerOfConfig } from "./issuer";
+
+export type { TokenSet } from "openid-client";
+
+export const XERO_API_URL = "https://api.xero.com";
+
+/** The Xero app of this installation and the Xero (or simulator) it talks to. */
+export interface XeroConfig {
+  clientId: string;
+  clientSecret: string;
+  /** The first one is used for authorization requests unless another is given. */
+  redirectUris: string[];
+  scopes: string[];
+  /** Default https://identity.xero.com (the simulator's URL in demo mode and tests). */
+  identityUrl?: string;
+  /** Default https://api.xero.com. */
+  apiUrl?: string;
+  /** Per-request timeout for every call to Xero (default 30 s). */
+  timeoutMs?: number;
+}
 
 /** A token set as we keep it (encrypted) in xero_connections.token_set_encrypted. */
 export interface XeroTokenSet {
@@ -32,14 +53,20 @@ export interface XeroTokenSet {
   scope?: string;
 }
 
-/** One organisation of a grant, from GET /connections. */
-export interface XeroConnectionInfo {
+/**
+ * One organisation a grant reaches: an item of Xero's GET /connections. (Not a row of
+ * xero_connections, which is one grant of a user: `XeroConnection` in lib/db/schema.)
+ */
+export interface XeroTenantConnection {
   /** Xero's connection id (for DELETE /connections/{id}). */
   id: string;
   tenantId: string;
   tenantType: string;
   tenantName: string | null;
   authEventId: string | null;
+  /** Xero sends UTC without a zone designator ("2019-12-07T18:46:19.5165400"); parse with parseXeroUtc. */
+  createdDateUtc: string | null;
+  updatedDateUtc: string | null;
 }
 
 /** A failed call to Xero's identity server or /connections, classified. */
@@ -57,7 +84,7 @@ export class XeroOAuthError extends Error {
     this.kind = options?.kind ?? (status === 0 ? "network" : "http");
   }
 
-  /** client.ts's classification: "oauth", "network", "server", "client" (a check on our side failed: state, nonce, id_token)… */
+  /** XeroApiError's classification: "oauth", "network", "server", "client" (a check on our side failed: state, nonce, id_token)… */
   readonly kind: string;
 
   /** The refresh token (or authorisation code) is dead: only a new consent helps. */
@@ -76,8 +103,8 @@ export class XeroOAuthError extends Error {
   }
 }
 
-/** Anything client.ts (or openid-client below it) threw → XeroOAuthError with a safe message. */
-export function toOAuthError(error: unknown, what: string): XeroOAuthError {
+/** Anything openid-client or fetch threw → XeroOAuthError with a safe message. */
+function toOAuthError(error: unknown, what: string): XeroOAuthError {
   if (error instanceof XeroOAuthError) return error;
   const e = toXeroApiError(error);
   const code = e.oauthError && /^[a-z_]{1,64}$/.test(e.oauthError) ? e.oauthError : undefined;
@@ -90,10 +117,8 @@ export function toOAuthError(error: unknown, what: string): XeroOAuthError {
   return new XeroOAuthError(message, e.status, code, { cause: e, kind: e.kind });
 }
 
-export type IdentityConfig = XeroConfig & { clientId: string; clientSecret: string };
-
 /** The Xero app of this installation, from the environment. */
-export function identityConfigFromEnv(): IdentityConfig {
+export function xeroConfigFromEnv(): XeroConfig {
   const env = getEnv();
   if (!env.XERO_CLIENT_ID || !env.XERO_CLIENT_SECRET) {
     throw new XeroOAuthError("XERO_CLIENT_ID / XERO_CLIENT_SECRET are not configured", 0, "invalid_client", { kind: "config" });
@@ -109,13 +134,79 @@ export function identityConfigFromEnv(): IdentityConfig {
   };
 }
 
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The per-request timeout of a config. */
+export function timeoutOf(config: Pick<XeroConfig, "timeoutMs">): number {
+  return config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
+/** The endpoints of Xero (or the simulator) for a config. */
+export function xeroEndpoints(config: Pick<XeroConfig, "identityUrl" | "apiUrl">) {
+  const identity = issuerOfConfig(config);
+  const api = (config.apiUrl ?? XERO_API_URL).replace(/\/+$/, "");
+  return {
+    issuer: identity,
+    wellKnown: `${identity}/.well-known/openid-configuration`,
+    token: `${identity}/connect/token`,
+    revocation: `${identity}/connect/revocation`,
+    userinfo: `${identity}/connect/userinfo`,
+    connections: `${api}/connections`,
+    accounting: `${api}/api.xro/2.0`,
+  };
+}
+
 /** Scopes a client_credentials request may carry (no OpenID / offline_access scopes). */
 export function apiScopes(scopes: string[]): string[] {
   return scopes.filter((s) => !["openid", "profile", "email", "offline_access"].includes(s));
 }
 
+// ---------------------------------------------------------------- discovery and the openid-client Client
+
+const issuers = new Map<string, Promise<Issuer>>();
+
+/** Discovers (once per identity URL) with our own fetch, so no global openid-client option is touched. */
+async function discover(config: Pick<XeroConfig, "identityUrl" | "timeoutMs">): Promise<Issuer> {
+  const { issuer: identityUrl, wellKnown } = xeroEndpoints(config);
+  const timeoutMs = timeoutOf(config);
+  let p = issuers.get(identityUrl);
+  if (!p) {
+    p = (async () => {
+      let res: Response;
+      try {
+        res = await fetch(wellKnown, { signal: AbortSignal.timeout(timeoutMs) });
+      } catch (e) {
+        throw toXeroApiError(e);
+      }
+      if (!res.ok) throw xeroErrorFrom(res.status, Object.fromEntries(res.headers), await res.text());
+      const issuer = new Issuer((await res.json()) as ConstructorParameters<typeof Issuer>[0]);
+      issuer[custom.http_options] = (_url, options) => ({ ...options, timeout: timeoutMs });
+      return issuer;
+    })();
+    issuers.set(identityUrl, p);
+    p.catch(() => issuers.delete(identityUrl));
+  }
+  return p;
+}
+
+/** An openid-client Client for Xero's identity service (PKCE, id_token validation, refresh). */
+export async function getOpenIdClient(config: XeroConfig): Promise<Client> {
+  const timeoutMs = timeoutOf(config);
+  const issuer = await discover(config);
+  const client = new issuer.Client({
+    client_id: config.clientId,
+    client_secret: config.clientSecret,
+    redirect_uris: config.redirectUris,
+    response_types: ["code"],
+    token_endpoint_auth_method: "client_secret_basic",
+  });
+  client[custom.http_options] = (_url, options) => ({ ...options, timeout: timeoutMs });
+  client[custom.clock_tolerance] = 5; // seconds, as xero-node's default
+  return client;
+}
+
 /** The authorisation endpoint (from discovery), for building the consent URL. */
-export async function authorizationEndpoint(config: IdentityConfig): Promise<string> {
+export async function authorizationEndpoint(config: XeroConfig): Promise<string> {
   try {
     const client = await getOpenIdClient(config);
     const endpoint = client.issuer.metadata.authorization_endpoint;
@@ -126,24 +217,37 @@ export async function authorizationEndpoint(config: IdentityConfig): Promise<str
   }
 }
 
+// ---------------------------------------------------------------- authorization code + PKCE
+// The consent URL is built by startXeroConnect (./connect-flow.ts), which stores the attempt.
+
 /**
- * Exchanges an authorisation code with its PKCE verifier; openid-client validates the answer
- * (state, id_token signature / issuer / audience / expiry, nonce, at_hash).
+ * Exchanges the callback's code for tokens; openid-client validates the answer (state, id_token
+ * signature / issuer / audience / expiry, nonce, at_hash). Rejects with a XeroApiError.
  */
+export async function completeAuthorization(
+  config: XeroConfig,
+  callbackUrl: string,
+  request: { state: string; nonce: string; codeVerifier: string; redirectUri: string },
+): Promise<TokenSet> {
+  const client = await getOpenIdClient(config);
+  const params = client.callbackParams(callbackUrl);
+  try {
+    return await client.callback(request.redirectUri, params, { state: request.state, nonce: request.nonce, code_verifier: request.codeVerifier });
+  } catch (e) {
+    throw toXeroApiError(e);
+  }
+}
+
+/** completeAuthorization for the Connect Xero callback: our token-set shape, XeroOAuthError, an id_token required. */
 export async function authorizationCodeGrant(
   params: { code: string; state: string; codeVerifier: string; nonce: string; redirectUri: string },
-  config = identityConfigFromEnv(),
+  config = xeroConfigFromEnv(),
 ): Promise<{ tokenSet: XeroTokenSet; claims: Record<string, unknown> }> {
   const callbackUrl = new URL(params.redirectUri);
   callbackUrl.searchParams.set("code", params.code);
   callbackUrl.searchParams.set("state", params.state);
   try {
-    const set = await completeAuthorization(config, callbackUrl.toString(), {
-      state: params.state,
-      nonce: params.nonce,
-      codeVerifier: params.codeVerifier,
-      redirectUri: params.redirectUri,
-    });
+    const set = await completeAuthorization(config, callbackUrl.toString(), params);
     if (!set.id_token) throw new XeroOAuthError("Xero's token answer has no id_token (is the openid scope requested?)", 0, undefined, { kind: "client" });
     return { tokenSet: fromOpenId(set), claims: set.claims() as Record<string, unknown> };
   } catch (error) {
@@ -151,19 +255,53 @@ export async function authorizationCodeGrant(
   }
 }
 
-/** Trades a refresh token for a new pair (Xero rotates refresh tokens: the old one is spent). */
-export async function refreshTokenGrant(refreshToken: string, config = identityConfigFromEnv()): Promise<XeroTokenSet> {
+// ---------------------------------------------------------------- token endpoint, revocation, connections
+
+async function call(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  let res: Response;
   try {
-    return fromOpenId(await refreshTokenSet(config, refreshToken));
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    throw toXeroApiError(e);
+  }
+  if (!res.ok) throw xeroErrorFrom(res.status, Object.fromEntries(res.headers), await res.text().catch(() => ""));
+  return res;
+}
+
+function basic(config: XeroConfig): string {
+  return `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64")}`;
+}
+
+/**
+ * Trades a refresh token for a new pair. Xero rotates: store the returned refresh token (the old
+ * one keeps working for 30 minutes only). openid-client validates a returned id_token too.
+ */
+export async function refreshTokenGrant(refreshToken: string, config = xeroConfigFromEnv()): Promise<XeroTokenSet> {
+  try {
+    const client = await getOpenIdClient(config);
+    return fromOpenId(await client.refresh(refreshToken));
   } catch (error) {
     throw toOAuthError(error, "token");
   }
 }
 
-/** A Custom Connection's access token (no refresh token: ask for a new one when it expires). */
-export async function clientCredentialsGrant(config = identityConfigFromEnv(), scopes = apiScopes(config.scopes)): Promise<XeroTokenSet> {
+/**
+ * A Custom Connection's access token (client_credentials): one organisation, 30 minutes, no
+ * refresh token (ask for a new one when it expires). Sends `scope=` as a space list (xero-node's
+ * `getClientCredentialsToken()` sends `scopes=` as a comma list, which Xero ignores).
+ */
+export async function clientCredentialsGrant(config = xeroConfigFromEnv(), scopes = apiScopes(config.scopes)): Promise<XeroTokenSet> {
   try {
-    const set = await clientCredentialsToken(config, scopes);
+    const res = await call(
+      xeroEndpoints(config).token,
+      {
+        method: "POST",
+        headers: { authorization: basic(config), "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({ grant_type: "client_credentials", ...(scopes.length ? { scope: scopes.join(" ") } : {}) }).toString(),
+      },
+      timeoutOf(config),
+    );
+    const set = (await res.json()) as { access_token?: unknown; expires_in?: unknown; token_type?: string; scope?: string };
     if (typeof set.access_token !== "string" || !set.access_token) throw new XeroOAuthError("Xero's token endpoint returned no access token", 200, undefined, { kind: "server" });
     return {
       accessToken: set.access_token,
@@ -176,39 +314,61 @@ export async function clientCredentialsGrant(config = identityConfigFromEnv(), s
   }
 }
 
-/** Revokes a refresh token: Xero then removes every connection of that grant. */
-export async function revokeRefreshToken(refreshToken: string, config = identityConfigFromEnv()): Promise<void> {
+/** Revokes a refresh token: the whole grant ends (its access tokens and every connection go). */
+export async function revokeRefreshToken(refreshToken: string, config = xeroConfigFromEnv()): Promise<void> {
   try {
-    await revokeAtXero(config, refreshToken);
+    await call(
+      xeroEndpoints(config).revocation,
+      {
+        method: "POST",
+        headers: { authorization: basic(config), "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token" }).toString(),
+      },
+      timeoutOf(config),
+    );
   } catch (error) {
     throw toOAuthError(error, "revocation");
   }
 }
 
-/** GET /connections (optionally only those of one consent, `?authEventId=`). */
-export async function listXeroConnections(accessToken: string, options: { authEventId?: string } = {}, config = identityConfigFromEnv()): Promise<XeroConnectionInfo[]> {
-  let rows;
+/**
+ * GET /connections: the organisations this token reaches; `authEventId` limits it to one consent.
+ * Throws XeroIssuerMismatchError, before any request, for a token of another issuer than the config's.
+ */
+export async function listXeroConnections(accessToken: string, options: { authEventId?: string } = {}, config = xeroConfigFromEnv()): Promise<XeroTenantConnection[]> {
+  assertAccessTokenFor(config.identityUrl, accessToken);
+  let rows: unknown;
   try {
-    rows = await listConnections(config, accessToken, options);
+    const url = new URL(xeroEndpoints(config).connections);
+    if (options.authEventId) url.searchParams.set("authEventId", options.authEventId);
+    const res = await call(url.toString(), { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } }, timeoutOf(config));
+    rows = await res.json();
   } catch (error) {
     throw toOAuthError(error, "connections");
   }
   if (!Array.isArray(rows)) throw new XeroOAuthError("Xero's /connections did not return a list", 200, undefined, { kind: "server" });
-  return rows
+  const text = (v: unknown) => (typeof v === "string" && v ? v : null);
+  return (rows as Record<string, unknown>[])
     .filter((c) => c && typeof c.id === "string" && typeof c.tenantId === "string")
     .map((c) => ({
-      id: c.id,
-      tenantId: c.tenantId,
+      id: c.id as string,
+      tenantId: c.tenantId as string,
       tenantType: typeof c.tenantType === "string" ? c.tenantType : "ORGANISATION",
-      tenantName: typeof c.tenantName === "string" && c.tenantName ? c.tenantName : null,
+      tenantName: text(c.tenantName),
       authEventId: typeof c.authEventId === "string" ? c.authEventId : null,
+      createdDateUtc: text(c.createdDateUtc),
+      updatedDateUtc: text(c.updatedDateUtc),
     }));
 }
 
-/** DELETE /connections/{id}: removes one organisation from the grant. 404 means it is already gone. */
-export async function deleteXeroConnection(accessToken: string, xeroConnectionId: string, config = identityConfigFromEnv()): Promise<void> {
+/**
+ * DELETE /connections/{id}: removes one organisation from the grant. 404 means it is already gone.
+ * Throws XeroIssuerMismatchError, before any request, for a token of another issuer than the config's.
+ */
+export async function deleteXeroConnection(accessToken: string, xeroConnectionId: string, config = xeroConfigFromEnv()): Promise<void> {
+  assertAccessTokenFor(config.identityUrl, accessToken);
   try {
-    await deleteConnection(config, accessToken, xeroConnectionId);
+    await call(`${xeroEndpoints(config).connections}/${encodeURIComponent(xeroConnectionId)}`, { method: "DELETE", headers: { authorization: `Bearer ${accessToken}` } }, timeoutOf(config));
   } catch (error) {
     const e = toOAuthError(error, "connections");
     if (e.status === 404) return;
@@ -216,14 +376,15 @@ export async function deleteXeroConnection(accessToken: string, xeroConnectionId
   }
 }
 
+/** Xero's identity timestamps carry no zone designator but are UTC. */
+export function parseXeroUtc(s: string): Date {
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}Z`);
+}
+
 /** `authentication_event_id` of a Xero access token (a JWT), or null. */
 export function authEventIdOf(accessToken: string): string | null {
-  try {
-    const v = decodeAccessToken(accessToken).authentication_event_id;
-    return typeof v === "string" && v ? v : null;
-  } catch {
-    return null;
-  }
+  const v = accessTokenClaims(accessToken)?.authentication_event_id;
+  return typeof v === "string" && v ? v : null;
 }
 
 function fromOpenId(set: { access_token?: string; refresh_token?: string; id_token?: string; token_type?: string; expires_at?: number; expires_in?: number; scope?: string }): XeroTokenSet {

@@ -23,6 +23,11 @@ export function normalizeIssuer(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
+/** The issuer of the Xero a config points at (what xero_connections.issuer records for its grants). */
+export function issuerOfConfig(config: { identityUrl?: string }): string {
+  return normalizeIssuer(config.identityUrl ?? XERO_ISSUER);
+}
+
 /** The issuer a stored connection's tokens came from. */
 export function issuerOf(connection: { issuer: string | null }): string {
   return connection.issuer ? normalizeIssuer(connection.issuer) : XERO_ISSUER;
@@ -57,17 +62,33 @@ export function assertSameIssuer(tokenIssuer: string, configuredIssuer: string):
   if (a !== b) throw new XeroIssuerMismatchError(a, b);
 }
 
+/** The claims of a Xero access token (a JWT; not verified here), or null when it is not a JWT. */
+export function accessTokenClaims(accessToken: string): Record<string, unknown> | null {
+  const part = accessToken.split(".")[1];
+  if (!part) return null;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return claims && typeof claims === "object" ? (claims as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The `iss` claim of an access token (Xero's are JWTs), or null when it is not a JWT or has none:
  * lets the API client check a token it was handed without knowing its connection.
  */
 export function accessTokenIssuer(accessToken: string): string | null {
-  const part = accessToken.split(".")[1];
-  if (!part) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as { iss?: unknown };
-    return typeof claims.iss === "string" && claims.iss ? normalizeIssuer(claims.iss) : null;
-  } catch {
-    return null;
-  }
+  const iss = accessTokenClaims(accessToken)?.iss;
+  return typeof iss === "string" && iss ? normalizeIssuer(iss) : null;
+}
+
+/**
+ * Refuses (XeroIssuerMismatchError) an access token issued by another identity server than
+ * `identityUrl`: the API beside XERO_IDENTITY_URL only ever sees that issuer's tokens. A token
+ * that is not a JWT carries no issuer to compare (Xero's always are).
+ */
+export function assertAccessTokenFor(identityUrl: string | undefined, accessToken: string): void {
+  const iss = accessTokenIssuer(accessToken);
+  if (iss) assertSameIssuer(iss, identityUrl ?? XERO_ISSUER);
 }

@@ -1,7 +1,8 @@
 import { logServerError } from "@/lib/log";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { ensureCustomConnection, purgeStaleAuthRequests } from "./connections";
+import { purgeStaleAuthRequests } from "./connect-flow";
+import { ensureCustomConnection } from "./custom-connection";
 
 /**
  * What the server (or a worker) does about Xero connections when it starts. Never throws: a

@@ -89,10 +89,16 @@ export function tokenSetColumns(connectionId: string, tokenSet: XeroTokenSet, no
 }
 
 /**
- * Stores a new token set on a connection and makes it active again (after a reconnect).
+ * Stores a new token set on a connection and makes it active again (a reconnect, a Custom
+ * Connection's new token), with what the new grant says about scopes, consent and issuer.
  * Pass a transaction to make it part of a larger write.
  */
-export async function saveTokenSet(db: Db, connectionId: string, tokenSet: XeroTokenSet, extra: { scopes?: string; authEventId?: string | null } = {}): Promise<XeroConnection> {
+export async function saveTokenSet(
+  db: Db,
+  connectionId: string,
+  tokenSet: XeroTokenSet,
+  extra: { scopes?: string; authEventId?: string | null; issuer?: string } = {},
+): Promise<XeroConnection> {
   const [row] = await db
     .update(xeroConnections)
     .set({
@@ -101,6 +107,7 @@ export async function saveTokenSet(db: Db, connectionId: string, tokenSet: XeroT
       statusReason: null,
       ...(extra.scopes !== undefined ? { scopes: extra.scopes } : {}),
       ...(extra.authEventId !== undefined ? { authEventId: extra.authEventId } : {}),
+      ...(extra.issuer !== undefined ? { issuer: extra.issuer } : {}),
     })
     .where(eq(xeroConnections.id, connectionId))
     .returning();

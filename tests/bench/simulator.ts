@@ -10,7 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSimulator } from "../../lib/xero-simulator";
 import { parseEnvelope } from "../../lib/sync/xero-source";
-import { completeAuthorization, createApiClient, createAuthorizationRequest, type XeroConfig } from "../../lib/xero/client";
+import { createApiClient } from "../../lib/xero/client";
+import { completeAuthorization, type XeroConfig } from "../../lib/xero/identity";
+import { createAuthorizationRequest } from "../helpers/consent";
 
 // The runner passes its flags (e.g. --rate) to every script: only a bare number is a page count.
 const PAGES = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 30);

@@ -29,7 +29,7 @@ import { syncTenant, type SyncTenantOptions } from "@/lib/sync";
 import { resetLimiters } from "@/lib/sync/call-layer";
 import { startSimulator, type FaultKind, type FaultSpec, type RunningSimulator, type TenantSpec } from "@/lib/xero-simulator";
 import { int, mix, pick, rng, type Rng } from "@/lib/xero-simulator/prng";
-import { completeXeroConnect, startXeroConnect } from "@/lib/xero/connections";
+import { completeXeroConnect, startXeroConnect } from "@/lib/xero/connect-flow";
 import type { ChildSyncOptions } from "@/tests/helpers/child-sync";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { mirrorDifferences, mirrorViews, type RecordDifference } from "@/tests/helpers/mirror-compare";
@@ -301,6 +301,7 @@ class ChaosRun {
     private readonly seed: number,
     private readonly log: (line: string) => void,
   ) {
+    // The control endpoints answer only with the simulator's control token.
     this.ctl = <T>(method: string, p: string, body?: unknown): Promise<T> => simControl<T>(sim, method, p, body);
     this.report = {
       seed,

@@ -11,7 +11,8 @@ import { resetEnvCache } from "@/lib/env";
 import { resetLimiters } from "@/lib/sync/call-layer";
 import { users, xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "@/lib/xero-simulator";
-import { completeAuthorization, createAuthorizationRequest, type XeroConfig } from "@/lib/xero/client";
+import { completeAuthorization, type XeroConfig } from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "./consent";
 import { tokenSetColumns } from "@/lib/xero/token-store";
 
 export const SIM_REDIRECT_URI = "http://localhost:3000/api/xero/callback";

@@ -1,7 +1,8 @@
 /** The consent page a person uses in the demo, driven as a browser would (GET, then form POST). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "@/lib/xero-simulator";
-import { completeAuthorization, createAuthorizationRequest, listConnections, type XeroConfig } from "@/lib/xero/client";
+import { completeAuthorization, listXeroConnections, type XeroConfig } from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "@/tests/helpers/consent";
 import { type TenantInfo, configFor, ctl, start } from "./helpers";
 
 let sim: RunningSimulator;
@@ -43,7 +44,7 @@ describe("consent page", () => {
     expect(res.status).toBe(302);
     const ts = await completeAuthorization(config, res.headers.get("location")!, req);
     expect(ts.claims().email).toBe("sam.bookkeeper@example.com");
-    expect((await listConnections(config, ts.access_token!)).map((c) => c.tenantId)).toEqual([tenants[1]!.tenantId]);
+    expect((await listXeroConnections(ts.access_token!, {}, config)).map((c) => c.tenantId)).toEqual([tenants[1]!.tenantId]);
   });
 
   it("no organisation picker for sign-in scopes only; no connections are made", async () => {
@@ -57,7 +58,7 @@ describe("consent page", () => {
     const res = await post(form);
     const ts = await completeAuthorization(cfg, res.headers.get("location")!, req);
     expect(ts.refresh_token).toBeUndefined(); // no offline_access
-    expect(await listConnections(cfg, ts.access_token!)).toEqual([]);
+    expect(await listXeroConnections(ts.access_token!, {}, cfg)).toEqual([]);
   });
 
   it("Cancel redirects with error=access_denied and the state; Allow without an org re-asks", async () => {

@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CONTROL_TOKEN_HEADER, type RunningSimulator } from "@/lib/xero-simulator";
-import { createAuthorizationRequest, listConnections, refreshTokenSet, toXeroApiError } from "@/lib/xero/client";
+import { listXeroConnections, refreshTokenGrant, XeroOAuthError } from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "@/tests/helpers/consent";
 import { type TenantInfo, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 let sim: RunningSimulator;
@@ -220,11 +221,12 @@ describe("faults", () => {
     expect(e1.status).toBe(401);
     expect(e1.headers.get("www-authenticate")).toContain("expired");
     expect((await inv(undefined, "", ts.access_token!)).status).toBe(401); // stays expired
-    const fresh = await refreshTokenSet(cfg, ts.refresh_token!);
-    expect((await inv(undefined, "", fresh.access_token!)).status).toBe(200);
+    const fresh = await refreshTokenGrant(ts.refresh_token!, cfg);
+    expect((await inv(undefined, "", fresh.accessToken)).status).toBe(200);
     await ctl(sim, "POST", "/__sim/faults", { faults: [{ kind: "token-revoked" }] });
-    expect((await inv(undefined, "", fresh.access_token!)).status).toBe(401);
-    const err = await refreshTokenSet(cfg, fresh.refresh_token!).catch((e: unknown) => toXeroApiError(e));
+    expect((await inv(undefined, "", fresh.accessToken)).status).toBe(401);
+    const err = await refreshTokenGrant(fresh.refreshToken!, cfg).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(XeroOAuthError);
     expect(err).toMatchObject({ kind: "oauth", oauthError: "invalid_grant" });
   });
 
@@ -295,7 +297,7 @@ describe("control endpoints", () => {
     await ctl(sim, "POST", "/__sim/clients", { clientId: "APP2", clientSecret: "s2", redirectUris: ["http://127.0.0.1:9999/cb"], grantTypes: ["authorization_code"] });
     const cfg = { ...configFor(sim), clientId: "APP2", clientSecret: "s2", redirectUris: ["http://127.0.0.1:9999/cb"] };
     const ts = await connect(sim, cfg, { tenants: tenants[1]!.tenantId });
-    expect((await listConnections(cfg, ts.access_token!)).map((c) => c.tenantName)).toEqual(["Other Org (NZ)"]);
+    expect((await listXeroConnections(ts.access_token!, {}, cfg)).map((c) => c.tenantName)).toEqual(["Other Org (NZ)"]);
     for (const uri of ["http://127.0.0.1:9999/cb/", "http://127.0.0.1:9999/cb?x=1", "http://localhost:9999/cb"]) {
       const req = await createAuthorizationRequest({ ...cfg, redirectUris: [uri] });
       expect((await fetch(req.url, { redirect: "manual" })).status, uri).toBe(400);

@@ -1,7 +1,8 @@
 /** Shared set-up for the simulator tests: a simulator per suite, xero-node config, auto-consent. */
 import { simControl as ctl } from "@/tests/helpers/sim-control";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, type RunningSimulator, type SimulatorOptions, startSimulator } from "@/lib/xero-simulator";
-import { completeAuthorization, createAuthorizationRequest, type TokenSet, type XeroConfig } from "@/lib/xero/client";
+import { completeAuthorization, type TokenSet, type XeroConfig } from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "@/tests/helpers/consent";
 
 export const REDIRECT_URI = "http://localhost:3000/callback";
 export const ALL_SCOPES = ["openid", "profile", "email", "offline_access", "accounting.transactions", "accounting.contacts", "accounting.settings"];

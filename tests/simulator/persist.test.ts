@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startDemoSimulator } from "@/lib/xero-simulator/demo";
-import { createApiClient, listConnections, refreshTokenSet } from "@/lib/xero/client";
+import { createApiClient } from "@/lib/xero/client";
+import { listXeroConnections, refreshTokenGrant } from "@/lib/xero/identity";
 import { configFor, connect, ctl } from "./helpers";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "xero-sim-"));
@@ -28,12 +29,12 @@ describe("startDemoSimulator with a data directory", () => {
       // The stored tokens name the first run's URL as their issuer, and the app's API client sends
       // a token only to the API of its issuer: say that this API (at its new port) is that issuer's.
       const api = { ...cfg2, identityUrl: first.url };
-      expect((await listConnections(api, ts.access_token!)).map((c) => c.tenantId)).toEqual([tenantId]);
+      expect((await listXeroConnections(ts.access_token!, {}, api)).map((c) => c.tenantId)).toEqual([tenantId]);
       const xero = createApiClient(api, ts.access_token!);
       const got = await xero.accountingApi.getInvoices(tenantId, undefined, undefined, undefined, changes.map((c) => c.id));
       expect(got.body.invoices!.length).toBe(3);
-      const refreshed = await refreshTokenSet(cfg2, ts.refresh_token!); // also validates the id_token with the restored key
-      expect(refreshed.access_token).toBeTruthy();
+      const refreshed = await refreshTokenGrant(ts.refresh_token!, cfg2); // also validates the id_token with the restored key
+      expect(refreshed.accessToken).toBeTruthy();
       expect(second.sim.limiter.config.enabled).toBe(true); // demo mode: limits on
     } finally {
       await second.close();

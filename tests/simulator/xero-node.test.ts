@@ -6,20 +6,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET, type RunningSimulator } from "@/lib/xero-simulator";
+import { createApiClient, createXeroClient } from "@/lib/xero/client";
+import { toXeroApiError, XeroApiError } from "@/lib/xero/errors";
 import {
-  clientCredentialsToken,
-  createApiClient,
-  createAuthorizationRequest,
-  createXeroClient,
-  deleteConnection,
-  listConnections,
+  clientCredentialsGrant,
+  deleteXeroConnection,
+  listXeroConnections,
   parseXeroUtc,
-  refreshTokenSet,
+  refreshTokenGrant,
   revokeRefreshToken,
-  toXeroApiError,
-  XeroApiError,
+  XeroOAuthError,
   type XeroConfig,
-} from "@/lib/xero/client";
+} from "@/lib/xero/identity";
+import { createAuthorizationRequest } from "@/tests/helpers/consent";
 import { ALL_SCOPES, DAY, MIN, REDIRECT_URI, type TenantInfo, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 let sim: RunningSimulator;
@@ -37,7 +36,8 @@ async function rejection(p: Promise<unknown>): Promise<XeroApiError> {
   try {
     await p;
   } catch (e) {
-    return toXeroApiError(e);
+    // The identity calls reject with XeroOAuthError, which keeps Xero's answer as its cause.
+    return toXeroApiError(e instanceof XeroOAuthError ? e.cause : e);
   }
   throw new Error("expected a rejection");
 }
@@ -103,7 +103,7 @@ describe("consent and callback", () => {
     const req = await createAuthorizationRequest(config, { extraParams: { sim_auto: "1" } });
     const location = (await fetch(req.url, { redirect: "manual" })).headers.get("location")!;
     await ctl(sim, "POST", "/__sim/clock", { advanceMs: 5 * MIN + 1000 });
-    const { completeAuthorization } = await import("@/lib/xero/client");
+    const { completeAuthorization } = await import("@/lib/xero/identity");
     const err = await rejection(completeAuthorization(config, location, req));
     expect(err.kind).toBe("oauth");
     expect(err.invalidGrant).toBe(true);
@@ -173,27 +173,27 @@ describe("connections", () => {
   it("lists the consented tenants, filters by authEventId, and disconnects one (then 403)", async () => {
     const first = await connect(sim, config, { user: "alex.adviser@example.com", tenants: tenants[0]!.tenantId });
     const second = await connect(sim, config, { user: "alex.adviser@example.com", tenants: tenants[1]!.tenantId });
-    const all = await listConnections(config, second.access_token!);
+    const all = await listXeroConnections(second.access_token!, {}, config);
     expect(all.map((c) => c.tenantId).sort()).toEqual([tenants[0]!.tenantId, tenants[1]!.tenantId].sort());
     for (const c of all) {
       expect(c.tenantType).toBe("ORGANISATION");
       expect(c.createdDateUtc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}$/);
-      expect(Math.abs(parseXeroUtc(c.createdDateUtc).getTime() - Date.now())).toBeLessThan(DAY * 400);
+      expect(Math.abs(parseXeroUtc(c.createdDateUtc!).getTime() - Date.now())).toBeLessThan(DAY * 400);
     }
     const authEventId = (JSON.parse(Buffer.from(second.access_token!.split(".")[1]!, "base64url").toString()) as { authentication_event_id: string }).authentication_event_id;
-    const justSecond = await listConnections(config, second.access_token!, { authEventId });
+    const justSecond = await listXeroConnections(second.access_token!, { authEventId }, config);
     expect(justSecond.map((c) => c.tenantId)).toEqual([tenants[1]!.tenantId]);
     expect(justSecond[0]!.authEventId).toBe(authEventId);
 
     const xero = createApiClient(config, first.access_token!);
     const ok = await xero.accountingApi.getOrganisations(tenants[1]!.tenantId);
     expect(ok.body.organisations?.[0]?.name).toBe(tenants[1]!.name);
-    await deleteConnection(config, second.access_token!, justSecond[0]!.id);
+    await deleteXeroConnection(second.access_token!, justSecond[0]!.id, config);
     const err = await rejection(xero.accountingApi.getOrganisations(tenants[1]!.tenantId));
     expect(err.status).toBe(403);
     expect(err.kind).toBe("forbidden");
     expect((err.body as { Detail: string }).Detail).toBe("AuthenticationUnsuccessful");
-    expect((await listConnections(config, first.access_token!)).map((c) => c.tenantId)).toEqual([tenants[0]!.tenantId]);
+    expect((await listXeroConnections(first.access_token!, {}, config)).map((c) => c.tenantId)).toEqual([tenants[0]!.tenantId]);
   });
 });
 
@@ -344,16 +344,16 @@ describe("tokens", () => {
     expect(refreshed.refresh_token).not.toBe(ts.refresh_token);
     expect(refreshed.claims().sub).toBe(ts.claims().sub);
     // Reusing the previous token within the grace period returns the same new pair.
-    const again = await refreshTokenSet(config, ts.refresh_token!);
-    expect(again.refresh_token).toBe(refreshed.refresh_token);
+    const again = await refreshTokenGrant(ts.refresh_token!, config);
+    expect(again.refreshToken).toBe(refreshed.refresh_token);
     await ctl(sim, "POST", "/__sim/clock", { advanceMs: 31 * MIN });
-    const err = await rejection(refreshTokenSet(config, ts.refresh_token!));
+    const err = await rejection(refreshTokenGrant(ts.refresh_token!, config));
     expect(err.kind).toBe("oauth");
     expect(err.invalidGrant).toBe(true);
     expect(err.status).toBe(400);
     // The rotated one still works.
-    const next = await refreshTokenSet(config, refreshed.refresh_token!);
-    expect(next.access_token).toBeTruthy();
+    const next = await refreshTokenGrant(refreshed.refresh_token!, config);
+    expect(next.accessToken).toBeTruthy();
   });
 
   it("expired access tokens get Xero's 401 TokenExpired with WWW-Authenticate", async () => {
@@ -378,9 +378,9 @@ describe("tokens", () => {
   it("unused refresh tokens die after 60 days", async () => {
     const ts = await connect(sim, config);
     await ctl(sim, "POST", "/__sim/clock", { advanceMs: 59 * DAY });
-    const ok = await refreshTokenSet(config, ts.refresh_token!);
+    const ok = await refreshTokenGrant(ts.refresh_token!, config);
     await ctl(sim, "POST", "/__sim/clock", { advanceMs: 60 * DAY + MIN });
-    const err = await rejection(refreshTokenSet(config, ok.refresh_token!));
+    const err = await rejection(refreshTokenGrant(ok.refreshToken!, config));
     expect(err.invalidGrant).toBe(true);
   });
 
@@ -388,38 +388,38 @@ describe("tokens", () => {
     const ts = await connect(sim, config, { user: "dana.demo@example.com", tenants: tenants[2]!.tenantId });
     const xero = createApiClient(config, ts.access_token!);
     await xero.accountingApi.getOrganisations(tenants[2]!.tenantId);
-    await revokeRefreshToken(config, ts.refresh_token!);
+    await revokeRefreshToken(ts.refresh_token!, config);
     const err = await rejection(xero.accountingApi.getOrganisations(tenants[2]!.tenantId));
     expect(err.status).toBe(401);
     expect(err.tokenExpired).toBe(false);
-    expect((await rejection(refreshTokenSet(config, ts.refresh_token!))).invalidGrant).toBe(true);
+    expect((await rejection(refreshTokenGrant(ts.refresh_token!, config))).invalidGrant).toBe(true);
     const other = await connect(sim, config, { user: "dana.demo@example.com", tenants: tenants[0]!.tenantId });
-    expect((await listConnections(config, other.access_token!)).map((c) => c.tenantId)).not.toContain(tenants[2]!.tenantId);
+    expect((await listXeroConnections(other.access_token!, {}, config)).map((c) => c.tenantId)).not.toContain(tenants[2]!.tenantId);
   });
 
   it("xero-node's revokeToken works through the injected client", async () => {
     const ts = await connect(sim, config);
     const xero = await createXeroClient(config, ts);
     await xero.revokeToken();
-    expect((await rejection(refreshTokenSet(config, ts.refresh_token!))).invalidGrant).toBe(true);
+    expect((await rejection(refreshTokenGrant(ts.refresh_token!, config))).invalidGrant).toBe(true);
   });
 
   it("client credentials: one organisation, no refresh token, missing tenant header accepted", async () => {
     const cc: XeroConfig = { ...config, clientId: DEMO_CC_CLIENT_ID, clientSecret: DEMO_CC_CLIENT_SECRET, scopes: ["accounting.transactions", "accounting.settings", "accounting.contacts"] };
-    const tok = await clientCredentialsToken(cc);
-    expect(tok.expires_in).toBe(1800);
-    expect((tok as Record<string, unknown>).refresh_token).toBeUndefined();
-    const conns = await listConnections(cc, tok.access_token);
+    const tok = await clientCredentialsGrant(cc);
+    expect(Math.round((tok.expiresAt.getTime() - Date.now()) / 60_000)).toBe(30);
+    expect(tok.refreshToken).toBeUndefined();
+    const conns = await listXeroConnections(tok.accessToken, {}, cc);
     expect(conns.map((c) => c.tenantId)).toEqual([tenants[0]!.tenantId]);
-    const xero = createApiClient(cc, tok.access_token);
+    const xero = createApiClient(cc, tok.accessToken);
     const org = await xero.accountingApi.getOrganisations("");
     expect(org.body.organisations![0]!.organisationID).toBe(tenants[0]!.tenantId);
     const forbidden = await rejection(xero.accountingApi.getOrganisations(tenants[1]!.tenantId));
     expect(forbidden.status).toBe(403);
     // The demo authorization-code client may not use client_credentials; a bad secret is invalid_client.
-    const wrong = await rejection(clientCredentialsToken(config));
+    const wrong = await rejection(clientCredentialsGrant(config));
     expect(wrong.oauthError).toBe("unauthorized_client");
-    const bad = await rejection(clientCredentialsToken({ ...cc, clientSecret: "nope" }));
+    const bad = await rejection(clientCredentialsGrant({ ...cc, clientSecret: "nope" }));
     expect(bad.oauthError).toBe("invalid_client");
   });
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { validatedActionWithUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
 import { deleteDataField as deleteData } from "@/lib/overview/disconnect";
-import { disconnectConnection, disconnectTenant } from "@/lib/xero/connections";
+import { disconnectConnection, disconnectTenant } from "@/lib/xero/disconnect";
 
 /**
  * Server actions of the overview page's organisation management. Each takes FormData (or an object)

@@ -62,20 +62,6 @@ export async function insertConnection(db: Db, values: NewXeroConnection): Promi
   return row!;
 }
 
-export async function updateConnection(
-  db: Db,
-  userId: string,
-  id: string,
-  values: Partial<Omit<NewXeroConnection, "id" | "userId" | "createdAt">>,
-): Promise<XeroConnection | undefined> {
-  const [row] = await db
-    .update(xeroConnections)
-    .set({ ...values, updatedAt: new Date() })
-    .where(and(eq(xeroConnections.id, id), eq(xeroConnections.userId, userId)))
-    .returning();
-  return row;
-}
-
 export async function deleteConnection(db: Db, userId: string, id: string): Promise<boolean> {
   const rows = await db
     .delete(xeroConnections)

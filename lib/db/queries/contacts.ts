@@ -1,6 +1,6 @@
 import type { Db } from "../client";
 import { contacts, type NewContact } from "../schema";
-import { prepareMirrorRow, upsertMirrorBatch, upsertPreparedBatch, type BatchResult, type MirrorRow, type MirrorSpec, type PreparedRow } from "./mirror-batch";
+import { prepareMirrorRow, upsertPreparedBatch, type BatchResult, type MirrorRow, type MirrorSpec, type PreparedRow } from "./mirror-batch";
 
 /** Write side of the contacts mirror (the sync engine's repository). Reads live in lib/contacts. */
 
@@ -30,17 +30,12 @@ const CONTACT_SPEC: MirrorSpec = {
   ],
 };
 
-/** Stores one page of a tenant's contacts, writing only new or newer rows (see upsertInvoiceBatch). */
-export async function upsertContactBatch(db: Db, tenantId: string, rows: NewContact[], options: { full?: boolean } = {}): Promise<BatchResult> {
-  return upsertMirrorBatch(db, CONTACT_SPEC, tenantId, rows as unknown as MirrorRow[], options);
-}
-
 /** Serialises one contact row for upsertPreparedContactBatch (see PreparedRow). */
 export function prepareContactRow(row: NewContact): PreparedRow {
   return prepareMirrorRow(CONTACT_SPEC, row as unknown as MirrorRow);
 }
 
-/** upsertContactBatch for rows already serialised with prepareContactRow. */
+/** Stores one page of a tenant's contacts, serialised with prepareContactRow (see upsertPreparedInvoiceBatch). */
 export async function upsertPreparedContactBatch(db: Db, tenantId: string, rows: PreparedRow[], options: { full?: boolean } = {}): Promise<BatchResult> {
   return upsertPreparedBatch(db, CONTACT_SPEC, tenantId, rows, options);
 }

@@ -1,6 +1,6 @@
 import type { Db } from "../client";
 import { invoices, type NewInvoice } from "../schema";
-import { prepareMirrorRow, upsertMirrorBatch, upsertPreparedBatch, type BatchResult, type MirrorRow, type MirrorSpec, type PreparedRow } from "./mirror-batch";
+import { prepareMirrorRow, upsertPreparedBatch, type BatchResult, type MirrorRow, type MirrorSpec, type PreparedRow } from "./mirror-batch";
 
 /** Write side of the invoices mirror (the sync engine's repository). Reads live in lib/invoices. */
 
@@ -38,21 +38,16 @@ const INVOICE_SPEC: MirrorSpec = {
   ],
 };
 
-/**
- * Stores one page of a tenant's invoices: reads the stored UpdatedDateUTC of the page's ids first
- * and writes only new or newer rows (`full`: also equal-timestamp rows whose JSON differs).
- * Call inside the transaction that advances the cursor.
- */
-export async function upsertInvoiceBatch(db: Db, tenantId: string, rows: NewInvoice[], options: { full?: boolean } = {}): Promise<BatchResult> {
-  return upsertMirrorBatch(db, INVOICE_SPEC, tenantId, rows as unknown as MirrorRow[], options);
-}
-
 /** Serialises one invoice row for upsertPreparedInvoiceBatch (see PreparedRow). */
 export function prepareInvoiceRow(row: NewInvoice): PreparedRow {
   return prepareMirrorRow(INVOICE_SPEC, row as unknown as MirrorRow);
 }
 
-/** upsertInvoiceBatch for rows already serialised with prepareInvoiceRow. */
+/**
+ * Stores one page of a tenant's invoices, serialised with prepareInvoiceRow: reads the stored
+ * UpdatedDateUTC of the page's ids first and writes only new or newer rows (`full`: also
+ * equal-timestamp rows whose JSON differs). Call inside the transaction that advances the cursor.
+ */
 export async function upsertPreparedInvoiceBatch(db: Db, tenantId: string, rows: PreparedRow[], options: { full?: boolean } = {}): Promise<BatchResult> {
   return upsertPreparedBatch(db, INVOICE_SPEC, tenantId, rows, options);
 }

@@ -61,7 +61,7 @@ export interface PreparedRow {
   json: string;
 }
 
-export function resultRows<T>(result: unknown): T[] {
+function resultRows<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
@@ -112,16 +112,6 @@ export function packPreparedRows(rows: PreparedRow[]): PreparedRow[] {
   }
   PACKED.set(rows, whole);
   return rows;
-}
-
-export async function upsertMirrorBatch(
-  db: Db,
-  spec: MirrorSpec,
-  tenantId: string,
-  rows: MirrorRow[],
-  options: { full?: boolean } = {},
-): Promise<BatchResult> {
-  return upsertPreparedBatch(db, spec, tenantId, rows.map((r) => prepareMirrorRow(spec, r)), options);
 }
 
 export async function upsertPreparedBatch(

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { xeroTenants, type TenantStatus, type XeroTenant } from "../schema";
+import { xeroTenants, type XeroTenant } from "../schema";
 
 /**
  * xero_tenants: the organisations a user reaches. Every query is scoped by the owner; someone
@@ -17,14 +17,6 @@ export async function getTenantById(db: Db, userId: string, id: string): Promise
 
 export async function listTenantsByUser(db: Db, userId: string): Promise<XeroTenant[]> {
   return db.select().from(xeroTenants).where(eq(xeroTenants.userId, userId)).orderBy(asc(xeroTenants.name), asc(xeroTenants.id));
-}
-
-export async function listTenantsByConnection(db: Db, userId: string, connectionId: string): Promise<XeroTenant[]> {
-  return db
-    .select()
-    .from(xeroTenants)
-    .where(and(eq(xeroTenants.userId, userId), eq(xeroTenants.connectionId, connectionId)))
-    .orderBy(asc(xeroTenants.name), asc(xeroTenants.id));
 }
 
 export interface GrantedTenant {
@@ -73,25 +65,3 @@ export async function upsertGrantedTenants(db: Db, userId: string, connectionId:
     .returning();
 }
 
-export async function setTenantStatus(
-  db: Db,
-  userId: string,
-  id: string,
-  status: TenantStatus,
-  reason: string | null = null,
-): Promise<XeroTenant | undefined> {
-  const [row] = await db
-    .update(xeroTenants)
-    .set({ status, statusReason: reason, ...(status === "disconnected" ? { disconnectedAt: new Date() } : {}) })
-    .where(and(eq(xeroTenants.id, id), eq(xeroTenants.userId, userId)))
-    .returning();
-  return row;
-}
-
-export async function deleteTenant(db: Db, userId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(xeroTenants)
-    .where(and(eq(xeroTenants.id, id), eq(xeroTenants.userId, userId)))
-    .returning({ id: xeroTenants.id });
-  return rows.length > 0;
-}

@@ -2,13 +2,6 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { users, type User } from "../schema";
 
-/** Users (next-auth's table). Emails are stored lower-cased (see lib/auth/adapter.ts). */
-
-export async function getUserById(db: Db, id: string): Promise<User | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.id, id));
-  return row;
-}
-
 export async function getUserByEmail(db: Db, email: string): Promise<User | undefined> {
   const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
   return row;

@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { xeroAuthRequests, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
-import { completeXeroConnect, purgeStaleAuthRequests, startXeroConnect, XeroConnectError, type ConnectErrorReason } from "@/lib/xero/connections";
+import { XeroConnectError, type ConnectErrorReason } from "@/lib/xero/connect-errors";
+import { completeXeroConnect, purgeStaleAuthRequests, startXeroConnect } from "@/lib/xero/connect-flow";
 import { encryptSecret, sha256Hex } from "@/lib/xero/token-crypto";
 import { decryptTokenSet } from "@/lib/xero/token-store";
 import type { TestDatabase } from "../../helpers/db";

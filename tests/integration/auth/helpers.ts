@@ -12,7 +12,7 @@ import type { Db } from "@/lib/db";
 import { users, type User } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSimulator, type RunningSimulator } from "@/lib/xero-simulator";
-import { startXeroConnect } from "@/lib/xero/connections";
+import { startXeroConnect } from "@/lib/xero/connect-flow";
 
 export const APP_URL = "http://localhost:3000";
 export const CALLBACK_URL = `${APP_URL}/api/xero/callback`;

@@ -3,8 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { syncTenant } from "@/lib/sync";
 import type { RunningSimulator } from "@/lib/xero-simulator";
-import { createApiClient, listConnections } from "@/lib/xero/client";
-import { completeXeroConnect, disconnectConnection } from "@/lib/xero/connections";
+import { createApiClient } from "@/lib/xero/client";
+import { listXeroConnections } from "@/lib/xero/identity";
+import { completeXeroConnect } from "@/lib/xero/connect-flow";
+import { disconnectConnection } from "@/lib/xero/disconnect";
 import { XERO_ISSUER, XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { decryptTokenSet, getValidAccessToken } from "@/lib/xero/token-store";
 import type { TestDatabase } from "../../helpers/db";
@@ -108,10 +110,10 @@ describe("the issuer of a connection", () => {
     await clearSimLog(other);
     const config = { clientId: "x", clientSecret: "y", redirectUris: [], scopes: [], identityUrl: other.url, apiUrl: other.url };
     expect(() => createApiClient(config, accessToken)).toThrow(XeroIssuerMismatchError);
-    await expect(listConnections(config, accessToken)).rejects.toThrow(XeroIssuerMismatchError);
+    await expect(listXeroConnections(accessToken, {}, config)).rejects.toThrow(XeroIssuerMismatchError);
     expect(await simLog(other, "")).toEqual([]);
     // Its own issuer's API takes it.
-    expect(await listConnections({ ...config, identityUrl: sim.url, apiUrl: sim.url }, accessToken)).toHaveLength(1);
+    expect(await listXeroConnections(accessToken, {}, { ...config, identityUrl: sim.url, apiUrl: sim.url })).toHaveLength(1);
   });
 
   it("a connection stored before issuers were recorded is taken as Xero's own", async () => {

@@ -6,7 +6,7 @@ import type { DatabaseHandle } from "@/lib/db";
 import { encryptionCanaries, xeroAuthRequests, xeroConnections } from "@/lib/db/schema";
 import { decodeKey } from "@/lib/env";
 import { holdTokenRequest, type RunningSimulator } from "@/lib/xero-simulator";
-import { completeXeroConnect } from "@/lib/xero/connections";
+import { completeXeroConnect } from "@/lib/xero/connect-flow";
 import { ciphertextKeyId, decryptSecret, keyId } from "@/lib/xero/token-crypto";
 import { checkTokenKey } from "@/lib/xero/token-key";
 import { reencryptSecrets } from "@/lib/xero/token-reencrypt";

@@ -7,7 +7,7 @@ import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import type { RunningSimulator } from "@/lib/xero-simulator";
 import { isXeroAuthError, XeroAuthError } from "@/lib/xero/auth-errors";
-import { completeXeroConnect } from "@/lib/xero/connections";
+import { completeXeroConnect } from "@/lib/xero/connect-flow";
 import { refreshTokenGrant, revokeRefreshToken } from "@/lib/xero/identity";
 import { decryptTokenSet, getValidAccessToken, type TokenGrants } from "@/lib/xero/token-store";
 import { ciphertextKeyId, isKeyConfigurationError, KEY_MISMATCH_MESSAGE, keyId } from "@/lib/xero/token-crypto";

@@ -7,7 +7,7 @@ import { simControl as ctl } from "@/tests/helpers/sim-control";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db";
 import { startSimulator, type RunningSimulator, type SimulatorOptions, type TenantSpec } from "@/lib/xero-simulator";
-import type { XeroConfig } from "@/lib/xero/client";
+import type { XeroConfig } from "@/lib/xero/identity";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { mirrorViews } from "@/tests/helpers/mirror-compare";
 import { connectSimUser, pointEnvAtSimulator as pointEnvAt, SIM_REDIRECT_URI, simXeroConfig, type SimConnectedUser } from "@/tests/helpers/sim-connect";

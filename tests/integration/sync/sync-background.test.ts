@@ -7,7 +7,7 @@ import { submit, MAX_QUEUED } from "@/lib/sync/background";
 import { schedulerState } from "@/lib/sync/scheduler-state";
 import type { XeroSource } from "@/lib/sync/source";
 import { createXeroSource } from "@/lib/sync/xero-source";
-import { completeXeroConnect } from "@/lib/xero/connections";
+import { completeXeroConnect } from "@/lib/xero/connect-flow";
 import { testDbKind } from "@/tests/helpers/db";
 import { createUser, startAndConsent, useSimulatorEnv } from "../auth/helpers";
 import { createWorld, expectMirrorsSimulator, pointEnvAtSimulator, type SyncWorld } from "./harness";

@@ -5,6 +5,7 @@
  * timestamp), and a new walk from the committed cursor after a crash still converges.
  */
 import { describe, expect, it } from "vitest";
+import { SyncWalkError } from "@/lib/sync/errors";
 import { SKEW_MS, SyncWalk, type WalkRecord } from "@/lib/sync/walk";
 
 function rng(seed: number) {
@@ -73,6 +74,23 @@ function runWalk(x: FakeXero, stored: Map<string, number>, start: Date | undefin
 }
 
 describe("SyncWalk", () => {
+  it("refuses a page out of UpdatedDateUTC order with a SyncWalkError the engine can tell apart", () => {
+    const walk = new SyncWalk(undefined, 10);
+    const t = Date.UTC(2025, 0, 1);
+    const served = [
+      { id: "a", updatedMs: t + 2000 },
+      { id: "b", updatedMs: t },
+    ];
+    let caught: unknown;
+    try {
+      walk.accept(served, t + 5000);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SyncWalkError);
+    expect((caught as SyncWalkError).reason).toBe("out_of_order");
+  });
+
   it("N records take ceil(N/1000)+1 pages at most, also with 2,500 sharing one timestamp", () => {
     for (const [n, shared] of [[5000, 20], [10_000, 2500], [2500, 2500], [3000, 1], [7000, 2500]] as const) {
       const x = new FakeXero(rng(n + shared), n, shared);
@@ -105,7 +123,8 @@ describe("SyncWalk", () => {
           last = runWalk(x, stored, cursor, r, { editRate, crashAfter, pageSize });
         } catch (error) {
           // Too many edits during repair passes: the run fails and the next one resumes from the cursor.
-          expect(String(error)).toMatch(/kept changing/);
+          expect(error).toBeInstanceOf(SyncWalkError);
+          expect((error as SyncWalkError).reason).toBe("kept_changing");
           last = { cursor, pages: 0, lastServe: 0, crashed: true };
         }
         // The cursor never passes a record that is not stored.

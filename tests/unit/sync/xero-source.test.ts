@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyXeroError, MalformedXeroResponseError, parseEnvelope } from "@/lib/sync/xero-source";
-import { toXeroApiError } from "@/lib/xero/client";
+import { toXeroApiError } from "@/lib/xero/errors";
 
 describe("parseEnvelope: Xero's list answer as text", () => {
   it("returns each record's text as sent and Xero's clock", () => {

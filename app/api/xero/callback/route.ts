@@ -1,6 +1,6 @@
 /**
  * GET /api/xero/callback: Xero's redirect after the Connect Xero consent. Validates and completes
- * the attempt (lib/xero/connections.ts: completeXeroConnect), starts the first sync of each new
+ * the attempt (lib/xero/connect-flow.ts: completeXeroConnect), starts the first sync of each new
  * organisation at once (lib/sync: startFirstSyncs), then goes to the dashboard; any
  * failure goes to the connect-error page with a reason code only (never the code or state), and
  * nothing is stored.
@@ -10,7 +10,8 @@ import { logServerError } from "@/lib/log";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { startFirstSyncs } from "@/lib/sync";
-import { completeXeroConnect, XeroConnectError } from "@/lib/xero/connections";
+import { XeroConnectError } from "@/lib/xero/connect-errors";
+import { completeXeroConnect } from "@/lib/xero/connect-flow";
 
 export const dynamic = "force-dynamic";
 

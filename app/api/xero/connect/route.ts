@@ -1,13 +1,14 @@
 /**
  * GET /api/xero/connect: starts Connect Xero for the signed-in user (fresh state, PKCE verifier and
- * nonce per attempt; see lib/xero/connections.ts) and redirects to Xero's consent page. Signed out
+ * nonce per attempt; see lib/xero/connect-flow.ts) and redirects to Xero's consent page. Signed out
  * → the sign-in page, which comes back here. Failure → the connect-error page.
  */
 import { NextResponse } from "next/server";
 import { logServerError } from "@/lib/log";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
-import { startXeroConnect, XeroConnectError } from "@/lib/xero/connections";
+import { XeroConnectError } from "@/lib/xero/connect-errors";
+import { startXeroConnect } from "@/lib/xero/connect-flow";
 
 export const dynamic = "force-dynamic";
 
