@@ -13,7 +13,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { APT_INSTALL, MissingToolError, findPostgresBin, startPostgresServer, type PostgresServer } from "./helpers/postgres-server";
+import { APT_INSTALL, MissingToolError, findPostgresBin, freePort, startPostgresServer, type PostgresServer } from "./helpers/postgres-server";
 
 const root = path.resolve(import.meta.dirname, "..");
 const outDir = path.join(root, "tests", ".output");
@@ -133,7 +133,13 @@ async function main() {
         if (build !== 0) return { passed: 0, failed: 1, ok: false, note: "next build failed" };
         const report = path.join(outDir, "playwright.json");
         rmSync(report, { force: true });
+        // Free ports unless given, so another run on the same machine cannot collide with this one.
+        const appPort = process.env.E2E_APP_PORT ?? String(await freePort());
+        let simPort = process.env.E2E_SIM_PORT ?? String(await freePort());
+        while (simPort === appPort) simPort = String(await freePort());
         const code = await run("npx", ["playwright", "test"], {
+          E2E_APP_PORT: appPort,
+          E2E_SIM_PORT: simPort,
           TEST_DATABASE_URL: databaseUrl,
           PLAYWRIGHT_JSON_OUTPUT_NAME: report,
           CHROMIUM_PATH: CHROMIUM,
