@@ -17,7 +17,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 /**
- * The data model of ../shared/DESIGN.md. Conventions:
+ * The data model. Conventions:
  * - snake_case plural tables, camelCase TypeScript keys;
  * - every synced row belongs to one user through xero_tenants.user_id (a tenant row is one user's
  *   view of one Xero organisation), so every read is scoped by user;
@@ -358,7 +358,7 @@ export const invoices = pgTable(
     index("invoices_tenant_contact_idx").on(t.tenantId, t.contactId),
     index("invoices_tenant_updated_idx").on(t.tenantId, t.xeroUpdatedAt),
     index("invoices_tenant_total_idx").on(t.tenantId, t.total),
-    // Dashboard (issue 6): totals per currency, receivables by age and invoiced-vs-paid aggregate
+    // Dashboard: totals per currency, receivables by age and invoiced-vs-paid aggregate
     // every invoice of a tenant; with all the columns they read in one index they run as an
     // index-only scan instead of reading the whole table with its jsonb (measured at 100,000
     // invoices: ~600 ms → ~40 ms). drizzle cannot declare INCLUDE columns, hence all keys.
@@ -419,7 +419,7 @@ export const contacts = pgTable(
 // ───────────────────────── read API tokens ─────────────────────────
 
 /**
- * Personal tokens for the read API (/api/v1, issue 6): `Authorization: Bearer xs_…`. Only the
+ * Personal tokens for the read API (/api/v1): `Authorization: Bearer xs_…`. Only the
  * SHA-256 of a token is stored; the token itself is shown once when created. Read-only by design.
  */
 export const apiTokens = pgTable(

@@ -1,6 +1,7 @@
 /**
  * The call layer: every request the sync engine makes to Xero goes through `XeroCaller.call`.
- * It owns, per Xero tenant, the limits of DESIGN.md point 6 and the failure handling:
+ * It owns, per Xero tenant, Xero's limits (5 calls in flight, 60 a minute, the daily quota; 10,000
+ * a minute per app) and the failure handling:
  *
  * - Limits (https://developer.xero.com/documentation/guides/oauth2/limits/): 5 calls in flight,
  *   60 per rolling minute per tenant, a rolling daily quota (5,000; 1,000 on the free tier) and

@@ -1,6 +1,6 @@
 /**
  * Contacts: the pure mapper from one contact as Xero sent it on the wire (see invoices.ts) to a
- * `contacts` row, which keeps that JSON in `raw`. Archived contacts are states, not deletions (DESIGN.md point 5): the engine
+ * `contacts` row, which keeps that JSON in `raw`. Archived contacts are states, not deletions: the engine
  * asks with includeArchived=true and the row keeps contact_status ARCHIVED.
  */
 import type { NewContact } from "@/lib/db/schema";

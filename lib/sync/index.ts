@@ -1,5 +1,6 @@
 /**
- * The sync engine's public API (DESIGN.md "The sync contract"). Pure orchestration over lib/xero
+ * The sync engine's public API: nothing missed, nothing stale, only what changed written, the
+ * cursor advanced with the records it covers, one sync per tenant. Pure orchestration over lib/xero
  * and the repositories; no next/* imports, so the app, the CLI, the scheduler and tests share it.
  */
 export { syncTenant, describeSyncError, type SyncResult, type SyncTenantOptions, type SyncTrigger, type SyncProgressEvent, type EntitySyncResult } from "./engine";

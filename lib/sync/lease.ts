@@ -1,5 +1,5 @@
 /**
- * One sync per tenant at a time, across processes (DESIGN.md point 8): a lease on the tenant row.
+ * One sync per tenant at a time, across processes: a lease on the tenant row.
  *
  * - acquire: one conditional UPDATE … WHERE the lease is free or expired, compared with the
  *   database's clock (never two machines' clocks). It runs in the transaction that creates the

@@ -1,5 +1,6 @@
 /**
- * The keyset walk over one entity of one tenant (DESIGN.md points 3 and 4), as a pure state
+ * The keyset walk over one entity of one tenant (If-Modified-Since, paging that loses no record
+ * edited during the sync), as a pure state
  * machine: it says which page to ask for next and how far the cursor may be committed after each
  * page. No I/O, so unit tests drive it against a simulated Xero that edits records mid-walk
  * (tests/unit/sync/walk.test.ts checks the argument below on thousands of random histories).

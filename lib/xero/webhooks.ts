@@ -9,7 +9,7 @@ import { xeroSessions, xeroTenants, xeroWebhookDeliveries, type SyncEntity } fro
 import { markWebhookSyncDue, startWebhookSync, takeWebhookSyncWindow, type WebhookSyncOutcome } from "@/lib/sync/webhook-syncs";
 
 /**
- * Xero webhooks (xero-webhooks.yaml; ../shared/xero-openapi/README.md):
+ * Xero webhooks, as Xero documents them:
  * `x-xero-signature` is base64(HMAC-SHA256(raw body, webhook key)). Xero wants 200 with an empty
  * body within 5 seconds when the signature matches and 401 when it does not; its intent-to-receive
  * check sends one of each before it delivers anything. So the receiver only verifies and hands the

@@ -7,7 +7,7 @@
  *
  * Uses TEST_DATABASE_URL's server if set, else starts a throwaway cluster. Writes
  * tests/bench/results/pages.json with p50 / p95 per case and the page-1,000 / page-1 ratio.
- * Target (issue 6): p95 ≤ 150 ms, and deep pages no slower than the first.
+ * Target: p95 ≤ 150 ms, and deep pages no slower than the first.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * Sync engine benchmark (issue 5). `npm run bench` runs it; alone: `npx tsx tests/bench/sync.ts [--rate]`.
+ * Sync engine benchmark. `npm run bench` runs it; alone: `npx tsx tests/bench/sync.ts [--rate]`.
  * A throwaway PostgreSQL (tests/helpers/postgres-server.ts) and the simulator in a child process.
  *
  * 1. ingest: a first sync of 100,000 invoices (simulator limits off) vs the floor — a plain
@@ -26,7 +26,7 @@ import { connectBenchUser, freshDatabase, pointEnvAtSimulator, startSimChild } f
 
 const withRate = process.argv.includes("--rate");
 /**
- * The call layer paces every tenant to Xero's 60 calls per minute on its own (DESIGN.md point 6):
+ * The call layer paces every tenant to Xero's 60 calls per minute on its own:
  * a 100,000-invoice sync needs 101 calls, so at Xero's pace it cannot take less than ~100 s
  * whatever the database does. The ingest, calls and memory scenarios measure the engine with the
  * simulator's limits off (which still counts and reports X-MinLimit-Remaining: 0 after 60 calls),

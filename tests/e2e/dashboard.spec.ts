@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { connectXero, expectAccessible, screenshot, signIn } from "./fixtures";
 
 /**
- * The dashboard a person works with every day (issue 6), end to end against the simulator:
+ * The dashboard a person works with every day, end to end against the simulator:
  * Sync now with live progress, the invoice and contact tables (sort, filter, search, paging,
  * detail), sync history, CSV export, the read API, hostile URLs, axe and a 390 px phone.
  */

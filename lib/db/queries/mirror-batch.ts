@@ -6,7 +6,7 @@ import type { Db } from "../client";
 
 /**
  * The write path shared by the mirrored Xero entities (invoices, contacts): one page of rows
- * from Xero → only the new or newer ones reach the database (DESIGN.md point 2).
+ * from Xero → only the new or newer ones reach the database (a re-sync of unchanged data writes nothing).
  *
  * SETUP.md measured that shipping unchanged JSON costs almost as much as inserting it, so:
  *   1. read the stored xero_updated_at of the page's ids (one indexed query, ids only);

@@ -5,7 +5,8 @@ import { syncCursors, type SyncCursor } from "../schema";
 /**
  * sync_cursors: per (tenant, entity) the committed high-water mark of Xero's UpdatedDateUTC plus
  * the bookkeeping the dashboard shows (last attempt / success / error). The high-water mark only
- * moves forward and only inside the transaction that stored the records it covers (DESIGN.md 3).
+ * moves forward and only inside the transaction that stored the records it covers, so a crash
+ * resumes where it stopped and never skips.
  */
 
 export async function getSyncCursor(db: Db, tenantId: string, entity: string): Promise<SyncCursor | undefined> {
