@@ -3,12 +3,12 @@
  * run interrupted, and resumes from the committed cursor. Needs two processes on one database, so
  * it runs on PostgreSQL; an in-memory PGlite belongs to one process (the test name says so).
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCursors, xeroSessions } from "@/lib/db/schema";
 import { syncTenant } from "@/lib/sync";
+import { spawnTsx } from "@/tests/helpers/tsx-child";
 import { createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
 
 const LEASE_TTL_MS = 5000;
@@ -26,27 +26,12 @@ describe("sync: a process killed mid-sync", () => {
     // it commits two pages and can go no further, so it is surely mid-sync when it dies, however
     // slow the machine.
     await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", tenantId: t.xeroTenantId, skip: 2, count: 100 });
-    // node --import tsx (what `npx tsx` runs) directly, so the signal reaches the syncing process itself.
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "../../helpers/child-sync.ts"), t.id, String(LEASE_TTL_MS)], {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: world.db.url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (/PAGE 2\n/.test(out)) resolve();
-      });
-      void exited.then(() => reject(new Error(`child exited early: ${out} ${err}`)));
-    });
+    const child = spawnTsx(path.join(import.meta.dirname, "../../helpers/child-sync.ts"), [t.id, String(LEASE_TTL_MS)], { ...process.env, DATABASE_URL: world.db.url });
+    await child.printed(/PAGE 2\n/);
     await ctl(world.sim, "GET", "/__sim/faults/held?atLeast=1");
-    expect(out).not.toMatch(/PAGE 3|DONE/);
+    expect(child.out()).not.toMatch(/PAGE 3|DONE/);
     child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    expect(await child.exited).toBe("SIGKILL");
     await ctl(world.sim, "DELETE", "/__sim/faults");
 
     const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, t.id), eq(syncCursors.entity, "invoices")));

@@ -4,12 +4,12 @@
  * its session interrupted, releases the lease, and exits 143; the next sync continues from the
  * cursor. The sync runs in a second process on the same database, so this is PostgreSQL only.
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCursors, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import { syncTenant } from "@/lib/sync";
+import { spawnTsx } from "@/tests/helpers/tsx-child";
 import { createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
 
 describe("sync: a server shut down mid-sync", () => {
@@ -24,32 +24,15 @@ describe("sync: a server shut down mid-sync", () => {
     // Xero holds the third request (invoices page 3): the child has committed pages 1 and 2 and
     // is waiting on the third when the signal comes, however slow the machine.
     await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", tenantId: t.xeroTenantId, skip: 2, count: 1 });
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "../../helpers/child-drain.ts"), world.user.userId, t.id, "0"], {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: world.db.url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    const printed = (pattern: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => pattern.test(out) && resolve();
-        child.stdout.on("data", check);
-        check();
-        void exited.then(() => reject(new Error(`child exited before ${pattern}: ${out} ${err}`)));
-      });
-
-    await printed(/STARTED started\n/);
+    const child = spawnTsx(path.join(import.meta.dirname, "../../helpers/child-drain.ts"), [world.user.userId, t.id, "0"], { ...process.env, DATABASE_URL: world.db.url });
+    await child.printed(/STARTED started\n/);
     await ctl(world.sim, "GET", "/__sim/faults/held?atLeast=1");
     child.kill("SIGTERM");
-    await printed(/SIGTERM\n/);
+    await child.printed(/SIGTERM\n/);
     // Xero answers the held request now; the drain has already asked the sync to stop.
     await ctl(world.sim, "DELETE", "/__sim/faults");
-    expect(await exited).toBe(143);
-    expect(out).toMatch(/Syncs drained \(running syncs stopped at a page boundary; 0 queued/);
+    expect(await child.exited).toBe(143);
+    expect(child.out()).toMatch(/Syncs drained \(running syncs stopped at a page boundary; 0 queued/);
 
     const [session] = await world.db.db.select().from(xeroSessions).where(and(eq(xeroSessions.tenantId, t.id), eq(xeroSessions.kind, "sync")));
     expect(session).toMatchObject({ outcome: "interrupted", pages: 3 }); // the held page was written, then the walk stopped
