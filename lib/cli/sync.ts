@@ -11,7 +11,8 @@ import nextEnv from "@next/env";
 import { eq, or } from "drizzle-orm";
 import { getDatabase } from "@/lib/db";
 import { runCommand } from "./run-command";
-import { xeroTenants, SYNC_ENTITIES, type SyncEntity } from "@/lib/db/schema";
+import { xeroTenants } from "@/lib/db/schema";
+import { SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
 import { syncTenant, type SyncProgressEvent, type SyncResult } from "@/lib/sync";
 
 nextEnv.loadEnvConfig(process.cwd());

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { invoices, contacts, syncCursors, xeroConnections, xeroSessions, xeroTenants, SYNC_ENTITIES, type SyncEntity, type XeroSession } from "@/lib/db/schema";
+import { invoices, contacts, syncCursors, xeroConnections, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
+import { SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
 import { todayUtc } from "@/lib/invoices/read-model";
 import { isInterrupted } from "@/lib/history/read-model";
 
@@ -127,7 +128,7 @@ export async function getOrgOverviews(db: Db, userId: string, opts: { now?: Date
       .where(and(inArray(xeroSessions.tenantId, ids), eq(xeroSessions.userId, userId), eq(xeroSessions.kind, "sync")))
       .orderBy(xeroSessions.tenantId, desc(xeroSessions.startedAt)),
   ]);
-  const counts = { invoices: new Map(invoiceCounts.map((r) => [r.tenantId, Number(r.n)])), contacts: new Map(contactCounts.map((r) => [r.tenantId, Number(r.n)])) };
+  const counts: Record<string, Map<string, number>> = { invoices: new Map(invoiceCounts.map((r) => [r.tenantId, Number(r.n)])), contacts: new Map(contactCounts.map((r) => [r.tenantId, Number(r.n)])) };
   const interval = opts.intervalMinutes ?? 0;
 
   return tenantRows.map((t) => {
@@ -146,7 +147,7 @@ export async function getOrgOverviews(db: Db, userId: string, opts: { now?: Date
       }
       return {
         entity,
-        records: counts[entity].get(t.id) ?? 0,
+        records: counts[entity]?.get(t.id) ?? 0,
         lastSuccessAt: c?.lastSuccessAt ?? null,
         lastAttemptAt: c?.lastAttemptAt ?? null,
         lastError: c?.lastError ?? null,

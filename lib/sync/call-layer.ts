@@ -18,7 +18,7 @@
  * - 403 → TenantForbiddenError (the engine asks /connections what it means).
  * Failures are classified by status and headers only (`XeroFailure`), never by message text.
  */
-import { DailyRateLimitError, TenantForbiddenError, XeroRequestError, XeroUnavailableError } from "./errors";
+import { DailyRateLimitError, TenantForbiddenError, XeroRequestError, XeroScopeError, XeroUnavailableError } from "./errors";
 
 /** A failed request, classified by the adapter from status code and headers. */
 export type XeroFailure =
@@ -238,6 +238,8 @@ export class XeroCaller {
           continue; // acquire() sleeps until the pause ends
         }
         if (status === 401) {
+          // A scope the grant lacks: a new token would not have it either.
+          if (/insufficient_scope/i.test(headers["www-authenticate"] ?? "")) throw new XeroScopeError();
           if (forcedRefresh) throw new XeroRequestError(401, { cause });
           forcedRefresh = true;
           forceNext = true;

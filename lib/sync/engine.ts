@@ -11,12 +11,14 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { prepareContactRow, upsertPreparedContactBatch } from "@/lib/db/queries/contacts";
-import { prepareInvoiceRow, upsertPreparedInvoiceBatch } from "@/lib/db/queries/invoices";
-import { JsonText, packPreparedRows, type BatchResult, type PreparedRow } from "@/lib/db/queries/mirror-batch";
-import { advanceSyncCursor, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess } from "@/lib/db/queries/sync-cursors";
+import { JsonText, mirrorSpec, packPreparedRows, prepareMirrorRow, upsertPreparedBatch, type MirrorRow, type MirrorSpec, type PreparedRow } from "@/lib/db/queries/mirror-batch";
+import { markMissingAsDeleted } from "@/lib/db/queries/mirror-reconcile";
+import { advanceSyncCursor, advanceSyncPosition, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess, markSyncUnavailable } from "@/lib/db/queries/sync-cursors";
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
-import { SYNC_ENTITIES, xeroConnections, xeroTenants, type SyncEntity, type XeroTenant } from "@/lib/db/schema";
+import { xeroConnections, xeroTenants, type XeroTenant } from "@/lib/db/schema";
+import type { EntityDefinition } from "@/lib/entities/definition";
+import { entity as entityNamed, SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
+import { hasEntityScope, missingScopeMessage } from "@/lib/entities/scopes";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { isXeroAuthError } from "@/lib/xero/auth-errors";
@@ -26,11 +28,9 @@ import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/tenant-access";
 import { logServerError } from "@/lib/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
-import { mapContact, type XeroContactWire } from "./contacts";
-import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError } from "./errors";
-import { mapInvoice, type XeroInvoiceWire } from "./invoices";
+import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError, XeroScopeError } from "./errors";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
-import type { PageQuery, SourcePage, XeroSource } from "./source";
+import type { SourcePage, XeroSource } from "./source";
 import { DEFAULT_PAGE_SIZE, SKEW_MS, SyncWalk } from "./walk";
 
 export type SyncTrigger = "manual" | "schedule" | "cli" | "webhook" | "login" | "connect";
@@ -50,7 +50,7 @@ export interface SyncProgressEvent {
 export interface SyncTenantOptions {
   /** xero_tenants.id (our uuid, not Xero's tenant id). */
   tenantId: string;
-  /** Default: all (invoices, contacts). */
+  /** Default: every entity of the registry (lib/entities/registry.ts). */
   entities?: readonly SyncEntity[];
   /** Ignore the cursor and walk everything; also repairs rows whose JSON changed without a newer UpdatedDateUTC. */
   full?: boolean;
@@ -75,7 +75,18 @@ export interface SyncTenantOptions {
 
 export interface EntitySyncResult {
   entity: SyncEntity;
-  outcome: "success" | "error" | "rate_limited" | "skipped";
+  /**
+   * unavailable: the grant lacks the entity's scope (a reconnect, or for journals Xero's
+   * Advanced plan, would give it); the other entities sync on.
+   */
+  outcome: "success" | "error" | "rate_limited" | "skipped" | "unavailable";
+  /** A refreshed entity whose last refresh is recent enough: nothing was asked of Xero. */
+  notDue?: boolean;
+  /** Offset walks: the position (e.g. last JournalNumber) before and after. */
+  positionBefore?: number | null;
+  positionAfter?: number;
+  /** Rows Xero no longer returns, flagged deleted_in_xero_at by this sync. */
+  deletedInXero?: number;
   pages: number;
   fetched: number;
   inserted: number;
@@ -111,6 +122,8 @@ interface RunContext {
   caller: XeroCaller;
   source: XeroSource;
   full: boolean;
+  /** The connection's granted scopes (space-separated, as Xero returned them). */
+  grantedScopes: string;
   pageSize: number;
   writeDepth: number;
   pending: XeroSessionProgress;
@@ -120,27 +133,7 @@ interface RunContext {
   stopReason: () => SyncInterruptedError | null;
 }
 
-interface EntityDriver {
-  fetch(source: XeroSource, token: string, xeroTenantId: string, q: PageQuery): Promise<{ value: SourcePage; headers: Record<string, string> }>;
-  /** Maps one record (its JSON text as Xero sent it) to a row and serialises it for the write. */
-  prepare(tenantId: string, json: string, index: number): PreparedRow;
-  upsert(db: Db, tenantId: string, rows: PreparedRow[], options: { full: boolean }): Promise<BatchResult>;
-}
-
-const DRIVERS: { [E in SyncEntity]: EntityDriver } = {
-  invoices: {
-    fetch: (s, t, x, q) => s.getInvoicesPage(t, x, q),
-    prepare: (tenantId, json, i) => prepareInvoiceRow(mapInvoice(tenantId, parseRecord<XeroInvoiceWire>(json, "invoice", i), new JsonText(json))),
-    upsert: upsertPreparedInvoiceBatch,
-  },
-  contacts: {
-    fetch: (s, t, x, q) => s.getContactsPage(t, x, q),
-    prepare: (tenantId, json, i) => prepareContactRow(mapContact(tenantId, parseRecord<XeroContactWire>(json, "contact", i), new JsonText(json))),
-    upsert: upsertPreparedContactBatch,
-  },
-};
-
-type Prepared = { rows: PreparedRow[]; serverTime: Date | null };
+type Prepared = { rows: PreparedRow[]; serverTime: Date | null; maxPosition: number | null };
 
 /**
  * One record's JSON text as an object for the mapper. The scanner (wire-json.ts) already checked
@@ -156,9 +149,21 @@ function parseRecord<T>(json: string, what: string, index: number): T {
 }
 
 /** A page as flat strings (see PreparedRow), record by record, so each record's objects die young. */
-function preparePage(driver: EntityDriver, tenantId: string, page: SourcePage): Prepared {
-  const rows = packPreparedRows(page.records.map((r, i) => driver.prepare(tenantId, r, i)));
-  return { rows, serverTime: page.serverTime };
+function preparePage(def: EntityDefinition, spec: MirrorSpec, tenantId: string, page: SourcePage): Prepared {
+  const what = def.singular.toLowerCase();
+  const positionKey = def.positionColumn ? spec.columns.find((c) => c.name === def.positionColumn?.name)?.key : undefined;
+  let maxPosition: number | null = null;
+  const rows = packPreparedRows(
+    page.records.map((json, i) => {
+      const row = def.map(tenantId, parseRecord<Record<string, unknown>>(json, what, i), new JsonText(json)) as MirrorRow;
+      if (positionKey) {
+        const p = Number(row[positionKey]);
+        if (Number.isFinite(p) && (maxPosition === null || p > maxPosition)) maxPosition = p;
+      }
+      return prepareMirrorRow(spec, row);
+    }),
+  );
+  return { rows, serverTime: page.serverTime, maxPosition };
 }
 
 let defaultSource: Promise<XeroSource> | undefined;
@@ -181,7 +186,7 @@ export function describeSyncError(error: unknown): string {
  */
 async function loadTenant(db: Db, tenantId: string) {
   const [row] = await db
-    .select({ tenant: xeroTenants, connectionStatus: xeroConnections.status })
+    .select({ tenant: xeroTenants, connectionStatus: xeroConnections.status, scopes: xeroConnections.scopes })
     .from(xeroTenants)
     .innerJoin(xeroConnections, eq(xeroConnections.id, xeroTenants.connectionId))
     .where(eq(xeroTenants.id, tenantId));
@@ -208,7 +213,7 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
   const entities = [...new Set(options.entities ?? SYNC_ENTITIES)];
   const loaded = await loadTenant(db, options.tenantId);
   if (!loaded) return { status: "skipped", reason: "not_found" };
-  const { tenant, connectionStatus } = loaded;
+  const { tenant, connectionStatus, scopes } = loaded;
   if (tenant.status === "disconnected") return { status: "skipped", reason: "disconnected" };
   if (tenant.status === "needs_reconnect" || connectionStatus !== "active") return { status: "skipped", reason: "needs_reconnect" };
   if (tenant.rateLimitedUntil && tenant.rateLimitedUntil.getTime() > Date.now()) {
@@ -230,10 +235,10 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
   );
   if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
   const lease = acquired.lease;
-  return { sessionId: lease.session.id, run: () => runSync(db, tenant, lease, entities, options) };
+  return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, options) };
 }
 
-async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncEntity[], options: SyncTenantOptions): Promise<SyncResult> {
+async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease: Lease, entities: SyncEntity[], options: SyncTenantOptions): Promise<SyncResult> {
   const sessionId = lease.session.id;
   const pending: XeroSessionProgress = {};
   const bump = (key: keyof XeroSessionProgress, n = 1) => {
@@ -296,6 +301,7 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       caller,
       source,
       full: Boolean(options.full),
+      grantedScopes,
       pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
       writeDepth: Math.max(1, options.writeDepth ?? 2),
       pending,
@@ -314,15 +320,30 @@ async function runSync(db: Db, tenant: XeroTenant, lease: Lease, entities: SyncE
       }
       const result = emptyResult(entity, "success");
       results.push(result);
+      const def = entityNamed(entity);
+      const missing = hasEntityScope(def, ctx.grantedScopes) ? null : missingScopeMessage(def);
+      if (missing) {
+        // Known before asking: no call spent on an answer that can only be 401.
+        result.outcome = "unavailable";
+        result.error = missing;
+        await markSyncUnavailable(db, tenant.id, entity, missing);
+        continue;
+      }
       try {
-        const xeroTime = await syncEntity(ctx, entity, result);
-        await markSyncSuccess(db, tenant.id, entity, { xeroTime, full: ctx.full });
+        const walked = await syncEntity(ctx, def, result);
+        if (walked) await markSyncSuccess(db, tenant.id, entity, { xeroTime: walked.xeroTime, full: walked.full });
       } catch (caught) {
         if (caught instanceof SyncInterruptedError) {
           // Not a failure of the entity: what was walked is committed, the rest comes next time.
           result.outcome = "skipped";
           result.error = caught.publicMessage;
           fatal = caught;
+          continue;
+        }
+        if (caught instanceof XeroScopeError) {
+          result.outcome = "unavailable";
+          result.error = missingScopeMessage(def);
+          await markSyncUnavailable(db, tenant.id, entity, result.error).catch(() => {});
           continue;
         }
         const error = caught instanceof TenantForbiddenError ? await checkTenantAccess(db, tenant.id) : caught;
@@ -424,12 +445,144 @@ function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): 
   return { entity, outcome, pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, cursorBefore: null, cursorAfter: null, repairs: 0, verifications: 0 };
 }
 
-/** Walks one entity to its end; returns Xero's DateTimeUTC of the last response. */
-async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyncResult): Promise<Date | null> {
+/**
+ * Walks one entity as its definition says; returns what markSyncSuccess records (Xero's
+ * DateTimeUTC of the last answer, whether it was a walk of everything), or null when the entity
+ * was not due (a refresh done recently enough).
+ */
+async function syncEntity(ctx: RunContext, def: EntityDefinition, result: EntitySyncResult): Promise<{ xeroTime: Date | null; full: boolean } | null> {
+  const { db, tenant } = ctx;
+  const spec = mirrorSpec(def.table, def.idColumn);
+  const stored = await getSyncCursor(db, tenant.id, def.name);
+  const walk = def.walk;
+  if (walk.kind === "refresh" && !ctx.full && !isDue(stored?.lastSuccessAt, walk.everyHours)) {
+    result.notDue = true;
+    return null;
+  }
+  await markSyncAttempt(db, tenant.id, def.name);
+  const cursor = stored?.highWaterMark ?? null;
+  switch (walk.kind) {
+    case "keyset":
+      return { xeroTime: await walkKeyset(ctx, def, spec, cursor, result), full: ctx.full };
+    case "unpaged": {
+      // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
+      const reconcile = def.deletes.hardDeletes && (ctx.full || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
+      return walkWhole(ctx, def, spec, reconcile ? null : cursor, reconcile, result);
+    }
+    case "refresh":
+      return walkWhole(ctx, def, spec, null, true, result);
+    case "offset":
+      result.cursorBefore = cursor?.toISOString() ?? null;
+      result.cursorAfter = result.cursorBefore;
+      return walkOffset(ctx, def, spec, ctx.full ? null : (stored?.position ?? null), walk.pageSize, result);
+  }
+}
+
+function isDue(last: Date | null | undefined, everyHours: number): boolean {
+  return !last || Date.now() - last.getTime() >= everyHours * 3_600_000;
+}
+
+interface PageWrite {
+  rows: PreparedRow[];
+  /** The high-water mark to advance to (the largest UpdatedDateUTC stored). */
+  cursor?: Date | null;
+  /** Offset walks: the position to advance to. */
+  position?: number | null;
+  /** The answer held every record: flag stored rows that are not in it as deleted in Xero. */
+  reconcile?: boolean;
+}
+
+/** Stores one answer with the cursor advance, the lease fence and the session's counters, in ONE transaction. */
+async function commitPage(ctx: RunContext, def: EntityDefinition, spec: MirrorSpec, page: PageWrite, result: EntitySyncResult): Promise<void> {
+  const { db, tenant } = ctx;
+  if (ctx.leaseLost()) throw new SyncLeaseLostError();
+  const c = await db.transaction(async (tx) => {
+    const c = await upsertPreparedBatch(tx, spec, tenant.id, page.rows, { full: ctx.full });
+    const deleted = page.reconcile ? await markMissingAsDeleted(tx, spec, tenant.id, page.rows.map((r) => r.id)) : 0;
+    if (page.cursor) await advanceSyncCursor(tx, tenant.id, def.name, page.cursor);
+    if (page.position !== undefined && page.position !== null) await advanceSyncPosition(tx, tenant.id, def.name, page.position);
+    if (!(await renewSyncLease(tx, ctx.lease))) throw new SyncLeaseLostError();
+    await addXeroSessionProgress(tx, ctx.lease.session.id, {
+      ...takePending(ctx.pending),
+      pages: 1,
+      recordsFetched: page.rows.length,
+      recordsInserted: c.inserted,
+      recordsUpdated: c.updated,
+      recordsUnchanged: c.unchanged,
+    });
+    return { ...c, deleted };
+  });
+  result.pages++;
+  result.fetched += page.rows.length;
+  result.inserted += c.inserted;
+  result.updated += c.updated;
+  result.unchanged += c.unchanged;
+  if (c.deleted) result.deletedInXero = (result.deletedInXero ?? 0) + c.deleted;
+  if (page.cursor && (!result.cursorAfter || page.cursor.getTime() > Date.parse(result.cursorAfter))) result.cursorAfter = page.cursor.toISOString();
+  ctx.onProgress?.({
+    sessionId: ctx.lease.session.id,
+    entity: def.name,
+    page: result.pages,
+    fetched: result.fetched,
+    inserted: result.inserted,
+    updated: result.updated,
+    unchanged: result.unchanged,
+    cursor: result.cursorAfter ? new Date(result.cursorAfter) : null,
+  });
+}
+
+const maxUpdated = (rows: PreparedRow[]): Date | null => {
+  let max = 0;
+  for (const r of rows) if (r.updatedMs > max) max = r.updatedMs;
+  return max > 0 ? new Date(max) : null;
+};
+
+/**
+ * One answer holding everything the entity has (refresh), or everything changed since the cursor
+ * (unpaged with If-Modified-Since, which Xero compares inclusively: the last record comes back and
+ * costs no write). `reconcile`: the answer is complete, so rows it lacks were deleted in Xero.
+ */
+async function walkWhole(ctx: RunContext, def: EntityDefinition, spec: MirrorSpec, since: Date | null, reconcile: boolean, result: EntitySyncResult) {
+  result.cursorBefore = since?.toISOString() ?? null;
+  result.cursorAfter = result.cursorBefore;
+  const stop = ctx.stopReason();
+  if (stop) throw stop;
+  const answer = await ctx.caller.call((token) => ctx.source.list(def, token, ctx.tenant.xeroTenantId, { ifModifiedSince: since ?? undefined }));
+  const prepared = preparePage(def, spec, ctx.tenant.id, answer.value);
+  await commitPage(ctx, def, spec, { rows: prepared.rows, cursor: spec.versioned ? maxUpdated(prepared.rows) : null, reconcile }, result);
+  return { xeroTime: prepared.serverTime, full: reconcile };
+}
+
+/**
+ * Xero's offset paging (journals): each answer holds the next `pageSize` records after the
+ * position, in position order, and records are never edited, so the position alone is the cursor.
+ * Stops at the first short answer; a stop request (shutdown, time bound) between pages resumes
+ * from the committed position.
+ */
+async function walkOffset(ctx: RunContext, def: EntityDefinition, spec: MirrorSpec, from: number | null, pageSize: number, result: EntitySyncResult) {
+  let position = from ?? 0;
+  result.positionBefore = from;
+  let xeroTime: Date | null = null;
+  for (;;) {
+    const stop = ctx.stopReason();
+    if (stop) throw stop;
+    const answer = await ctx.caller.call((token) => ctx.source.list(def, token, ctx.tenant.xeroTenantId, { offset: position }));
+    const prepared = preparePage(def, spec, ctx.tenant.id, answer.value);
+    if (prepared.serverTime) xeroTime = prepared.serverTime;
+    const next = prepared.maxPosition ?? position;
+    if (prepared.rows.length > 0 && next <= position) throw new SyncWalkError("out_of_order", `Xero's ${def.xero.endpoint} answer after offset ${position} did not move past it`);
+    await commitPage(ctx, def, spec, { rows: prepared.rows, cursor: maxUpdated(prepared.rows), position: prepared.rows.length ? next : null }, result);
+    position = next;
+    result.positionAfter = position;
+    if (prepared.rows.length < pageSize) break;
+  }
+  return { xeroTime, full: from === null };
+}
+
+/** Walks one entity to its end: a keyset walk (lib/sync/walk.ts). */
+async function walkKeyset(ctx: RunContext, def: EntityDefinition, spec: MirrorSpec, cursor: Date | null, result: EntitySyncResult): Promise<Date | null> {
   const { db, tenant, caller, source } = ctx;
-  const driver = DRIVERS[entity];
-  await markSyncAttempt(db, tenant.id, entity);
-  const cursor = (await getSyncCursor(db, tenant.id, entity))?.highWaterMark ?? null;
+  const entity = def.name;
   result.cursorBefore = cursor?.toISOString() ?? null;
   result.cursorAfter = result.cursorBefore;
   const walk = new SyncWalk(ctx.full ? undefined : (cursor ?? undefined), ctx.pageSize);
@@ -439,8 +592,8 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
   const fetchPage = (): Promise<Prepared> => {
     const req = walk.request();
     return caller
-      .call((token) => driver.fetch(source, token, tenant.xeroTenantId, { ifModifiedSince: req.ifModifiedSince, page: req.page, pageSize: ctx.pageSize }))
-      .then((r) => preparePage(driver, tenant.id, r.value));
+      .call((token) => source.list(def, token, tenant.xeroTenantId, { ifModifiedSince: req.ifModifiedSince, page: req.page, pageSize: ctx.pageSize }))
+      .then((r) => preparePage(def, spec, tenant.id, r.value));
   };
 
   let xeroTime: Date | null = null;
@@ -495,7 +648,7 @@ async function syncEntity(ctx: RunContext, entity: SyncEntity, result: EntitySyn
       const committed = (async () => {
         if (sharesIds) await previous;
         const c = await db.transaction(async (tx) => {
-          const c = await driver.upsert(tx, tenant.id, toWrite, { full: ctx.full });
+          const c = await upsertPreparedBatch(tx, spec, tenant.id, toWrite, { full: ctx.full });
           await previous; // page order; rethrows (rolling this page back) if the previous page failed
           if (decision.cursor) await advanceSyncCursor(tx, tenant.id, entity, decision.cursor);
           // The fence: commit only while we still hold the tenant's lease.

@@ -118,6 +118,19 @@ export class SyncWalkError extends Error {
   }
 }
 
+/**
+ * Xero refused one entity for want of a scope the grant lacks (401 with
+ * `WWW-Authenticate: Bearer error="insufficient_scope"`). The other entities sync on; the
+ * organisation shows which entities need a reconnect (or, for journals, a plan Xero grants the
+ * scope on).
+ */
+export class XeroScopeError extends AppError {
+  constructor() {
+    super("xero_unavailable", "Xero refused this data: the connection's grant lacks the scope it needs.");
+    this.name = "XeroScopeError";
+  }
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -126,8 +139,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * text goes to sync_cursors.last_error, the sync history and logs.
  */
 export class XeroRecordError extends AppError {
-  constructor(what: "invoice" | "contact", id: unknown, field: string, problem: string) {
-    const which = typeof id === "string" && GUID.test(id) ? `${what} ${id}` : `an ${what}`;
+  constructor(what: string, id: unknown, field: string, problem: string) {
+    const which = typeof id === "string" && GUID.test(id) ? `${what} ${id}` : `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`;
     super("xero_unavailable", `Xero sent ${which} whose ${field} ${problem}; it cannot be stored, so the sync stopped before that page.`);
     this.name = "XeroRecordError";
   }

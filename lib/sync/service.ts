@@ -6,7 +6,8 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { listSyncCursorsByTenants } from "@/lib/db/queries/sync-cursors";
-import { SYNC_ENTITIES, xeroSessions, xeroTenants, type SyncEntity, type XeroSession } from "@/lib/db/schema";
+import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
+import { SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { isDraining, reserveSlot, submit, syncStopSignal, track, waitingTenantIds } from "./background";

@@ -14,7 +14,8 @@
  */
 import { and, eq, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { xeroConnections, xeroTenants, type SyncEntity } from "@/lib/db/schema";
+import { xeroConnections, xeroTenants } from "@/lib/db/schema";
+import type { SyncEntity } from "@/lib/entities/registry";
 import { logServerError } from "@/lib/log";
 import { requestSync, type RequestSyncResult } from "./service";
 

@@ -2,9 +2,8 @@
  * The engine's XeroSource over xero-node's accountingApi, built through lib/xero/client.ts (the
  * only xero-node import). One API client per access token (cheap: no network until a call).
  *
- * Requests: If-Modified-Since = the walk's position, order "UpdatedDateUTC ASC", page + pageSize
- * 1000 (paged responses include invoice line items), includeArchived=true for contacts.
- * xero-node builds and sends every request; the response stays the bytes Xero sent
+ * Requests are the entity definitions' own (lib/entities/<name>/index.ts: If-Modified-Since, order,
+ * page + pageSize, offset, includeArchived …). xero-node builds and sends every request; the response stays the bytes Xero sent
  * (`wireResponses`, see lib/xero/client.ts) and is split here into each record's text
  * (lib/sync/wire-json.ts), which the engine parses for the mappers and stores as `raw`.
  */
@@ -14,11 +13,9 @@ import { toXeroApiError } from "@/lib/xero/errors";
 import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { normalizeHeaders, type XeroFailure } from "./call-layer";
 import { MalformedXeroResponseError } from "./errors";
-import type { PageQuery, SourcePage, XeroSource } from "./source";
-import { toInstant } from "./values";
+import type { SourcePage, XeroSource } from "./source";
+import { toInstant } from "@/lib/entities/values";
 import { MalformedJsonError, scanEnvelope } from "./wire-json";
-
-const ORDER = "UpdatedDateUTC ASC";
 
 export interface XeroSourceConfig {
   /** The identity issuer whose tokens this API accepts (XERO_IDENTITY_URL). */
@@ -73,41 +70,9 @@ export function createXeroSource(config?: Partial<XeroSourceConfig>): XeroSource
   };
 
   return {
-    async getInvoicesPage(token, xeroTenantId, q: PageQuery) {
-      const api = clientFor(token).accountingApi;
-      const { response } = await api.getInvoices(
-        xeroTenantId,
-        q.ifModifiedSince,
-        undefined, // where
-        ORDER,
-        undefined, // iDs
-        undefined, // invoiceNumbers
-        undefined, // contactIDs
-        undefined, // statuses
-        q.page,
-        undefined, // includeArchived
-        undefined, // createdByMyApp
-        undefined, // unitdp
-        false, // summaryOnly: we want line items
-        q.pageSize,
-      );
-      return { value: parseEnvelope(response.data, "Invoices"), headers: normalizeHeaders(response.headers) };
-    },
-    async getContactsPage(token, xeroTenantId, q: PageQuery) {
-      const api = clientFor(token).accountingApi;
-      const { response } = await api.getContacts(
-        xeroTenantId,
-        q.ifModifiedSince,
-        undefined, // where
-        ORDER,
-        undefined, // iDs
-        q.page,
-        true, // includeArchived: archived contacts are states to mirror
-        false, // summaryOnly
-        undefined, // searchTerm
-        q.pageSize,
-      );
-      return { value: parseEnvelope(response.data, "Contacts"), headers: normalizeHeaders(response.headers) };
+    async list(entity, token, xeroTenantId, q) {
+      const { response } = await entity.xero.request(clientFor(token).accountingApi, xeroTenantId, q);
+      return { value: parseEnvelope(response.data, entity.xero.endpoint), headers: normalizeHeaders(response.headers) };
     },
     classify: classifyXeroError,
   };

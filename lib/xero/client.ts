@@ -13,13 +13,15 @@
  * - accountingApi errors reject with a JSON *string*: use `toXeroApiError` (./errors);
  * - every `/Date(…)/` value becomes a JS Date, also calendar dates (Date, DueDate), and money is
  *   a JS number; and the deserialiser is slow. The sync reads Xero's wire JSON instead
- *   (`wireResponses`) and maps it itself (lib/sync/values.ts).
+ *   (`wireResponses`) and maps it itself (lib/entities/values.ts).
  */
 import { XeroClient } from "xero-node";
 import { getOpenIdClient, timeoutOf, xeroEndpoints, type TokenSet, type XeroConfig } from "./identity";
 import { assertAccessTokenFor } from "./issuer";
 
 export { XeroClient } from "xero-node";
+/** The Accounting API of a client (what entity definitions call to list their records). */
+export type XeroAccountingApi = XeroClient["accountingApi"];
 
 /**
  * A XeroClient pointed at the configured URLs, with a timeout on every accountingApi call and

@@ -5,7 +5,8 @@ import { logServerError } from "@/lib/log";
 import { readBodyWithLimit } from "@/lib/http/read-body";
 import type { Db } from "@/lib/db";
 import { finishXeroSession, logXeroSession } from "@/lib/db/queries/xero-sessions";
-import { xeroSessions, xeroTenants, xeroWebhookDeliveries, type SyncEntity } from "@/lib/db/schema";
+import { xeroSessions, xeroTenants, xeroWebhookDeliveries } from "@/lib/db/schema";
+import { ENTITIES, type SyncEntity } from "@/lib/entities/registry";
 import { markWebhookSyncDue, startWebhookSync, takeWebhookSyncWindow, type WebhookSyncOutcome } from "@/lib/sync/webhook-syncs";
 
 /**
@@ -48,7 +49,8 @@ export const webhookPayloadSchema = z.object({
 
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 
-const CATEGORY_ENTITY: Record<string, SyncEntity> = { INVOICE: "invoices", CONTACT: "contacts" };
+/** Webhook eventCategory → the entity it announces changes of (from the entity definitions). */
+const CATEGORY_ENTITY: Record<string, SyncEntity> = Object.fromEntries(ENTITIES.flatMap((e) => (e.xero.webhookCategory ? [[e.xero.webhookCategory, e.name]] : [])));
 
 export interface WebhookSyncRequest {
   userId: string;

@@ -1,14 +1,14 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { and, eq, getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * The write path shared by the mirrored Xero entities (invoices, contacts): one page of rows
- * from Xero → only the new or newer ones reach the database (a re-sync of unchanged data writes nothing).
+ * The write path shared by every mirrored Xero entity: one page of rows from Xero → only the new
+ * or newer ones reach the database (a re-sync of unchanged data writes nothing).
  *
- * SETUP.md measured that shipping unchanged JSON costs almost as much as inserting it, so:
+ * Shipping unchanged JSON costs almost as much as inserting it (measured), so:
  *   1. read the stored xero_updated_at of the page's ids (one indexed query, ids only);
  *   2. send only rows that are new or carry a newer UpdatedDateUTC, as ONE jsonb parameter
  *      unpacked by jsonb_to_recordset (one round trip, no 24,000 bind parameters, and the same
@@ -17,6 +17,8 @@ import type { Db } from "../client";
  *      writer. RETURNING tells what was really written.
  * In `full` mode (an on-demand full re-sync), rows with an equal timestamp are sent too and
  * rewritten when their JSON differs: that repairs edits Xero made without bumping UpdatedDateUTC.
+ * Entities without UpdatedDateUTC (tax rates, tracking categories) are always compared by their
+ * JSON: a refresh that changes nothing writes nothing.
  * Run it inside the caller's transaction together with the cursor advance.
  */
 
@@ -35,10 +37,50 @@ export interface MirrorSpec {
   idColumn: PgColumn;
   idName: string;
   idKey: string;
+  /** uuid or text: Xero's ids are GUIDs except a few (TaxType). */
+  idType: string;
   tenantColumn: PgColumn;
   updatedColumn: PgColumn;
-  /** every column written, excluding tenant_id, first_synced_at, last_synced_at */
+  /** Records carry UpdatedDateUTC (xero_updated_at NOT NULL); otherwise compared by content. */
+  versioned: boolean;
+  /** every column written, excluding tenant_id, deleted_in_xero_at, first_synced_at, last_synced_at */
   columns: MirrorColumn[];
+}
+
+/** Written by the statement itself, never by the mapper. */
+const BOOKKEEPING = new Set(["tenantId", "deletedInXeroAt", "firstSyncedAt", "lastSyncedAt"]);
+const SPECS = new WeakMap<PgTable, MirrorSpec>();
+
+/**
+ * The write spec of a mirror table, derived from its drizzle definition (so the column list is
+ * never typed twice). The table has tenant_id, its id column, xero_updated_at and raw
+ * (lib/entities/columns.ts).
+ */
+export function mirrorSpec(table: PgTable, idColumn: PgColumn): MirrorSpec {
+  const known = SPECS.get(table);
+  if (known) return known;
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  const idKey = Object.entries(all).find(([, c]) => c === idColumn)?.[0];
+  const tenantColumn = all.tenantId;
+  const updatedColumn = all.xeroUpdatedAt;
+  if (!idKey || !tenantColumn || !updatedColumn || !all.raw) throw new TypeError(`${getTableName(table)} is not a mirror table`);
+  const columns = Object.entries(all)
+    .filter(([key]) => !BOOKKEEPING.has(key))
+    .map(([key, c]) => ({ name: c.name, type: c.getSQLType(), key }));
+  const spec: MirrorSpec = {
+    table,
+    tableName: getTableName(table),
+    idColumn,
+    idName: idColumn.name,
+    idKey,
+    idType: idColumn.getSQLType(),
+    tenantColumn,
+    updatedColumn,
+    versioned: updatedColumn.notNull,
+    columns,
+  };
+  SPECS.set(table, spec);
+  return spec;
 }
 
 export interface BatchResult {
@@ -47,7 +89,7 @@ export interface BatchResult {
   unchanged: number;
 }
 
-export type MirrorRow = Record<string, unknown> & { xeroUpdatedAt: Date };
+export type MirrorRow = Record<string, unknown> & { xeroUpdatedAt?: Date | null };
 
 /**
  * A row already serialised for the write: its id, its UpdatedDateUTC and its jsonb_to_recordset
@@ -59,6 +101,11 @@ export interface PreparedRow {
   id: string;
   updatedMs: number;
   json: string;
+}
+
+/** A PostgreSQL array literal of text values, each quoted (ids that are not GUIDs are arbitrary text). */
+export function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }
 
 function resultRows<T>(result: unknown): T[] {
@@ -86,7 +133,7 @@ export function prepareMirrorRow(spec: MirrorSpec, row: MirrorRow): PreparedRow 
   // `o` always holds the id column, so its JSON is "{…}" with at least one member.
   const head = JSON.stringify(o);
   const json = verbatim ? `${head.slice(0, -1)}${verbatim}}` : head;
-  return { id: row[spec.idKey] as string, updatedMs: row.xeroUpdatedAt.getTime(), json };
+  return { id: row[spec.idKey] as string, updatedMs: row.xeroUpdatedAt?.getTime() ?? 0, json };
 }
 
 /** The one "[…]" string a packed page's row texts are slices of (see packPreparedRows). */
@@ -130,19 +177,20 @@ export async function upsertPreparedBatch(
   }
   const ids = [...byId.keys()];
   // The id itself stays out of the message: a record id that is not a GUID is arbitrary text.
-  for (const id of ids) if (!UUID.test(id)) throw new TypeError("a record's id is not a Xero id (uuid)");
+  if (spec.idType === "uuid") for (const id of ids) if (!UUID.test(id)) throw new TypeError("a record's id is not a Xero id (uuid)");
   // One array parameter (not 1,000 bind parameters that the planner has to look at each time).
   const storedRows = await db
     .select({ id: spec.idColumn, updatedAt: spec.updatedColumn })
     .from(spec.table)
-    .where(and(eq(spec.tenantColumn, tenantId), sql`${spec.idColumn} = any(${`{${ids.join(",")}}`}::uuid[])`));
+    .where(and(eq(spec.tenantColumn, tenantId), sql`${spec.idColumn} = any(${arrayLiteral(ids)}::${sql.raw(spec.idType)}[])`));
   const stored = new Map<string, number>();
-  for (const r of storedRows) stored.set(r.id as string, (r.updatedAt as Date).getTime());
+  for (const r of storedRows) stored.set(r.id as string, (r.updatedAt as Date | null)?.getTime() ?? 0);
 
   const toSend: string[] = [];
   for (const [id, row] of byId) {
     const prev = stored.get(id);
-    if (prev === undefined || prev < row.updatedMs || (options.full && prev === row.updatedMs)) toSend.push(row.json);
+    // Without UpdatedDateUTC every row goes to the statement, whose guard compares the JSON.
+    if (!spec.versioned || prev === undefined || prev < row.updatedMs || (options.full && prev === row.updatedMs)) toSend.push(row.json);
   }
   if (toSend.length === 0) return { inserted: 0, updated: 0, unchanged: rows.length };
 
@@ -157,10 +205,12 @@ export async function upsertPreparedBatch(
   }
   const cols = spec.columns.map((c) => c.name);
   const recordType = spec.columns.map((c) => `${c.name} ${c.type}`).join(", ");
-  const updates = cols.filter((c) => c !== spec.idName).map((c) => `${c} = excluded.${c}`);
+  // A record that comes back is no longer deleted in Xero.
+  const updates = [...cols.filter((c) => c !== spec.idName).map((c) => `${c} = excluded.${c}`), "deleted_in_xero_at = null"];
   const t = spec.tableName;
   let guard = `${t}.xero_updated_at < excluded.xero_updated_at`;
-  if (options.full) guard = `(${guard} or (${t}.xero_updated_at = excluded.xero_updated_at and ${t}.raw is distinct from excluded.raw))`;
+  if (!spec.versioned) guard = `${t}.raw is distinct from excluded.raw`;
+  else if (options.full) guard = `(${guard} or (${t}.xero_updated_at = excluded.xero_updated_at and ${t}.raw is distinct from excluded.raw))`;
   const statement: SQL = sql.join([
     sql.raw(`insert into ${t} (tenant_id, ${cols.join(", ")}, first_synced_at, last_synced_at) select `),
     sql`${tenantId}::uuid`,

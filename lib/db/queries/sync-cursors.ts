@@ -33,6 +33,17 @@ export async function advanceSyncCursor(db: Db, tenantId: string, entity: string
     });
 }
 
+/** Moves an offset walk's position forward to `position` (never backward). Run in the page's transaction. */
+export async function advanceSyncPosition(db: Db, tenantId: string, entity: string, position: number): Promise<void> {
+  await db
+    .insert(syncCursors)
+    .values({ tenantId, entity, position })
+    .onConflictDoUpdate({
+      target: [syncCursors.tenantId, syncCursors.entity],
+      set: { position: sql`greatest(${syncCursors.position}, excluded.position)` },
+    });
+}
+
 export async function markSyncAttempt(db: Db, tenantId: string, entity: string, at = new Date()): Promise<void> {
   await db
     .insert(syncCursors)
@@ -52,6 +63,7 @@ export async function markSyncSuccess(
     lastSuccessAt: at,
     lastError: null,
     lastErrorAt: null,
+    unavailableReason: null,
     ...(values.xeroTime ? { lastXeroTime: values.xeroTime } : {}),
     ...(values.full ? { lastFullSyncAt: at } : {}),
   };
@@ -63,6 +75,15 @@ export async function markSyncSuccess(
 
 export async function markSyncError(db: Db, tenantId: string, entity: string, error: string, at = new Date()): Promise<void> {
   const set = { lastError: error.slice(0, 2000), lastErrorAt: at };
+  await db
+    .insert(syncCursors)
+    .values({ tenantId, entity, ...set })
+    .onConflictDoUpdate({ target: [syncCursors.tenantId, syncCursors.entity], set });
+}
+
+/** The grant lacks the entity's scope: not an error of the sync, shown as such (see unavailable_reason). */
+export async function markSyncUnavailable(db: Db, tenantId: string, entity: string, reason: string, at = new Date()): Promise<void> {
+  const set = { unavailableReason: reason.slice(0, 500), lastAttemptAt: at };
   await db
     .insert(syncCursors)
     .values({ tenantId, entity, ...set })

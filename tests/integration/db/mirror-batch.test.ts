@@ -7,11 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/lib/db/client";
-import { prepareInvoiceRow, upsertPreparedInvoiceBatch } from "@/lib/db/queries/invoices";
-import { JsonText, packPreparedRows } from "@/lib/db/queries/mirror-batch";
+import type { Db } from "@/lib/db";
+import { JsonText, mirrorSpec, packPreparedRows, prepareMirrorRow, upsertPreparedBatch, type PreparedRow } from "@/lib/db/queries/mirror-batch";
 import { invoices, users, xeroConnections, xeroTenants } from "@/lib/db/schema";
-import { mapInvoice } from "@/lib/sync/invoices";
+import { mapInvoice } from "@/lib/entities/invoices/map";
 import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+
+const spec = mirrorSpec(invoices, invoices.invoiceId);
+const upsertPreparedInvoiceBatch = (db: Db, tenant: string, rows: PreparedRow[]) => upsertPreparedBatch(db, spec, tenant, rows);
 
 let t: TestDatabase;
 let tenantId: string;
@@ -36,7 +39,7 @@ function page(records: { n: number; ms: number; total: number }[]) {
   return packPreparedRows(
     records.map(({ n, ms, total }) => {
       const text = JSON.stringify({ InvoiceID: id(n), Type: "ACCREC", Status: "AUTHORISED", Total: total, UpdatedDateUTC: `/Date(${ms}+0000)/` });
-      return prepareInvoiceRow(mapInvoice(tenantId, JSON.parse(text) as object, new JsonText(text)));
+      return prepareMirrorRow(spec, mapInvoice(tenantId, JSON.parse(text) as object, new JsonText(text)));
     }),
   );
 }

@@ -32,8 +32,7 @@ function gatedSource(): { source: XeroSource; open: () => void; entered: Promise
   };
   return {
     source: {
-      getInvoicesPage: async (t, x, q) => (await wait(), real.getInvoicesPage(t, x, q)),
-      getContactsPage: async (t, x, q) => (await wait(), real.getContactsPage(t, x, q)),
+      list: async (e, t, x, q) => (await wait(), real.list(e, t, x, q)),
       classify: (e) => real.classify(e),
     },
     open,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { prepareContactRow } from "@/lib/db/queries/contacts";
-import { JsonText } from "@/lib/db/queries/mirror-batch";
-import { mapContact } from "@/lib/sync/contacts";
+import { JsonText, mirrorSpec, prepareMirrorRow } from "@/lib/db/queries/mirror-batch";
+import { contacts } from "@/lib/db/schema";
+import { mapContact } from "@/lib/entities/contacts/map";
 import { XeroRecordError } from "@/lib/sync/errors";
-import { mapInvoice } from "@/lib/sync/invoices";
-import { toDateOnly, toDecimalString, toInstant } from "@/lib/sync/values";
+import { mapInvoice } from "@/lib/entities/invoices/map";
+import { toDateOnly, toDecimalString, toInstant } from "@/lib/entities/values";
 
 describe("values", () => {
   it("money: JS numbers from xero-node become the exact decimal Xero sent", () => {
@@ -94,7 +94,7 @@ describe("mappers", () => {
 
   it("a prepared row carries Xero's record text verbatim as raw, inside valid JSON", () => {
     const text = '{"ContactID":"5b0f0d0a-0000-4000-8000-000000000005","Name":"A \\"quoted\\" name","ContactStatus":"ACTIVE","Balance":10.50,"UpdatedDateUTC":"/Date(1573755038314+0000)/"}';
-    const row = prepareContactRow(mapContact(tenantId, JSON.parse(text) as object, new JsonText(text)));
+    const row = prepareMirrorRow(mirrorSpec(contacts, contacts.contactId), mapContact(tenantId, JSON.parse(text) as object, new JsonText(text)));
     expect(row).toMatchObject({ id: "5b0f0d0a-0000-4000-8000-000000000005", updatedMs: 1573755038314 });
     const record = JSON.parse(row.json) as Record<string, unknown>;
     expect(record).toMatchObject({ contact_id: "5b0f0d0a-0000-4000-8000-000000000005", name: 'A "quoted" name', contact_status: "ACTIVE", xero_updated_at: "2019-11-14T18:10:38.314Z" });

@@ -6,9 +6,9 @@
  * The structural type below lists only what the mapper reads (names as in Xero's OpenAPI spec),
  * so unit tests can pass plain objects.
  */
-import type { NewInvoice } from "@/lib/db/schema";
-import { XeroRecordError } from "./errors";
-import { fieldsOf, toDateOnly, toDecimalString, toInstant } from "./values";
+import type { NewInvoice } from "./table";
+import { XeroRecordError } from "@/lib/sync/errors";
+import { fieldsOf, toDateOnly, toDecimalString, toInstant } from "../values";
 
 /** The fields of Xero's `Invoice` the mapper reads (dates as `/Date(ms+0000)/` or ISO strings). */
 export interface XeroInvoiceWire {

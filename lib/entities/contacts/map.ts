@@ -3,9 +3,9 @@
  * `contacts` row, which keeps that JSON in `raw`. Archived contacts are states, not deletions: the engine
  * asks with includeArchived=true and the row keeps contact_status ARCHIVED.
  */
-import type { NewContact } from "@/lib/db/schema";
-import { XeroRecordError } from "./errors";
-import { fieldsOf, toInstant } from "./values";
+import type { NewContact } from "./table";
+import { XeroRecordError } from "@/lib/sync/errors";
+import { fieldsOf, toInstant } from "../values";
 
 /** The fields of Xero's `Contact` the mapper reads. */
 export interface XeroContactWire {

@@ -14,13 +14,13 @@
  * values are customer data); the mappers add the record and the field (XeroRecordError).
  */
 
-import { XeroRecordError } from "./errors";
+import { XeroRecordError } from "@/lib/sync/errors";
 
 /**
  * A converter for one record's fields: `field("Total", toDecimalString, wire.Total)`; a failure
  * becomes a XeroRecordError naming the record and the field (not the value).
  */
-export function fieldsOf(what: "invoice" | "contact", id: unknown) {
+export function fieldsOf(what: string, id: unknown) {
   return <T>(field: string, convert: (value: unknown) => T, value: unknown): T => {
     try {
       return convert(value);
@@ -86,4 +86,21 @@ export function toInstant(value: unknown): Date | null {
 /** Whole seconds since the epoch: If-Modified-Since is compared at this precision (inclusive). */
 export function epochSecond(d: Date): number {
   return Math.floor(d.getTime() / 1000);
+}
+
+/** A text field: null when absent or empty. */
+export const str = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : String(v));
+
+/** The record's id field, which every row needs: a XeroRecordError when absent. */
+export function recordId(what: string, wire: Record<string, unknown>, field: string): string {
+  const id = wire[field];
+  if (typeof id !== "string" || !id) throw new XeroRecordError(what, undefined, field, "is missing or not a string");
+  return id;
+}
+
+/** The record's UpdatedDateUTC (or another instant that orders it), which the walk needs. */
+export function recordUpdated(what: string, id: string, wire: Record<string, unknown>, field = "UpdatedDateUTC"): Date {
+  const updated = fieldsOf(what, id)(field, toInstant, wire[field]);
+  if (!updated) throw new XeroRecordError(what, id, field, "is missing");
+  return updated;
 }

@@ -1,0 +1,30 @@
+/**
+ * Every mirrored entity, in the order a sync walks them (and the dashboard lists them within a
+ * group). Adding an entity: its folder (table.ts, map.ts, index.ts), one line here and in
+ * tables.ts, `npm run db:generate`, and the simulator's fixture.
+ */
+import type { EntityDefinition } from "./definition";
+import { contactsEntity } from "./contacts";
+import { invoicesEntity } from "./invoices";
+
+export const ENTITIES: readonly EntityDefinition[] = [invoicesEntity, contactsEntity] as unknown as readonly EntityDefinition[];
+
+export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);
+export type SyncEntity = string;
+
+const BY_NAME = new Map(ENTITIES.map((e) => [e.name, e]));
+
+export function entityByName(name: string): EntityDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The definition of a known entity name (a programming error otherwise). */
+export function entity(name: string): EntityDefinition {
+  const def = BY_NAME.get(name);
+  if (!def) throw new Error(`unknown entity ${name}`);
+  return def;
+}
+
+export function isSyncEntity(name: string): boolean {
+  return BY_NAME.has(name);
+}

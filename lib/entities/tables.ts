@@ -1,0 +1,3 @@
+/** Every mirrored entity's table (lib/db/schema.ts re-exports them for drizzle and its migrations). */
+export * from "./invoices/table";
+export * from "./contacts/table";
