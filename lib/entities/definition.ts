@@ -81,12 +81,18 @@ export type FilterSpec =
   | { kind: "ref"; key: string; label: string; column: string; entity: string }
   | { kind: "boolean"; key: string; label: string; column: string };
 
-/** A list of another entity's records shown on this one's detail page (from the mirror's columns). */
+/**
+ * A list of another entity's records shown on this one's detail page, read from the mirror's
+ * typed columns: the other entity's rows whose `column` holds this record's id, or (viaChild)
+ * whose child rows' `column` does (a credit note allocated to this invoice).
+ */
 export interface RelationSpec {
   entity: string;
   label: string;
-  /** The other table's column holding this record's id. */
-  column: string;
+  /** The other table's column key holding this record's id. */
+  column?: string;
+  /** The other entity's child table and its column key holding this record's id. */
+  viaChild?: { table: PgTable; column: string };
 }
 
 export interface EntityView {
@@ -131,6 +137,19 @@ export interface XeroEndpoint {
   request(api: XeroAccountingApi, xeroTenantId: string, q: XeroListQuery): Promise<{ response: { data: unknown; headers: unknown } }>;
 }
 
+/**
+ * Rows of a child table that belong to one record (a credit note's allocations, a journal's
+ * lines), so relationships are read from typed columns rather than from raw JSON. Replaced
+ * whenever the parent row is written.
+ */
+export interface EntityChild {
+  table: PgTable;
+  /** The child table's column holding the parent's id. */
+  parentColumn: PgColumn;
+  /** The child rows of one record (keys: the child table's column keys; tenantId is added). */
+  rows(parentId: string, wire: Record<string, unknown>): Record<string, unknown>[];
+}
+
 export interface EntityDefinition<TTable extends PgTable = PgTable, TRow extends Record<string, unknown> = Record<string, unknown>> {
   /** sync_cursors.entity, URL segment (/m/{name}), API path (/api/v1/{name}). */
   name: string;
@@ -149,6 +168,7 @@ export interface EntityDefinition<TTable extends PgTable = PgTable, TRow extends
    * in `raw` (the record's text, exactly as received).
    */
   map(tenantId: string, wire: Record<string, unknown>, raw: unknown): TRow;
+  children?: readonly EntityChild[];
   deletes: DeleteSemantics;
   view: EntityView;
 }

@@ -11,7 +11,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { JsonText, mirrorSpec, packPreparedRows, prepareMirrorRow, upsertPreparedBatch, type MirrorRow, type MirrorSpec, type PreparedRow } from "@/lib/db/queries/mirror-batch";
+import { JsonText, packPreparedRows, prepareChildRows, prepareMirrorRow, upsertPreparedBatch, type MirrorRow, type MirrorSpec, type PreparedRow } from "@/lib/db/queries/mirror-batch";
 import { markMissingAsDeleted } from "@/lib/db/queries/mirror-reconcile";
 import { advanceSyncCursor, advanceSyncPosition, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess, markSyncUnavailable } from "@/lib/db/queries/sync-cursors";
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
@@ -19,6 +19,7 @@ import { xeroConnections, xeroTenants, type XeroTenant } from "@/lib/db/schema";
 import type { EntityDefinition } from "@/lib/entities/definition";
 import { entity as entityNamed, SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
 import { hasEntityScope, missingScopeMessage } from "@/lib/entities/scopes";
+import { writeSpecOf } from "@/lib/entities/write-spec";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { isXeroAuthError } from "@/lib/xero/auth-errors";
@@ -155,12 +156,15 @@ function preparePage(def: EntityDefinition, spec: MirrorSpec, tenantId: string, 
   let maxPosition: number | null = null;
   const rows = packPreparedRows(
     page.records.map((json, i) => {
-      const row = def.map(tenantId, parseRecord<Record<string, unknown>>(json, what, i), new JsonText(json)) as MirrorRow;
+      const wire = parseRecord<Record<string, unknown>>(json, what, i);
+      const row = def.map(tenantId, wire, new JsonText(json)) as MirrorRow;
       if (positionKey) {
         const p = Number(row[positionKey]);
         if (Number.isFinite(p) && (maxPosition === null || p > maxPosition)) maxPosition = p;
       }
-      return prepareMirrorRow(spec, row);
+      const id = row[spec.idKey] as string;
+      const children = def.children?.map((c, k) => prepareChildRows(spec.children[k]!, c.rows(id, wire)));
+      return prepareMirrorRow(spec, row, children);
     }),
   );
   return { rows, serverTime: page.serverTime, maxPosition };
@@ -452,7 +456,7 @@ function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): 
  */
 async function syncEntity(ctx: RunContext, def: EntityDefinition, result: EntitySyncResult): Promise<{ xeroTime: Date | null; full: boolean } | null> {
   const { db, tenant } = ctx;
-  const spec = mirrorSpec(def.table, def.idColumn);
+  const spec = writeSpecOf(def);
   const stored = await getSyncCursor(db, tenant.id, def.name);
   const walk = def.walk;
   if (walk.kind === "refresh" && !ctx.full && !isDue(stored?.lastSuccessAt, walk.everyHours)) {

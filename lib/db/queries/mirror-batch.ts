@@ -45,6 +45,32 @@ export interface MirrorSpec {
   versioned: boolean;
   /** every column written, excluding tenant_id, deleted_in_xero_at, first_synced_at, last_synced_at */
   columns: MirrorColumn[];
+  /** Child tables rewritten with their parent (allocations, journal lines …). */
+  children: ChildSpec[];
+}
+
+/**
+ * A child table of a mirror table: rows that belong to one parent record (a credit note's
+ * allocations, a journal's lines), keyed by (tenant_id, parent id, …). Whenever the parent row is
+ * written, its children are replaced in the same statement batch; an unchanged parent leaves them.
+ */
+export interface ChildSpec {
+  table: PgTable;
+  tableName: string;
+  /** The child's column holding the parent's id. */
+  parentName: string;
+  /** every column written, excluding tenant_id */
+  columns: MirrorColumn[];
+}
+
+/** A child table as the engine writes it; derived from its drizzle definition. */
+export function childSpec(table: PgTable, parentColumn: PgColumn): ChildSpec {
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  if (!all.tenantId) throw new TypeError(`${getTableName(table)} has no tenant_id`);
+  const columns = Object.entries(all)
+    .filter(([key]) => key !== "tenantId")
+    .map(([key, c]) => ({ name: c.name, type: c.getSQLType(), key }));
+  return { table, tableName: getTableName(table), parentName: parentColumn.name, columns };
 }
 
 /** Written by the statement itself, never by the mapper. */
@@ -56,7 +82,7 @@ const SPECS = new WeakMap<PgTable, MirrorSpec>();
  * never typed twice). The table has tenant_id, its id column, xero_updated_at and raw
  * (lib/entities/columns.ts).
  */
-export function mirrorSpec(table: PgTable, idColumn: PgColumn): MirrorSpec {
+export function mirrorSpec(table: PgTable, idColumn: PgColumn, children: readonly ChildSpec[] = []): MirrorSpec {
   const known = SPECS.get(table);
   if (known) return known;
   const all = getTableColumns(table) as Record<string, PgColumn>;
@@ -78,6 +104,7 @@ export function mirrorSpec(table: PgTable, idColumn: PgColumn): MirrorSpec {
     updatedColumn,
     versioned: updatedColumn.notNull,
     columns,
+    children: [...children],
   };
   SPECS.set(table, spec);
   return spec;
@@ -101,6 +128,8 @@ export interface PreparedRow {
   id: string;
   updatedMs: number;
   json: string;
+  /** Per child table of the spec: the record's child rows as one JSON array text. */
+  children?: string[];
 }
 
 /** A PostgreSQL array literal of text values, each quoted (ids that are not GUIDs are arbitrary text). */
@@ -122,7 +151,12 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-export function prepareMirrorRow(spec: MirrorSpec, row: MirrorRow): PreparedRow {
+/** One record's rows of a child table, serialised like prepareMirrorRow's (a JSON array text). */
+export function prepareChildRows(spec: ChildSpec, rows: readonly Record<string, unknown>[]): string {
+  return JSON.stringify(rows.map((row) => Object.fromEntries(spec.columns.map((c) => [c.name, row[c.key] instanceof Date ? (row[c.key] as Date).toISOString() : (row[c.key] ?? null)]))));
+}
+
+export function prepareMirrorRow(spec: MirrorSpec, row: MirrorRow, children?: string[]): PreparedRow {
   const o: Record<string, unknown> = {};
   let verbatim = "";
   for (const c of spec.columns) {
@@ -133,7 +167,7 @@ export function prepareMirrorRow(spec: MirrorSpec, row: MirrorRow): PreparedRow 
   // `o` always holds the id column, so its JSON is "{…}" with at least one member.
   const head = JSON.stringify(o);
   const json = verbatim ? `${head.slice(0, -1)}${verbatim}}` : head;
-  return { id: row[spec.idKey] as string, updatedMs: row.xeroUpdatedAt?.getTime() ?? 0, json };
+  return { id: row[spec.idKey] as string, updatedMs: row.xeroUpdatedAt?.getTime() ?? 0, json, ...(children ? { children } : {}) };
 }
 
 /** The one "[…]" string a packed page's row texts are slices of (see packPreparedRows). */
@@ -228,6 +262,7 @@ export async function upsertPreparedBatch(
   await db.execute(sql.raw("set local plan_cache_mode = force_generic_plan"));
   const written = resultRows<{ id: string }>(await db.execute(statement));
   await db.execute(sql.raw("reset plan_cache_mode"));
+  if (spec.children.length && written.length) await replaceChildren(db, spec, tenantId, written.map((w) => byId.get(w.id)!));
   let inserted = 0;
   let updated = 0;
   for (const w of written) {
@@ -236,4 +271,30 @@ export async function upsertPreparedBatch(
   }
   // A repeated id within the page counts as unchanged.
   return { inserted, updated, unchanged: rows.length - inserted - updated };
+}
+
+/** Replaces the child rows of the parents just written (delete, then one insert per child table). */
+async function replaceChildren(db: Db, spec: MirrorSpec, tenantId: string, parents: PreparedRow[]): Promise<void> {
+  const parentIds = arrayLiteral(parents.map((p) => p.id));
+  for (const [i, child] of spec.children.entries()) {
+    await db.execute(
+      sql.join([sql.raw(`delete from ${child.tableName} where tenant_id = `), sql`${tenantId}::uuid`, sql.raw(` and ${child.parentName} = any(`), sql`${parentIds}::${sql.raw(spec.idType)}[]`, sql.raw(")")]),
+    );
+    const parts: string[] = [];
+    for (const p of parents) {
+      const text = p.children?.[i];
+      if (text && text.length > 2) parts.push(text.slice(1, -1));
+    }
+    if (!parts.length) continue;
+    const cols = child.columns.map((c) => c.name);
+    await db.execute(
+      sql.join([
+        sql.raw(`insert into ${child.tableName} (tenant_id, ${cols.join(", ")}) select `),
+        sql`${tenantId}::uuid`,
+        sql.raw(`, ${cols.map((c) => `r.${c}`).join(", ")} from jsonb_to_recordset(`),
+        sql`${`[${parts.join(",")}]`}::jsonb`,
+        sql.raw(`) as r(${child.columns.map((c) => `${c.name} ${c.type}`).join(", ")})`),
+      ]),
+    );
+  }
 }
