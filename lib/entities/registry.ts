@@ -28,3 +28,14 @@ export function entity(name: string): EntityDefinition {
 export function isSyncEntity(name: string): boolean {
   return BY_NAME.has(name);
 }
+
+/** The entity's URL segment: /credit-notes, /api/v1/credit-notes. */
+export function entitySlug(def: Pick<EntityDefinition, "name">): string {
+  return def.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const BY_SLUG = new Map(ENTITIES.map((e) => [entitySlug(e), e]));
+
+export function entityBySlug(slug: string): EntityDefinition | undefined {
+  return BY_SLUG.get(slug);
+}
