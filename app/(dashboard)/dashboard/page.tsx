@@ -14,6 +14,7 @@ import { RelativeTime } from "../_components/time";
 import { AgingChart, MonthlyChart } from "./charts";
 import { DisconnectForm } from "./disconnect-form";
 import { toProgressView, type ProgressView } from "./progress-view";
+import { ScopeNotices } from "./scope-notices";
 import { SyncPanel } from "./sync-panel";
 
 export const dynamic = "force-dynamic";
@@ -115,6 +116,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </p>
       ) : null}
 
+      <ScopeNotices userId={user.id} />
       <section aria-label="Organisations" className="space-y-4">
         {orgs.map((org) => (
           <article key={org.id} className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby={`org-${org.id}`}>
