@@ -41,8 +41,8 @@ export function isPlanRestricted(def: EntityDefinition): boolean {
  * default installation never asks for a scope that could make an organisation's consent fail.
  * Naming such an entity in XERO_SYNC_ENTITIES enables it and asks for its scope.
  */
-export function defaultSyncEntities(): readonly EntityDefinition[] {
-  return ENTITIES.filter((e) => !isPlanRestricted(e));
+export function defaultSyncEntities(all: readonly EntityDefinition[] = ENTITIES): readonly EntityDefinition[] {
+  return all.filter((e) => !isPlanRestricted(e));
 }
 
 /** Connect Xero's scopes for these entities: the OpenID ones and each entity's granular scope. */
