@@ -9,7 +9,7 @@ import { decryptTokenSet } from "@/lib/xero/token-store";
 import { listScopeGapsByUser, reconnectScopes } from "@/lib/xero/scope-status";
 import { mirrorDifferences, mirrorViews } from "../../helpers/mirror-compare";
 import type { TestDatabase } from "../../helpers/db";
-import { clearSimLog, consentAt, createUser, simLog, useSimulatorEnv, withSimulatorAndDatabase } from "./helpers";
+import { clearSimLog, consentAt, createUser, simLog, useSimulatorEnv as pointAppAt, withSimulatorAndDatabase } from "./helpers";
 
 /**
  * Xero's granular scopes against the simulator over HTTP, with the real xero-node: Connect Xero asks
@@ -24,19 +24,19 @@ withSimulatorAndDatabase((w) => ({ tdb, sim } = w));
 
 const identity = [...IDENTITY_SCOPES];
 /** The default environment: XERO_SYNC_ENTITIES unset. */
-const useDefaultEnv = () => useSimulatorEnv(sim, { XERO_SYNC_ENTITIES: undefined });
+const pointAppAtDefaults = () => pointAppAt(sim, { XERO_SYNC_ENTITIES: undefined });
 const scopesOf = (url: string) => new URL(url).searchParams.get("scope")!.split(" ");
 
 /** A connection made while XERO_SYNC_ENTITIES was `entities`, then the environment back to the default. */
 async function connectWith(email: string, entities: string) {
-  useSimulatorEnv(sim, { XERO_SYNC_ENTITIES: entities });
+  pointAppAt(sim, { XERO_SYNC_ENTITIES: entities });
   try {
     const user = await createUser(tdb.db, email);
     const { url } = await startXeroConnect(tdb.db, user.id);
     const result = await completeXeroConnect(tdb.db, user.id, await consentAt(url, { tenants: "0" }));
     return { user, url, connection: result.connection, tenant: result.tenants[0]! };
   } finally {
-    useDefaultEnv();
+    pointAppAtDefaults();
   }
 }
 
@@ -50,11 +50,11 @@ describe("granular scopes", () => {
   it("Connect Xero asks for exactly the enabled entities' granular scopes and the identity ones", async () => {
     const user = await createUser(tdb.db, "ann@example.com");
     expect(scopesOf((await startXeroConnect(tdb.db, user.id)).url)).toEqual([...identity, "accounting.invoices.read", "accounting.contacts.read"]);
-    useSimulatorEnv(sim, { XERO_SYNC_ENTITIES: "contacts" });
+    pointAppAt(sim, { XERO_SYNC_ENTITIES: "contacts" });
     try {
       expect(scopesOf((await startXeroConnect(tdb.db, user.id)).url)).toEqual([...identity, "accounting.contacts.read"]);
     } finally {
-      useDefaultEnv();
+      pointAppAtDefaults();
     }
   });
 
@@ -108,7 +108,7 @@ describe("granular scopes", () => {
 
   it("entities left out of XERO_SYNC_ENTITIES are not synced and not asked for", async () => {
     const { user, tenant } = await connectWith("cat@example.com", "invoices");
-    useSimulatorEnv(sim, { XERO_SYNC_ENTITIES: "invoices" });
+    pointAppAt(sim, { XERO_SYNC_ENTITIES: "invoices" });
     try {
       await clearSimLog(sim);
       const result = await syncTenant(tdb.db, { tenantId: tenant.id, trigger: "schedule" });
@@ -117,7 +117,7 @@ describe("granular scopes", () => {
       expect(await simLog(sim, "/api.xro/2.0/Contacts")).toEqual([]);
       expect(await listScopeGapsByUser(tdb.db, user.id)).toEqual([]);
     } finally {
-      useDefaultEnv();
+      pointAppAtDefaults();
     }
   });
 
