@@ -2,7 +2,7 @@ import { and, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { invoices } from "@/lib/db/schema";
 import { todayUtc } from "@/lib/invoices/read-model";
-import { memoByDataVersion } from "@/lib/lists/data-version-cache";
+import { memoByVersion } from "@/lib/lists/data-version-cache";
 import { getTenantSyncStatuses, type TenantSyncStatus } from "./sync-status";
 
 /**
@@ -19,16 +19,29 @@ export interface Overview {
 /**
  * Everything the overview page shows, in a fixed number of queries whatever the number of
  * organisations. The charts aggregate every invoice yet change only when a sync stores
- * something, so they are kept per data version.
+ * something, so they are kept per data version, taken from the sync status just read.
  */
 export async function getOverview(db: Db, userId: string, now = new Date()): Promise<Overview> {
   const orgs = await getTenantSyncStatuses(db, userId, { now });
   const ids = orgs.map((o) => o.id);
+  const version = mirrorVersion(orgs);
   const [aging, monthly] = await Promise.all([
-    memoByDataVersion(db, ids, `aging:${userId}:${ids.join(",")}`, () => receivablesAging(db, ids, now), now),
-    memoByDataVersion(db, ids, `monthly:${userId}:${ids.join(",")}`, () => invoicedVsPaid(db, ids, now), now),
+    memoByVersion(`aging:${userId}:${ids.join(",")}:${version}`, () => receivablesAging(db, ids, now), now),
+    memoByVersion(`monthly:${userId}:${ids.join(",")}:${version}`, () => invoicedVsPaid(db, ids, now), now),
   ]);
   return { orgs, aging, monthly };
+}
+
+/**
+ * The data version (lib/lists/data-version-cache.ts) from rows the sync status already read: the
+ * cursors move in the transaction that stores records, a disconnect changes the status, and every
+ * run that starts or ends changes the latest run.
+ */
+function mirrorVersion(orgs: TenantSyncStatus[]): string {
+  const at = (d: Date | null) => d?.getTime() ?? "";
+  return orgs
+    .map((o) => [o.id, o.status, o.lastRun?.sessionId ?? "", o.lastRun?.outcome ?? "", ...o.entities.map((e) => `${e.entity}${at(e.highWaterMark)}/${at(e.lastSuccessAt)}/${at(e.lastAttemptAt)}`)].join(";"))
+    .join("|");
 }
 
 export const AGE_BUCKETS = ["current", "1–30", "31–60", "61–90", "90+"] as const;
