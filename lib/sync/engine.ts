@@ -471,7 +471,7 @@ async function syncEntity(ctx: RunContext, def: EntityDefinition, result: Entity
     case "unpaged": {
       // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
       const reconcile = def.deletes.hardDeletes && (ctx.full || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
-      return walkWhole(ctx, def, spec, reconcile ? null : cursor, reconcile, result);
+      return walkWhole(ctx, def, spec, ctx.full || reconcile ? null : cursor, reconcile, result);
     }
     case "refresh":
       return walkWhole(ctx, def, spec, null, true, result);
