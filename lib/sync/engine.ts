@@ -554,7 +554,8 @@ async function walkWhole(ctx: RunContext, def: EntityDefinition, spec: MirrorSpe
   const answer = await ctx.caller.call((token) => ctx.source.list(def, token, ctx.tenant.xeroTenantId, { ifModifiedSince: since ?? undefined }));
   const prepared = preparePage(def, spec, ctx.tenant.id, answer.value);
   await commitPage(ctx, def, spec, { rows: prepared.rows, cursor: spec.versioned ? maxUpdated(prepared.rows) : null, reconcile }, result);
-  return { xeroTime: prepared.serverTime, full: reconcile };
+  // An answer without If-Modified-Since held everything: a full walk (what reconciliation is timed by).
+  return { xeroTime: prepared.serverTime, full: since === null };
 }
 
 /**
