@@ -473,7 +473,7 @@ async function syncEntity(ctx: RunContext, def: EntityDefinition, result: Entity
     case "unpaged": {
       // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
       const reconcile = def.deletes.hardDeletes && (ctx.full || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
-      return walkWhole(ctx, def, spec, reconcile ? null : cursor, reconcile, result);
+      return walkWhole(ctx, def, spec, ctx.full || reconcile ? null : cursor, reconcile, result);
     }
     case "refresh":
       return walkWhole(ctx, def, spec, null, true, result);
@@ -556,7 +556,8 @@ async function walkWhole(ctx: RunContext, def: EntityDefinition, spec: MirrorSpe
   const answer = await ctx.caller.call((token) => ctx.source.list(def, token, ctx.tenant.xeroTenantId, { ifModifiedSince: since ?? undefined }));
   const prepared = preparePage(def, spec, ctx.tenant.id, answer.value);
   await commitPage(ctx, def, spec, { rows: prepared.rows, cursor: spec.versioned ? maxUpdated(prepared.rows) : null, reconcile }, result);
-  return { xeroTime: prepared.serverTime, full: reconcile };
+  // An answer without If-Modified-Since held everything: a full walk (what reconciliation is timed by).
+  return { xeroTime: prepared.serverTime, full: since === null };
 }
 
 /**
