@@ -9,7 +9,8 @@ import {
   type TenantStatus,
   type XeroSession,
 } from "@/lib/db/schema";
-import { SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
+import { enabledEntityNames } from "@/lib/entities/enabled";
+import type { SyncEntity } from "@/lib/entities/registry";
 import { getEnv } from "@/lib/env";
 import { isInterrupted } from "@/lib/history/read-model";
 import { schedulerState, waitingTenantIds } from "@/lib/sync";
@@ -95,7 +96,7 @@ export interface SyncStatusOptions {
   now?: Date;
   /** Default: SYNC_INTERVAL_MINUTES. */
   intervalMinutes?: number;
-  /** The mirror tables whose records are counted; default every entity of SYNC_ENTITIES. */
+  /** The mirror tables whose records are counted; default every enabled entity (XERO_SYNC_ENTITIES). */
   tables?: readonly EntityTable[];
 }
 
@@ -123,7 +124,7 @@ export async function getTenantSyncStatuses(db: Db, userId: string, opts: SyncSt
     .orderBy(xeroTenants.name, xeroTenants.id);
   if (tenants.length === 0) return [];
   const ids = tenants.map((t) => t.id);
-  const tables = opts.tables ?? SYNC_ENTITIES.map(mirrorTable);
+  const tables = opts.tables ?? enabledEntityNames().map(mirrorTable);
 
   const [cursors, latestRuns, counts] = await Promise.all([
     db.select().from(syncCursors).where(inArray(syncCursors.tenantId, ids)),
@@ -165,7 +166,7 @@ export async function getTenantSyncStatuses(db: Db, userId: string, opts: SyncSt
       queued: !isRunning && waiting.has(t.id),
       lastRun,
       nextSyncAt: state === "active" || state === "rate_limited" ? nextSyncAt(interval, rateLimitedUntil, latest?.startedAt ?? null, now) : null,
-      entities: SYNC_ENTITIES.map((entity) => {
+      entities: enabledEntityNames().map((entity) => {
         const c = cursors.find((x) => x.tenantId === t.id && x.entity === entity);
         return {
           entity,
