@@ -5,11 +5,18 @@
  */
 import type { Tenant, TenantSpec } from "../data";
 import { hashString, mix, rng } from "../prng";
+import { bankTransactions } from "./bankTransactions";
+import { creditNotes } from "./creditNotes";
+import { manualJournals } from "./manualJournals";
+import { overpayments } from "./overpayments";
 import { payments } from "./payments";
+import { prepayments } from "./prepayments";
+import { purchaseOrders } from "./purchaseOrders";
 import { emptyStore } from "./store";
 import type { SimEntity } from "./types";
 
-export const ENTITIES: readonly SimEntity[] = [payments];
+// bankTransactions after overpayments and prepayments: it adds the transaction behind each.
+export const ENTITIES: readonly SimEntity[] = [payments, creditNotes, overpayments, prepayments, bankTransactions, manualJournals, purchaseOrders];
 
 /** The built-in entities with their own code paths (control API names). */
 export const CORE_ENTITIES = ["invoices", "contacts"] as const;
