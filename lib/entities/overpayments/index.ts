@@ -52,7 +52,6 @@ export const overpaymentsEntity = defineEntity({
       { key: "totalTax", label: "Tax", kind: "money", currencyKey: "currencyCode" },
       { key: "total", label: "Total", kind: "money", currencyKey: "currencyCode" },
       { key: "remainingCredit", label: "Remaining credit", kind: "money", currencyKey: "currencyCode" },
-      { key: "appliedAmount", label: "Applied", kind: "money", currencyKey: "currencyCode" },
       { key: "hasAttachments", label: "Attachments", kind: "boolean" },
       { key: "xeroUpdatedAt", label: "Updated in Xero", kind: "instant" },
     ],

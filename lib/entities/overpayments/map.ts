@@ -21,7 +21,6 @@ export interface XeroOverpaymentWire {
   TotalTax?: number;
   Total?: number;
   RemainingCredit?: number;
-  AppliedAmount?: number;
   HasAttachments?: boolean;
   Allocations?: unknown;
   UpdatedDateUTC?: unknown;
@@ -48,7 +47,6 @@ export function mapOverpayment(tenantId: string, wire: XeroOverpaymentWire, raw:
     totalTax: field("TotalTax", toDecimalString, wire.TotalTax),
     total: field("Total", toDecimalString, wire.Total),
     remainingCredit: field("RemainingCredit", toDecimalString, wire.RemainingCredit),
-    appliedAmount: field("AppliedAmount", toDecimalString, wire.AppliedAmount),
     hasAttachments: wire.HasAttachments === true,
     xeroUpdatedAt: updated,
     raw,

@@ -22,7 +22,6 @@ export const overpayments = pgTable(
     totalTax: money("total_tax"),
     total: money("total"),
     remainingCredit: money("remaining_credit"),
-    appliedAmount: money("applied_amount"),
     hasAttachments: boolean("has_attachments").notNull().default(false),
     ...mirrorColumns(),
   },

@@ -22,7 +22,6 @@ export interface XeroPrepaymentWire {
   TotalTax?: number;
   Total?: number;
   RemainingCredit?: number;
-  AppliedAmount?: number;
   HasAttachments?: boolean;
   Allocations?: unknown;
   UpdatedDateUTC?: unknown;
@@ -50,7 +49,6 @@ export function mapPrepayment(tenantId: string, wire: XeroPrepaymentWire, raw: u
     totalTax: field("TotalTax", toDecimalString, wire.TotalTax),
     total: field("Total", toDecimalString, wire.Total),
     remainingCredit: field("RemainingCredit", toDecimalString, wire.RemainingCredit),
-    appliedAmount: field("AppliedAmount", toDecimalString, wire.AppliedAmount),
     hasAttachments: wire.HasAttachments === true,
     xeroUpdatedAt: updated,
     raw,
