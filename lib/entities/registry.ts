@@ -5,9 +5,20 @@
  */
 import type { EntityDefinition } from "./definition";
 import { contactsEntity } from "./contacts";
+import { creditNotesEntity } from "./creditNotes";
 import { invoicesEntity } from "./invoices";
+import { overpaymentsEntity } from "./overpayments";
+import { paymentsEntity } from "./payments";
+import { prepaymentsEntity } from "./prepayments";
 
-export const ENTITIES: readonly EntityDefinition[] = [invoicesEntity, contactsEntity] as unknown as readonly EntityDefinition[];
+export const ENTITIES: readonly EntityDefinition[] = [
+  invoicesEntity,
+  contactsEntity,
+  paymentsEntity,
+  creditNotesEntity,
+  overpaymentsEntity,
+  prepaymentsEntity,
+] as unknown as readonly EntityDefinition[];
 
 export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);
 export type SyncEntity = string;

@@ -62,6 +62,12 @@ export const contactsEntity = defineEntity({
       { kind: "boolean", key: "supplier", label: "Suppliers", column: "isSupplier" },
     ],
     search: ["name", "emailAddress"],
-    relations: [{ entity: "invoices", label: "Invoices and bills", column: "contactId" }],
+    relations: [
+      { entity: "invoices", label: "Invoices and bills", column: "contactId" },
+      { entity: "creditNotes", label: "Credit notes", column: "contactId" },
+      { entity: "payments", label: "Payments", column: "contactId" },
+      { entity: "overpayments", label: "Overpayments", column: "contactId" },
+      { entity: "prepayments", label: "Prepayments", column: "contactId" },
+    ],
   },
 });
