@@ -192,3 +192,61 @@ describe("Xero's OpenAPI schemas", () => {
     }
   });
 });
+
+describe("Xero's OpenAPI schemas: settings and the general ledger", () => {
+  const SETTINGS = ["Accounts", "Items", "TaxRates", "TrackingCategories", "Journals"];
+  let ledgerToken: string;
+  const get = async (p: string, tenant = tenantId, headers: Record<string, string> = {}) => {
+    const res = await apiGet(sim, p, ledgerToken, tenant, headers);
+    expect(res.status, p).toBe(200);
+    return (await res.json()) as Json;
+  };
+  const check = async (endpoint: string, p: string, tenant = tenantId) => {
+    const body = await get(p, tenant);
+    validate(`accounting#/components/schemas/${endpoint}`, body);
+    return body[endpoint] as Json[];
+  };
+
+  beforeAll(async () => {
+    ledgerToken = (await connect(sim, configFor(sim, { scopes: [...ALL_SCOPES, "accounting.journals.read"] }))).access_token!;
+  });
+
+  it("every list, every record by its key, for every country profile, before and after every mutation kind", async () => {
+    for (const t of await ctl<{ tenantId: string }[]>(sim, "GET", "/__sim/tenants")) {
+      const accounts = await check("Accounts", "/api.xro/2.0/Accounts", t.tenantId);
+      await check("Accounts", `/api.xro/2.0/Accounts/${String(accounts.find((a) => a.Type === "BANK")!.AccountID)}`, t.tenantId);
+      const items = await check("Items", "/api.xro/2.0/Items?unitdp=4", t.tenantId);
+      await check("Items", `/api.xro/2.0/Items/${String(items.find((i) => i.IsTrackedAsInventory)!.ItemID)}`, t.tenantId);
+      const rates = await check("TaxRates", "/api.xro/2.0/TaxRates", t.tenantId);
+      await check("TaxRates", `/api.xro/2.0/TaxRates/${String(rates[0]!.TaxType)}`, t.tenantId);
+      await check("TrackingCategories", "/api.xro/2.0/TrackingCategories", t.tenantId);
+      const categories = await check("TrackingCategories", "/api.xro/2.0/TrackingCategories?includeArchived=true", t.tenantId);
+      await check("TrackingCategories", `/api.xro/2.0/TrackingCategories/${String(categories[0]!.TrackingCategoryID)}`, t.tenantId);
+      await check("Journals", "/api.xro/2.0/Journals", t.tenantId);
+    }
+    for (const entity of ["accounts", "items", "taxRates", "trackingCategories"]) {
+      const { mutations } = ENTITIES.find((e) => e.name === entity)!;
+      for (const kind of mutations) await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity, count: 3, kinds: [kind] });
+    }
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "invoices", count: 30 });
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "payments", count: 5 });
+    const since = { "If-Modified-Since": new Date(Date.now() - 5000).toISOString() };
+    for (const endpoint of SETTINGS) validate(`accounting#/components/schemas/${endpoint}`, await get(`/api.xro/2.0/${endpoint}?includeArchived=true`, tenantId, since));
+  });
+
+  it("every journal of a 2,500-invoice organisation, walked by offset; by JournalID and JournalNumber; paymentsOnly", async () => {
+    let offset = 0;
+    let seen = 0;
+    for (;;) {
+      const batch = await check("Journals", `/api.xro/2.0/Journals?offset=${offset}`);
+      seen += batch.length;
+      if (batch.length < 100) break;
+      offset = batch[batch.length - 1]!.JournalNumber as number;
+    }
+    expect(seen).toBeGreaterThan(2500);
+    const [first] = await check("Journals", "/api.xro/2.0/Journals?offset=7");
+    await check("Journals", `/api.xro/2.0/Journals/${String(first!.JournalID)}`);
+    await check("Journals", "/api.xro/2.0/Journals/8");
+    await check("Journals", "/api.xro/2.0/Journals?paymentsOnly=true&offset=100");
+  });
+});
