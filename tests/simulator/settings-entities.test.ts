@@ -9,10 +9,15 @@ import type { Journal } from "xero-node";
 import type { RunningSimulator } from "@/lib/xero-simulator";
 import { createApiClient, type XeroClient } from "@/lib/xero/client";
 import { toXeroApiError, type XeroApiError } from "@/lib/xero/errors";
+import type { TenantSpec } from "@/lib/xero-simulator/data";
+import { generateTenant } from "@/lib/xero-simulator/data";
+import { entityByName, seedEntities } from "@/lib/xero-simulator/entities/registry";
+import { store } from "@/lib/xero-simulator/entities/store";
 import { ALL_SCOPES, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 const JOURNAL_SCOPES = [...ALL_SCOPES, "accounting.journals.read"];
-const TENANTS = [{ name: "Ledger Ltd (UK)", invoices: 1800, contacts: 200 }, { name: "Kiwi Ledger (NZ)", invoices: 150 }];
+const SETTINGS = ["accounts", "items", "taxRates", "trackingCategories", "journals"];
+const TENANTS: TenantSpec[] = [{ name: "Ledger Ltd (UK)", invoices: 1800, contacts: 200 }, { name: "Kiwi Ledger (NZ)", invoices: 150 }];
 
 let sim: RunningSimulator;
 let xero: XeroClient;
@@ -76,24 +81,27 @@ afterAll(() => sim.close());
 
 describe("seeding", () => {
   it("is deterministic: the same seed gives the same records, in proportion to the invoices", async () => {
-    const read = async () => {
-      const out: unknown[] = [];
-      for (const p of ["/api.xro/2.0/Accounts", "/api.xro/2.0/Items", "/api.xro/2.0/TaxRates", "/api.xro/2.0/TrackingCategories?includeArchived=true", "/api.xro/2.0/Journals?offset=1200"]) {
-        const { Id: _id, DateTimeUTC: _at, ...rest } = await raw(p);
-        out.push(rest);
-      }
-      return JSON.stringify(out);
+    const anchor = Date.UTC(2026, 5, 1);
+    const json = (seed: number, spec: TenantSpec) => {
+      const t = generateTenant(seed, spec, 0, anchor);
+      seedEntities(t, spec, anchor);
+      const out = Object.fromEntries(SETTINGS.map((name) => [name, store(t, name).list.map((r) => entityByName(name)!.json(t, r, { paged: false, summary: false }))]));
+      return { text: JSON.stringify(out), counts: Object.fromEntries(SETTINGS.map((name) => [name, store(t, name).list.length])) };
     };
-    const first = await read();
-    await ctl(sim, "POST", "/__sim/reset", { seed: 42, tenants: TENANTS, keepAuth: true });
-    expect(await read()).toBe(first);
-    await ctl(sim, "POST", "/__sim/reset", { seed: 43, tenants: TENANTS, keepAuth: true });
-    expect(await read()).not.toBe(first);
-    await ctl(sim, "POST", "/__sim/reset", { seed: 42, tenants: TENANTS, keepAuth: true });
-    const counts = (await ctl<{ counts: Record<string, number> }[]>(sim, "GET", "/__sim/tenants")).map((t) => t.counts);
-    expect(counts[0]).toMatchObject({ taxRates: 15, trackingCategories: 2 });
-    expect(counts[0]!.items).toBeGreaterThan(counts[1]!.items!);
-    expect(counts[0]!.journals).toBeGreaterThan(2500);
+    const a = json(42, TENANTS[0]!);
+    expect(json(42, TENANTS[0]!).text === a.text).toBe(true);
+    expect(json(43, TENANTS[0]!).text === a.text).toBe(false);
+    expect(a.counts).toMatchObject({ taxRates: 15, trackingCategories: 2 });
+    const small = json(42, TENANTS[1]!).counts;
+    expect(a.counts.items).toBeGreaterThan(small.items!);
+    expect(a.counts.journals).toBeGreaterThan(2500);
+    expect(a.counts.journals).toBeGreaterThan(10 * small.journals!);
+    // Counts per fixture, as asked.
+    const asked = { ...TENANTS[1]!, counts: { items: 40, accounts: 50, trackingCategories: 3 } };
+    expect(json(42, asked).counts).toMatchObject({ items: 40, accounts: 50, trackingCategories: 3 });
+    // What the served answers are made of.
+    const served = (await ctl<{ counts: Record<string, number> }[]>(sim, "GET", "/__sim/tenants"))[0]!.counts;
+    expect(served.journals).toBe(a.counts.journals);
   });
 });
 

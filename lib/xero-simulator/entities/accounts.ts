@@ -9,7 +9,8 @@ import { msDate } from "../format";
 import { int, pick } from "../prng";
 import { type ChartAccount, accountId, chartFor } from "./chart";
 import { addRecord, change, hardDelete, store } from "./store";
-import type { SimEntity, SimRecord } from "./types";
+import { defineEntity } from "./define";
+import type { SimRecord } from "./types";
 
 export interface AccountRec extends SimRecord, ChartAccount {
   status: "ACTIVE" | "ARCHIVED";
@@ -49,7 +50,7 @@ function bankType(a: ChartAccount) {
   return a.type === "BANK" ? "BANK" : "";
 }
 
-export const accounts: SimEntity<AccountRec> = {
+export const accounts = defineEntity<AccountRec>({
   name: NAME,
   endpoint: "Accounts",
   scopes: ["accounting.settings", "accounting.settings.read"],
@@ -152,4 +153,4 @@ export const accounts: SimEntity<AccountRec> = {
     custom: a.custom,
     updatedDateUtc: new Date(a.updatedMs).toISOString(),
   }),
-};
+});

@@ -8,7 +8,8 @@ import { INVOICE_ITEMS, type Tenant } from "../data";
 import { money, moneyString, msDate } from "../format";
 import { type Rng, int, pick, uuid } from "../prng";
 import { addRecord, change, hardDelete, store } from "./store";
-import type { SimEntity, SimRecord } from "./types";
+import { defineEntity } from "./define";
+import type { SimRecord } from "./types";
 
 export interface ItemRec extends SimRecord {
   code: string;
@@ -62,7 +63,7 @@ function nextNumber(t: Tenant): number {
   return t.counters[NAME];
 }
 
-export const items: SimEntity<ItemRec> = {
+export const items = defineEntity<ItemRec>({
   name: NAME,
   endpoint: "Items",
   scopes: ["accounting.settings", "accounting.settings.read"],
@@ -151,4 +152,4 @@ export const items: SimEntity<ItemRec> = {
     quantityOnHand: it.tracked ? it.quantity : null,
     updatedDateUtc: new Date(it.updatedMs).toISOString(),
   }),
-};
+});

@@ -18,7 +18,8 @@ import { accountId, chartAccount, chartFor } from "./chart";
 import { paymentBank } from "./payments";
 import { store } from "./store";
 import { taxName } from "./tax-rates";
-import type { Change, SimEntity, SimRecord } from "./types";
+import { defineEntity } from "./define";
+import type { SimRecord } from "./types";
 
 export type JournalKind = "invoice" | "invoiceReversal" | "payment" | "paymentReversal";
 
@@ -168,7 +169,7 @@ function reconcilePayment(t: Tenant, p: PaymentRec, nowMs: number): void {
   else if (last?.kind === "payment" && p.status === "DELETED") post(t, "paymentReversal", p.id, 0, nowMs);
 }
 
-export const journals: SimEntity<JournalRec> = {
+export const journals = defineEntity<JournalRec>({
   name: NAME,
   endpoint: "Journals",
   scopes: ["accounting.journals.read"],
@@ -250,4 +251,4 @@ export const journals: SimEntity<JournalRec> = {
       lines: json.JournalLines.map((l) => ({ accountCode: l.AccountCode, net: moneyString(Math.round(l.NetAmount * 100)), tax: moneyString(Math.round(l.TaxAmount * 100)) })),
     };
   },
-};
+});

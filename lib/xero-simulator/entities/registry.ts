@@ -5,11 +5,17 @@
  */
 import type { Tenant, TenantSpec } from "../data";
 import { hashString, mix, rng } from "../prng";
+import { accounts } from "./accounts";
+import { items } from "./items";
+import { journals } from "./journals";
 import { payments } from "./payments";
 import { emptyStore } from "./store";
+import { taxRates } from "./tax-rates";
+import { trackingCategories } from "./tracking-categories";
 import type { SimEntity } from "./types";
 
-export const ENTITIES: readonly SimEntity[] = [payments];
+// Journals last: they are what every document before them posted.
+export const ENTITIES: readonly SimEntity[] = [payments, accounts, items, taxRates, trackingCategories, journals];
 
 /** The built-in entities with their own code paths (control API names). */
 export const CORE_ENTITIES = ["invoices", "contacts"] as const;

@@ -8,9 +8,9 @@
 import type { Tenant } from "../data";
 import { int, pick } from "../prng";
 import { addRecord, change, store } from "./store";
-import type { SimEntity, SimRecord } from "./types";
+import { defineEntity } from "./define";
+import type { SimRecord } from "./types";
 
-type ApplyTo = "A" | "E" | "X" | "L" | "R"; // assets, equity, expenses, liabilities, revenue
 
 export interface TaxComponentRec {
   name: string;
@@ -25,6 +25,7 @@ export interface TaxRateRec extends SimRecord {
   name: string;
   status: "ACTIVE" | "DELETED" | "ARCHIVED";
   report: string;
+  /** What it applies to: A(ssets), E(quity), (e)X(penses), L(iabilities), R(evenue). */
   applies: string;
   components: TaxComponentRec[];
 }
@@ -113,7 +114,7 @@ function next(t: Tenant): string {
   return `TAX${String(n).padStart(3, "0")}`;
 }
 
-export const taxRates: SimEntity<TaxRateRec> = {
+export const taxRates = defineEntity<TaxRateRec>({
   name: "taxRates",
   endpoint: "TaxRates",
   scopes: ["accounting.settings", "accounting.settings.read"],
@@ -185,7 +186,7 @@ export const taxRates: SimEntity<TaxRateRec> = {
     return [change("taxRates", rec, kind, rec.status)];
   },
   state: (_t, rec) => ({ taxType: rec.id, name: rec.name, status: rec.status, reportTaxType: rec.report, effectiveRate: String(rateOf(rec)), components: rec.components.map((c) => ({ name: c.name, rate: String(c.rate) })), changedUtc: new Date(rec.updatedMs).toISOString() }),
-};
+});
 
 /** The tax rate's display name for a TaxType (journal lines carry it), or the type itself. */
 export function taxName(t: Tenant, taxType: string): string {

@@ -7,7 +7,8 @@
 import type { Tenant } from "../data";
 import { type Rng, int, pick, uuid } from "../prng";
 import { addRecord, change, store } from "./store";
-import type { SimEntity, SimRecord } from "./types";
+import { defineEntity } from "./define";
+import type { SimRecord } from "./types";
 
 export interface TrackingOptionRec {
   id: string;
@@ -53,7 +54,7 @@ function showOptions(c: TrackingCategoryRec, archived: boolean) {
     .map((o) => ({ TrackingOptionID: o.id, Name: o.name, Status: o.status }));
 }
 
-export const trackingCategories: SimEntity<TrackingCategoryRec> = {
+export const trackingCategories = defineEntity<TrackingCategoryRec>({
   name: "trackingCategories",
   endpoint: "TrackingCategories",
   scopes: ["accounting.settings", "accounting.settings.read"],
@@ -149,7 +150,7 @@ export const trackingCategories: SimEntity<TrackingCategoryRec> = {
     deletedOptions: c.deletedOptions.map((o) => ({ id: o.id, name: o.name })),
     changedUtc: new Date(c.updatedMs).toISOString(),
   }),
-};
+});
 
 /** The active tracking categories and their active options (what line items may carry). */
 export function activeTracking(t: Tenant): TrackingCategoryRec[] {
