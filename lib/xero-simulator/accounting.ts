@@ -14,6 +14,8 @@
  * - summaryOnly=true leaves out line items, payments and the heavier contact details.
  */
 import { type ContactRec, type InvoiceRec, type Tenant, contactDetails, contactIndex, invoiceIndex, invoiceLines } from "./data";
+import { sortedIndex, store } from "./entities/store";
+import type { QueryParams, SimEntity, SimRecord } from "./entities/types";
 import { DAY_MS, dayString, money, msDate, msDay } from "./format";
 import { type Ctx, HttpError, sendJson } from "./http";
 import { type Authenticated, forbidden, tenantsOf } from "./identity";
@@ -60,7 +62,11 @@ const SCOPE_FOR: Record<string, string[]> = {
 
 /** Missing scope: Xero answers 401 with Detail "AuthorizationUnsuccessful". */
 export function requireScope(auth: Authenticated, what: keyof typeof SCOPE_FOR): void {
-  const ok = SCOPE_FOR[what]?.some((s) => auth.grant.scopes.includes(s));
+  requireAnyScope(auth, SCOPE_FOR[what] ?? []);
+}
+
+function requireAnyScope(auth: Authenticated, scopes: string[]): void {
+  const ok = scopes.some((s) => auth.grant.scopes.includes(s));
   if (!ok) throw new HttpError(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthorizationUnsuccessful", Instance: auth.grant.id, Extensions: {} }, { "WWW-Authenticate": `Bearer error="insufficient_scope"` });
 }
 
@@ -333,11 +339,12 @@ function select<T extends { id: string; updatedMs: number }>(
   index: T[],
   fields: Record<string, (t: Tenant, r: T) => string | number | boolean | null>,
   filters: ((r: T) => boolean)[],
+  opts: { paged?: boolean; modifiedSince?: boolean; where?: boolean } = {},
 ): { rows: T[]; paging: Paging | null; itemCount: number } {
-  const paging = parsePaging(ctx);
-  const since = parseIfModifiedSince(ctx);
+  const paging = opts.paged === false ? null : parsePaging(ctx);
+  const since = opts.modifiedSince === false ? null : parseIfModifiedSince(ctx);
   const order = parseOrder(q(ctx, "order"), t, fields);
-  const where = q(ctx, "where");
+  const where = opts.where === false ? null : q(ctx, "where");
   if (where && where.trim()) {
     try {
       filters.push(compileWhere(where, accessor(t, fields)));
@@ -451,6 +458,68 @@ export function getContact(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, c
   const c = t.contactById.get(id.toLowerCase()) ?? t.contacts.find((x) => x.name === id);
   if (!c) throw notFound();
   sendJson(ctx.res, 200, envelope(sim, clientName, "Contacts", [contactJson(t, c, false)]), rateHeaders(ctx));
+}
+
+function queryParams(ctx: Ctx): QueryParams {
+  return {
+    get: (name) => q(ctx, name),
+    bool: (name) => bool(ctx, name),
+    ids: (name) => idList(ctx, name),
+    upper: (name) => {
+      const v = q(ctx, name);
+      if (v === null || v.trim() === "") return null;
+      return new Set(v.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean));
+    },
+  };
+}
+
+/** How many records an `offset` endpoint (Journals) answers at most. */
+const OFFSET_BATCH = 100;
+
+/** GET /{Endpoint} for every registry fixture. */
+export function listEntity(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string, fx: SimEntity): ListResult {
+  requireAnyScope(auth, fx.scopes);
+  const query = queryParams(ctx);
+  const filters = fx.filters?.(query, t) ?? [];
+  const summary = bool(ctx, "summaryOnly");
+  const opts = { paged: fx.paging === "paged", modifiedSince: fx.modifiedSince !== false, where: fx.where !== false };
+  if (fx.paging === "offset") {
+    const offsetOf = fx.offsetOf;
+    if (!offsetOf) throw new Error(`${fx.name}: paging "offset" needs offsetOf`);
+    const raw = q(ctx, "offset");
+    const offset = raw === null || raw === "" ? 0 : Number(raw);
+    if (!Number.isInteger(offset) || offset < 0) throw validationError("The offset parameter must be a whole number");
+    // The list is kept in offset order (records are only appended): find the offset by binary
+    // search and walk up to the batch, so a walk of 200,000 journals stays linear.
+    const since = opts.modifiedSince ? parseIfModifiedSince(ctx) : null;
+    const list = store(t, fx.name).list;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsetOf(list[mid] as SimRecord) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: SimRecord[] = [];
+    for (let i = lo; i < list.length && out.length < OFFSET_BATCH; i++) {
+      const r = list[i] as SimRecord;
+      if ((since === null || r.updatedMs >= since) && filters.every((f) => f(r))) out.push(r);
+    }
+    sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, out.map((r) => fx.json(t, r, { paged: false, summary, query })))), rateHeaders(ctx));
+    return { page: 1 };
+  }
+  const { rows, paging, itemCount } = select(ctx, t, sortedIndex<SimRecord>(t, fx.name), fx.fields, filters, opts);
+  const paged = paging !== null;
+  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, rows.map((r) => fx.json(t, r, { paged, summary, query }))), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
+  return { page: paging?.page ?? 1 };
+}
+
+/** GET /{Endpoint}/{id}: the full record (line items included, as Xero answers a single record). */
+export function getEntity(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string, fx: SimEntity, ref: string): void {
+  requireAnyScope(auth, fx.scopes);
+  const rec = store(t, fx.name).byId.get(ref.toLowerCase()) ?? fx.lookup?.(t, ref);
+  if (!rec) throw notFound();
+  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, [fx.json(t, rec, { paged: true, summary: false, single: true, query: queryParams(ctx) })]), rateHeaders(ctx));
 }
 
 export function getOrganisation(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string): void {

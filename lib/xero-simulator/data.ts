@@ -7,6 +7,8 @@
  * All money is integer cents: SubTotal + TotalTax = Total exactly, line by line.
  */
 import { DAY_MS, dayOf } from "./format";
+import { addRecord } from "./entities/store";
+import type { Change, EntityStore } from "./entities/types";
 import { type Rng, hashString, int, mix, pick, rng, uuid } from "./prng";
 
 export type InvoiceStatus = "DRAFT" | "SUBMITTED" | "AUTHORISED" | "PAID" | "VOIDED" | "DELETED";
@@ -70,6 +72,11 @@ export interface TenantSpec {
    * bulk edit in Xero. Default: min(20, 10% of invoices).
    */
   sharedTimestamp?: number;
+  /**
+   * Records per fixture ("payments", "creditNotes", …; see entities/registry.ts). Default: each
+   * fixture's realistic proportion to the invoices.
+   */
+  counts?: Partial<Record<string, number>>;
 }
 
 export interface PaymentRec {
@@ -78,6 +85,10 @@ export interface PaymentRec {
   day: number;
   updatedMs: number;
   reference: string;
+  /** The invoice paid (the payments fixture serves these same objects). */
+  invoiceId: string;
+  /** A DELETED payment is gone from its invoice's Payments and AmountPaid. */
+  status: "AUTHORISED" | "DELETED";
 }
 
 export interface InvoiceRec {
@@ -147,6 +158,10 @@ export interface Tenant {
   nextInvoiceNumber: number;
   nextBillNumber: number;
   mutationCounter: number;
+  /** Every other fixture's records, by fixture name (entities/registry.ts). */
+  records: Record<string, EntityStore>;
+  /** Fixtures' running numbers (CN-00012, …), by name. */
+  counters: Record<string, number>;
 }
 
 const FIRST = ["Olivia", "Liam", "Amelia", "Noah", "Isla", "Oliver", "Ava", "Jack", "Mia", "Leo", "Grace", "Harry", "Ruby", "Arlo", "Charlotte", "Hemi", "Aroha", "Sophie", "James", "Lucy", "Tama", "Priya", "Wei", "Hannah"];
@@ -154,7 +169,8 @@ const LAST = ["Smith", "Williams", "Brown", "Taylor", "Wilson", "Ngata", "Singh"
 const ADJ = ["Blue", "Harbour", "Summit", "Kauri", "Silver", "Redwood", "Northern", "Coastal", "Urban", "Golden", "Southern", "Alpine", "Bright", "Ironbark", "Pacific", "Cedar", "Meridian", "Orchard", "Granite", "Willow"];
 const NOUN = ["Bakery", "Logistics", "Design", "Plumbing", "Electrical", "Consulting", "Catering", "Print", "Joinery", "Garden Supplies", "Freight", "Coffee Roasters", "Architects", "Dental", "Motors", "Software", "Events", "Cleaning", "Brewing", "Outfitters"];
 const SUFFIX = ["Ltd", "Limited", "& Co", "Group", "Partners", "Services", "Trading", "Studio"];
-const ITEMS: { code: string; desc: string; min: number; max: number }[] = [
+/** What the invoices' line items sell (ItemCode): the items fixture serves these first. */
+export const INVOICE_ITEMS: { code: string; desc: string; min: number; max: number }[] = [
   { code: "CONS-HR", desc: "Consulting services (hours)", min: 9000, max: 22000 },
   { code: "DEV-DAY", desc: "Development day rate", min: 60000, max: 120000 },
   { code: "SUB-PRO", desc: "Pro subscription, monthly", min: 2900, max: 14900 },
@@ -186,7 +202,7 @@ export function invoiceLines(t: Tenant, inv: Pick<InvoiceRec, "seed" | "rev" | "
   const tax = inv.type === "ACCREC" ? t.profile.salesTax : t.profile.purchasesTax;
   const lines: LineRec[] = [];
   for (let i = 0; i < n; i++) {
-    const item = pick(r, ITEMS);
+    const item = pick(r, INVOICE_ITEMS);
     const qty = int(r, 1, 12);
     const unit = int(r, item.min, item.max);
     const amount = qty * unit; // LineAmount: exclusive or inclusive of tax per lat
@@ -303,11 +319,12 @@ function newInvoice(t: Tenant, r: Rng, d: InvoiceDraft, updatedMs: number): Invo
   return inv;
 }
 
-function addPayment(inv: InvoiceRec, r: Rng, cents: number, day: number, updatedMs: number): void {
-  const p: PaymentRec = { id: uuid(r), cents, day, updatedMs, reference: r() < 0.5 ? `Payment ${int(r, 100, 9999)}` : "" };
+export function addPayment(inv: InvoiceRec, r: Rng, cents: number, day: number, updatedMs: number): PaymentRec {
+  const p: PaymentRec = { id: uuid(r), cents, day, updatedMs, reference: r() < 0.5 ? `Payment ${int(r, 100, 9999)}` : "", invoiceId: inv.id, status: "AUTHORISED" };
   inv.payments = [...(inv.payments ?? []), p];
   inv.paid += cents;
   if (inv.paid >= inv.total) inv.status = "PAID";
+  return p;
 }
 
 function contactForType(t: Tenant, r: Rng, type: "ACCREC" | "ACCPAY"): number {
@@ -338,6 +355,7 @@ export function generateTenant(seed: number, spec: TenantSpec, index: number, an
     id, name: spec.name, shortCode: shortCode(r), profile, createdMs, seed: tseed,
     contacts: [], invoices: [], invoiceById: new Map(), contactById: new Map(),
     invoiceIndex: null, contactIndex: null, nextInvoiceNumber: 1, nextBillNumber: 1, mutationCounter: 0,
+    records: {}, counters: {},
   };
 
   const names = new Set<string>();
@@ -417,14 +435,7 @@ function byUpdated(a: { updatedMs: number; id: string }, b: { updatedMs: number;
 
 export type InvoiceMutation = "create" | "edit" | "authorise" | "pay" | "void" | "delete";
 export type ContactMutation = "create" | "edit" | "archive" | "unarchive";
-export interface Change {
-  entity: Entity;
-  id: string;
-  kind: InvoiceMutation | ContactMutation;
-  eventType: "CREATE" | "UPDATE";
-  status: string;
-  updatedDateUtc: string;
-}
+export type { Change };
 
 export const INVOICE_MUTATIONS: InvoiceMutation[] = ["create", "edit", "authorise", "pay", "void", "delete"];
 export const CONTACT_MUTATIONS: ContactMutation[] = ["create", "edit", "archive", "unarchive"];
@@ -494,7 +505,9 @@ export function mutate(t: Tenant, entity: Entity, count: number, kinds: string[]
           break;
         case "pay": {
           const due = inv.total - inv.paid;
-          addPayment(inv, r, r() < 0.6 ? due : Math.max(1, Math.floor(due / 2)), dayOf(nowMs), nowMs);
+          const p = addPayment(inv, r, r() < 0.6 ? due : Math.max(1, Math.floor(due / 2)), dayOf(nowMs), nowMs);
+          // GET /Payments serves the same object.
+          addRecord(t, "payments", p);
           break;
         }
       }

@@ -18,6 +18,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "@/lib/xero-simulator";
 import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET } from "@/lib/xero-simulator";
+import { ENTITIES } from "@/lib/xero-simulator/entities/registry";
 import { ALL_SCOPES, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 const SPEC_DIR = path.resolve(process.cwd(), "../shared/xero-openapi");
@@ -29,6 +30,8 @@ const EXTRAS: Record<string, string[]> = {
   Organisations: ["Id", "Status", "ProviderName", "DateTimeUTC"],
   Invoice: ["DateString", "DueDateString"],
   AccessToken: ["scope"],
+  // Every fixture's list envelope carries the same four fields as Invoices'.
+  ...Object.fromEntries(ENTITIES.map((e) => [e.endpoint, ["Id", "Status", "ProviderName", "DateTimeUTC"]])),
 };
 
 /** Deep copy of components.schemas with additionalProperties:false on every object schema. */
@@ -134,6 +137,26 @@ describe("Xero's OpenAPI schemas", () => {
     validate("accounting#/components/schemas/Contacts", await getJson("/api.xro/2.0/Contacts?page=1&includeArchived=true", { "If-Modified-Since": since }));
   });
 
+  for (const fx of ENTITIES) {
+    it(`GET /${fx.endpoint}: every page, unpaged, If-Modified-Since, by id, and after every mutation kind`, async () => {
+      const schema = `accounting#/components/schemas/${fx.endpoint}`;
+      const base = `/api.xro/2.0/${fx.endpoint}`;
+      const first = (await getJson(`${base}?page=1&pageSize=1000`)) as Json & { pagination?: { pageCount: number } };
+      validate(schema, first);
+      for (let page = 2; page <= (first.pagination?.pageCount ?? 1); page++) validate(schema, await getJson(`${base}?page=${page}&pageSize=1000`));
+      const all = (await getJson(base)) as Json;
+      validate(schema, all);
+      const records = all[fx.endpoint] as Json[];
+      expect(records.length, fx.name).toBeGreaterThan(0);
+      validate(schema, await getJson(base, { "If-Modified-Since": new Date(Date.now() - 60 * 86_400_000).toISOString() }));
+      const idKey = Object.keys(records[0]!).find((k) => k.endsWith("ID") && typeof records[0]![k] === "string")!;
+      validate(schema, await getJson(`${base}/${String(records[0]![idKey])}`));
+      for (const kind of fx.mutations) await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: fx.name, count: 3, kinds: [kind] });
+      validate(schema, await getJson(`${base}?page=1&pageSize=1000`, { "If-Modified-Since": new Date(Date.now() - 5000).toISOString() }));
+      validate(schema, await getJson(base, { "If-Modified-Since": new Date(Date.now() - 5000).toISOString() }));
+    });
+  }
+
   it("400 answers are Xero's Error schema", async () => {
     for (const q of ["pageSize=0&page=1", "pageSize=5000&page=1", "order=Nope", "where=Status%3D%3D", "IDs=not-a-guid", "page=-1"]) {
       const res = await apiGet(sim, `/api.xro/2.0/Invoices?${q}`, token, tenantId);
@@ -190,5 +213,63 @@ describe("Xero's OpenAPI schemas", () => {
       await ctl(sim, "DELETE", "/__sim/webhooks/config");
       server.close();
     }
+  });
+});
+
+describe("Xero's OpenAPI schemas: settings and the general ledger", () => {
+  const SETTINGS = ["Accounts", "Items", "TaxRates", "TrackingCategories", "Journals"];
+  let ledgerToken: string;
+  const get = async (p: string, tenant = tenantId, headers: Record<string, string> = {}) => {
+    const res = await apiGet(sim, p, ledgerToken, tenant, headers);
+    expect(res.status, p).toBe(200);
+    return (await res.json()) as Json;
+  };
+  const check = async (endpoint: string, p: string, tenant = tenantId) => {
+    const body = await get(p, tenant);
+    validate(`accounting#/components/schemas/${endpoint}`, body);
+    return body[endpoint] as Json[];
+  };
+
+  beforeAll(async () => {
+    ledgerToken = (await connect(sim, configFor(sim, { scopes: [...ALL_SCOPES, "accounting.journals.read"] }))).access_token!;
+  });
+
+  it("every list, every record by its key, for every country profile, before and after every mutation kind", async () => {
+    for (const t of await ctl<{ tenantId: string }[]>(sim, "GET", "/__sim/tenants")) {
+      const accounts = await check("Accounts", "/api.xro/2.0/Accounts", t.tenantId);
+      await check("Accounts", `/api.xro/2.0/Accounts/${String(accounts.find((a) => a.Type === "BANK")!.AccountID)}`, t.tenantId);
+      const items = await check("Items", "/api.xro/2.0/Items?unitdp=4", t.tenantId);
+      await check("Items", `/api.xro/2.0/Items/${String(items.find((i) => i.IsTrackedAsInventory)!.ItemID)}`, t.tenantId);
+      const rates = await check("TaxRates", "/api.xro/2.0/TaxRates", t.tenantId);
+      await check("TaxRates", `/api.xro/2.0/TaxRates/${String(rates[0]!.TaxType)}`, t.tenantId);
+      await check("TrackingCategories", "/api.xro/2.0/TrackingCategories", t.tenantId);
+      const categories = await check("TrackingCategories", "/api.xro/2.0/TrackingCategories?includeArchived=true", t.tenantId);
+      await check("TrackingCategories", `/api.xro/2.0/TrackingCategories/${String(categories[0]!.TrackingCategoryID)}`, t.tenantId);
+      await check("Journals", "/api.xro/2.0/Journals", t.tenantId);
+    }
+    for (const entity of ["accounts", "items", "taxRates", "trackingCategories"]) {
+      const { mutations } = ENTITIES.find((e) => e.name === entity)!;
+      for (const kind of mutations) await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity, count: 3, kinds: [kind] });
+    }
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "invoices", count: 30 });
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "payments", count: 5 });
+    const since = { "If-Modified-Since": new Date(Date.now() - 5000).toISOString() };
+    for (const endpoint of SETTINGS) validate(`accounting#/components/schemas/${endpoint}`, await get(`/api.xro/2.0/${endpoint}?includeArchived=true`, tenantId, since));
+  });
+
+  it("every journal of a 2,500-invoice organisation, walked by offset; by JournalID and JournalNumber; paymentsOnly", async () => {
+    let offset = 0;
+    let seen = 0;
+    for (;;) {
+      const batch = await check("Journals", `/api.xro/2.0/Journals?offset=${offset}`);
+      seen += batch.length;
+      if (batch.length < 100) break;
+      offset = batch[batch.length - 1]!.JournalNumber as number;
+    }
+    expect(seen).toBeGreaterThan(2500);
+    const [first] = await check("Journals", "/api.xro/2.0/Journals?offset=7");
+    await check("Journals", `/api.xro/2.0/Journals/${String(first!.JournalID)}`);
+    await check("Journals", "/api.xro/2.0/Journals/8");
+    await check("Journals", "/api.xro/2.0/Journals?paymentsOnly=true&offset=100");
   });
 });
