@@ -6,8 +6,21 @@
 import type { EntityDefinition } from "./definition";
 import { contactsEntity } from "./contacts";
 import { invoicesEntity } from "./invoices";
+import { accountsEntity } from "./accounts";
+import { itemsEntity } from "./items";
+import { journalsEntity } from "./journals";
+import { taxRatesEntity } from "./taxRates";
+import { trackingCategoriesEntity } from "./trackingCategories";
 
-export const ENTITIES: readonly EntityDefinition[] = [invoicesEntity, contactsEntity] as unknown as readonly EntityDefinition[];
+export const ENTITIES: readonly EntityDefinition[] = [
+  invoicesEntity,
+  contactsEntity,
+  accountsEntity,
+  taxRatesEntity,
+  trackingCategoriesEntity,
+  itemsEntity,
+  journalsEntity,
+] as unknown as readonly EntityDefinition[];
 
 export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);
 export type SyncEntity = string;

@@ -1,3 +1,8 @@
 /** Every mirrored entity's table (lib/db/schema.ts re-exports them for drizzle and its migrations). */
 export * from "./invoices/table";
 export * from "./contacts/table";
+export * from "./accounts/table";
+export * from "./items/table";
+export * from "./taxRates/table";
+export * from "./trackingCategories/table";
+export * from "./journals/table";
