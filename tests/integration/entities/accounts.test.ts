@@ -9,7 +9,7 @@ import { ledgerAccounts, syncCursors } from "@/lib/db/schema";
 import { syncTenant, type EntitySyncResult } from "@/lib/sync";
 import { accountViews } from "@/tests/helpers/entity-truth/accounts";
 import { createWorld, ctl, type SyncWorld } from "../sync/harness";
-import { ageCursor, observedSource, type ObservedSource } from "./settings-harness";
+import { observedSource, type ObservedSource } from "./settings-harness";
 
 type Changes = { changes: { id: string; kind: string }[] };
 
