@@ -298,7 +298,12 @@ describe("Journals", () => {
     const paid = await mutate("invoices", ["pay"], 2);
     const voided = await mutate("invoices", ["void"], 1);
     const removed = await mutate("payments", ["delete"], 1);
-    const fresh = (await xero.accountingApi.getJournals(tenantId, new Date(since))).body.journals!;
+    const edited = await mutate("invoices", ["edit"], 12);
+    const fresh: Journal[] = [];
+    for (let batch = (await xero.accountingApi.getJournals(tenantId, new Date(since))).body.journals!; batch.length; ) {
+      fresh.push(...batch);
+      batch = batch.length < 100 ? [] : (await xero.accountingApi.getJournals(tenantId, new Date(since), batch[batch.length - 1]!.journalNumber)).body.journals!;
+    }
     expect(fresh.map((j) => j.journalNumber)).toEqual(fresh.map((_, i) => before.length + 1 + i));
     const sources = fresh.map((j) => j.sourceID);
     for (const c of [...authorised, ...voided]) expect(sources).toContain(c.id);
@@ -306,6 +311,20 @@ describe("Journals", () => {
     for (const c of paid) expect(payState.some((p) => p.invoiceId === c.id && sources.includes(p.id))).toBe(true);
     const deletedPayment = removed.find((c) => c.entity === "payments")!;
     expect(fresh.filter((j) => j.sourceID === deletedPayment.id)).toHaveLength(1);
+    // Editing an authorised invoice reverses its journal and posts the new lines; a draft posts nothing.
+    const editedAuthorised = edited.filter((c) => c.status === "AUTHORISED");
+    expect(editedAuthorised.length).toBeGreaterThan(0);
+    for (const c of edited) {
+      const posted = fresh.filter((j) => j.sourceID === c.id && !authorised.some((a) => a.id === c.id));
+      if (c.status !== "AUTHORISED") {
+        expect(posted, c.id).toEqual([]);
+        continue;
+      }
+      expect(posted, c.id).toHaveLength(2);
+      const previous = [...before].reverse().find((j) => j.sourceID === c.id)!;
+      expect(posted[0]!.journalLines!.map((l) => -(l.netAmount ?? 0))).toEqual(previous.journalLines!.map((l) => l.netAmount ?? 0));
+      expect(posted[1]!.journalLines!.map((l) => l.netAmount)).not.toEqual(previous.journalLines!.map((l) => l.netAmount));
+    }
     // The journals before are untouched (journals are never edited).
     const again = await allJournals();
     expect(JSON.stringify(again.slice(0, before.length))).toBe(JSON.stringify(before));

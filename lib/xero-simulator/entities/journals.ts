@@ -98,7 +98,8 @@ function journalJson(t: Tenant, j: JournalRec) {
   }
   const r = rng(mix(t.seed, j.number, 0x11e));
   const day = isInvoice ? (inv?.dateDay ?? 0) : (p?.day ?? 0);
-  const reference = isInvoice ? (inv?.reference || inv?.number) : p?.reference;
+  // What never changes on the document: a journal is never edited.
+  const reference = isInvoice ? inv?.number : p?.reference;
   return {
     JournalID: j.id,
     JournalDate: msDay(day),
