@@ -4,11 +4,15 @@
  * If-Modified-Since where Xero honours it, full answers where the record has no UpdatedDateUTC,
  * hard deletes, the journals scope, and a general ledger consistent with the invoices and payments.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Journal } from "xero-node";
 import type { RunningSimulator } from "@/lib/xero-simulator";
 import { createApiClient, type XeroClient } from "@/lib/xero/client";
 import { toXeroApiError, type XeroApiError } from "@/lib/xero/errors";
+import { startDemoSimulator } from "@/lib/xero-simulator/demo";
 import type { TenantSpec } from "@/lib/xero-simulator/data";
 import { generateTenant } from "@/lib/xero-simulator/data";
 import { entityByName, seedEntities } from "@/lib/xero-simulator/entities/registry";
@@ -345,5 +349,38 @@ describe("Journals", () => {
     const onlyJournals = (await connect(sim, configFor(sim, { scopes: ["openid", "offline_access", "accounting.journals.read"] }))).access_token!;
     expect((await createApiClient(configFor(sim), onlyJournals).accountingApi.getJournals(tenantId)).body.journals).toHaveLength(100);
     expect((await rejection(createApiClient(configFor(sim), onlyJournals).accountingApi.getItems(tenantId))).status).toBe(401);
+  });
+});
+
+describe("the state file", () => {
+  it("keeps hard deletes, tracking options and the journals with their numbering across a restart", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "xero-sim-ledger-"));
+    try {
+      const first = await startDemoSimulator({ port: 0, dataDir: dir, redirectUris: [] });
+      const t = first.sim.tenantList()[0]!.id;
+      const read = async (s: RunningSimulator, entity: string, extra = "") => ctl<Json[]>(s, "GET", `/__sim/state?tenantId=${t}&entity=${entity}${extra}`);
+      await ctl(first, "POST", "/__sim/mutate", { tenantId: t, entity: "items", count: 1, kinds: ["delete"] });
+      await ctl(first, "POST", "/__sim/mutate", { tenantId: t, entity: "trackingCategories", count: 1, kinds: ["deleteOption"] });
+      await ctl(first, "POST", "/__sim/mutate", { tenantId: t, entity: "invoices", count: 2, kinds: ["authorise"] });
+      const before = { items: await read(first, "items"), deleted: await read(first, "items", "&deleted=1"), tracking: await read(first, "trackingCategories"), journals: await read(first, "journals") };
+      await first.close();
+
+      const second = await startDemoSimulator({ port: 0, dataDir: dir, redirectUris: [] });
+      try {
+        expect(second.restored).toBe(true);
+        expect(await read(second, "items")).toEqual(before.items);
+        expect(await read(second, "items", "&deleted=1")).toEqual(before.deleted);
+        expect(await read(second, "trackingCategories")).toEqual(before.tracking);
+        expect(await read(second, "journals")).toEqual(before.journals);
+        await ctl(second, "POST", "/__sim/mutate", { tenantId: t, entity: "invoices", count: 1, kinds: ["void"] });
+        const after = (await read(second, "journals")) as { number: number; reversal: boolean }[];
+        expect(after.length).toBe(before.journals.length + 1);
+        expect(after[after.length - 1]).toMatchObject({ number: before.journals.length + 1, reversal: true });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

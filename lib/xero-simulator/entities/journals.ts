@@ -180,31 +180,42 @@ export const journals = defineEntity<JournalRec>({
   defaultCount: () => 0,
   generate(t, _r, _count, anchorMs) {
     const maxMs = anchorMs - 60_000;
-    const events: { ms: number; kind: JournalKind; source: string; rev: number; order: number }[] = [];
-    const authorisedAt = new Map<string, number>();
-    let order = 0;
-    for (const inv of t.invoices) {
-      if (inv.status !== "AUTHORISED" && inv.status !== "PAID" && inv.status !== "VOIDED") continue;
+    // When the invoice was approved: on its date, before any payment and any later edit.
+    const authorisedAt = (inv: InvoiceRec): number => {
       let ms = Math.min(inv.dateDay * DAY_MS + 8 * HOUR, inv.updatedMs, maxMs);
       for (const p of inv.payments ?? []) ms = Math.min(ms, p.updatedMs - 1000);
-      authorisedAt.set(inv.id, ms);
-      events.push({ ms, kind: "invoice", source: inv.id, rev: inv.rev, order: order++ });
-      if (inv.status === "VOIDED") events.push({ ms: Math.max(ms + 1000, inv.updatedMs), kind: "invoiceReversal", source: inv.id, rev: inv.rev, order: order++ });
+      return ms;
+    };
+    const posted = (inv: InvoiceRec | undefined) => inv !== undefined && (inv.status === "AUTHORISED" || inv.status === "PAID" || inv.status === "VOIDED");
+    const list: JournalRec[] = [];
+    const add = (updatedMs: number, kind: JournalKind, source: string, rev: number) => list.push({ id: "", updatedMs, number: 0, kind, source, rev });
+    for (const inv of t.invoices) {
+      if (!posted(inv)) continue;
+      const ms = authorisedAt(inv);
+      add(ms, "invoice", inv.id, inv.rev);
+      if (inv.status === "VOIDED") add(Math.max(ms + 1000, inv.updatedMs), "invoiceReversal", inv.id, inv.rev);
     }
     for (const p of store<PaymentRec>(t, "payments").list) {
-      const auth = authorisedAt.get(p.invoiceId);
-      if (auth === undefined) continue;
-      if (p.status === "AUTHORISED") events.push({ ms: Math.max(auth + 1000, p.updatedMs), kind: "payment", source: p.id, rev: 0, order: order++ });
+      const inv = t.invoiceById.get(p.invoiceId);
+      if (!inv || !posted(inv)) continue;
+      const auth = authorisedAt(inv);
+      if (p.status === "AUTHORISED") add(Math.max(auth + 1000, p.updatedMs), "payment", p.id, 0);
       else {
         // Made on its date, deleted at its UpdatedDateUTC.
         const made = Math.max(auth + 1000, Math.min(p.day * DAY_MS + 12 * HOUR, p.updatedMs - 1000));
-        events.push({ ms: made, kind: "payment", source: p.id, rev: 0, order: order++ });
-        events.push({ ms: Math.max(made + 1000, p.updatedMs), kind: "paymentReversal", source: p.id, rev: 0, order: order++ });
+        add(made, "payment", p.id, 0);
+        add(Math.max(made + 1000, p.updatedMs), "paymentReversal", p.id, 0);
       }
     }
-    events.sort((a, b) => a.ms - b.ms || a.order - b.order);
+    // Stable: journals made at the same moment keep the order above (an invoice before its payment).
+    list.sort((a, b) => a.updatedMs - b.updatedMs);
+    for (let i = 0; i < list.length; i++) {
+      const j = list[i]!;
+      j.number = i + 1;
+      j.id = journalId(t, j.number);
+    }
     latest.delete(t);
-    return events.map((e, i) => ({ id: journalId(t, i + 1), updatedMs: e.ms, number: i + 1, kind: e.kind, source: e.source, rev: e.rev }));
+    return list;
   },
   json: (t, j) => journalJson(t, j),
   fields: {
