@@ -6,6 +6,8 @@
  *   extras, which real Xero sends although the spec omits them: the envelope's Id / Status /
  *   ProviderName / DateTimeUTC, an invoice's DateString / DueDateString, and `scope` in token
  *   responses.
+ * - a bank transaction's LineItems are not required: Xero leaves them out of list answers without
+ *   `page` (like an invoice's), although the spec lists them as required.
  * - "date-time" accepts Xero's zone-less identity timestamps ("2019-12-07T18:46:19.5165400",
  *   the spec's own example for Connection.createdDateUtc), which standard date-time rejects.
  */
@@ -32,10 +34,18 @@ const EXTRAS: Record<string, string[]> = {
   Contacts: ["Id", "Status", "ProviderName", "DateTimeUTC"],
   Organisations: ["Id", "Status", "ProviderName", "DateTimeUTC"],
   Invoice: ["DateString", "DueDateString"],
+  CreditNote: ["DateString"],
+  Overpayment: ["DateString"],
+  Prepayment: ["DateString"],
+  BankTransaction: ["DateString"],
+  PurchaseOrder: ["DateString", "DeliveryDateString"],
   AccessToken: ["scope"],
   // Every fixture's list envelope carries the same four fields as Invoices'.
   ...Object.fromEntries(ENTITIES.map((e) => [e.endpoint, ["Id", "Status", "ProviderName", "DateTimeUTC"]])),
 };
+
+/** Properties the spec requires that Xero leaves out of list answers without `page`. */
+const NOT_REQUIRED: Record<string, string[]> = { BankTransaction: ["LineItems"] };
 
 /** Deep copy of components.schemas with additionalProperties:false on every object schema. */
 function strictSchemas(schemas: Json): Json {
@@ -47,6 +57,8 @@ function strictSchemas(schemas: Json): Json {
     if (out.properties && out.additionalProperties === undefined && !out.allOf && !out.oneOf) {
       out.additionalProperties = false;
       for (const extra of EXTRAS[name ?? ""] ?? []) (out.properties as Json)[extra] = {};
+      const optional = NOT_REQUIRED[name ?? ""];
+      if (optional && Array.isArray(out.required)) out.required = (out.required as string[]).filter((p) => !optional.includes(p));
     }
     return out;
   };
