@@ -13,7 +13,7 @@
  *   status, DELETED and VOIDED included.
  * - summaryOnly=true leaves out line items, payments and the heavier contact details.
  */
-import { type ContactRec, type InvoiceRec, type Tenant, contactDetails, contactIndex, invoiceIndex, invoiceLines } from "./data";
+import { type ContactRec, type InvoiceRec, type Tenant, amountDue, contactDetails, contactIndex, invoiceIndex, invoiceLines } from "./data";
 import { sortedIndex, store } from "./entities/store";
 import type { QueryParams, SimEntity, SimRecord } from "./entities/types";
 import { DAY_MS, dayString, money, msDate, msDay } from "./format";
@@ -101,13 +101,13 @@ function invoiceJson(t: Tenant, inv: InvoiceRec, detail: "full" | "list" | "summ
       HasAccount: false,
       HasValidationErrors: false,
     }));
-    out.CreditNotes = [];
-    out.Prepayments = [];
-    out.Overpayments = [];
+    out.CreditNotes = creditsJson(t, inv, "creditNotes");
+    out.Prepayments = creditsJson(t, inv, "prepayments");
+    out.Overpayments = creditsJson(t, inv, "overpayments");
   }
-  out.AmountDue = inv.status === "VOIDED" || inv.status === "DELETED" ? 0 : money(inv.total - inv.paid);
+  out.AmountDue = money(amountDue(inv));
   out.AmountPaid = money(inv.paid);
-  out.AmountCredited = 0;
+  out.AmountCredited = money(inv.credited);
   out.CurrencyRate = inv.rate;
   out.IsDiscounted = false;
   out.HasAttachments = false;
@@ -148,6 +148,25 @@ function invoiceJson(t: Tenant, inv: InvoiceRec, detail: "full" | "list" | "summ
     if (last) out.FullyPaidOnDate = msDay(last.day);
   }
   if (inv.type === "ACCREC") out.SentToContact = inv.sentToContact;
+  return out;
+}
+
+/** An invoice's allocated credits of one kind, as Xero lists them on the invoice. */
+function creditsJson(t: Tenant, inv: InvoiceRec, entity: "creditNotes" | "prepayments" | "overpayments") {
+  const out: Record<string, unknown>[] = [];
+  for (const c of inv.credits ?? []) {
+    if (c.entity !== entity) continue;
+    const doc = store<{ id: string; updatedMs: number; number?: string; total?: number }>(t, entity).byId.get(c.id);
+    const key = entity === "creditNotes" ? "CreditNoteID" : entity === "prepayments" ? "PrepaymentID" : "OverpaymentID";
+    out.push({
+      [key]: c.id,
+      ...(entity === "creditNotes" && doc?.number ? { CreditNoteNumber: doc.number } : {}),
+      AppliedAmount: money(c.cents),
+      Date: msDay(c.day),
+      LineItems: [],
+      ...(doc?.total !== undefined ? { Total: money(doc.total) } : {}),
+    });
+  }
   return out;
 }
 
@@ -242,8 +261,9 @@ const INVOICE_FIELDS: Record<string, (t: Tenant, r: InvoiceRec) => string | numb
   subtotal: (_t, r) => r.sub / 100,
   totaltax: (_t, r) => r.tax / 100,
   total: (_t, r) => r.total / 100,
-  amountdue: (_t, r) => (r.status === "VOIDED" || r.status === "DELETED" ? 0 : (r.total - r.paid) / 100),
+  amountdue: (_t, r) => amountDue(r) / 100,
   amountpaid: (_t, r) => r.paid / 100,
+  amountcredited: (_t, r) => r.credited / 100,
   currencycode: (_t, r) => r.currency,
   senttocontact: (_t, r) => r.sentToContact,
 };
@@ -470,6 +490,7 @@ function queryParams(ctx: Ctx): QueryParams {
       if (v === null || v.trim() === "") return null;
       return new Set(v.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean));
     },
+    invalid: (message) => validationError(message),
   };
 }
 

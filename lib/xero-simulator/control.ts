@@ -3,7 +3,7 @@
  * See README.md in this folder for each endpoint's body and answer.
  */
 import { timingSafeEqual } from "node:crypto";
-import { type Change, type Entity, type TenantSpec, mutate } from "./data";
+import { type Change, type Entity, type TenantSpec, amountDue, mutate } from "./data";
 import { ENTITIES, entityByName, entityNames } from "./entities/registry";
 import { mutateEntity } from "./entities/mutate";
 import { store } from "./entities/store";
@@ -106,7 +106,8 @@ function state(sim: Sim, ctx: Ctx) {
       totalTax: moneyString(i.tax),
       total: moneyString(i.total),
       amountPaid: moneyString(i.paid),
-      amountDue: moneyString(i.status === "VOIDED" || i.status === "DELETED" ? 0 : i.total - i.paid),
+      amountCredited: moneyString(i.credited),
+      amountDue: moneyString(amountDue(i)),
       updatedDateUtc: new Date(i.updatedMs).toISOString(),
     }));
   }

@@ -111,8 +111,34 @@ export interface InvoiceRec {
   total: number;
   paid: number;
   payments: PaymentRec[] | null;
+  /** Cents allocated from credit notes, overpayments and prepayments (AmountCredited). */
+  credited: number;
+  /** Those allocations, newest last (the invoice's CreditNotes / Overpayments / Prepayments). */
+  credits: CreditRef[] | null;
   updatedMs: number;
   sentToContact: boolean;
+}
+
+/** One allocation of a credit (credit note, overpayment, prepayment) to an invoice. */
+export interface CreditRef {
+  /** The fixture the credit belongs to: creditNotes, overpayments or prepayments. */
+  entity: string;
+  /** The credit's id (CreditNoteID, OverpaymentID, PrepaymentID). */
+  id: string;
+  allocationId: string;
+  cents: number;
+  day: number;
+}
+
+/** AmountDue: what is left after payments and credits (0 once voided or deleted). */
+export function amountDue(inv: InvoiceRec): number {
+  return inv.status === "VOIDED" || inv.status === "DELETED" ? 0 : inv.total - inv.paid - inv.credited;
+}
+
+/** Settles the status after money moved: PAID when nothing is due, back to AUTHORISED otherwise. */
+export function settle(inv: InvoiceRec): void {
+  if (inv.status === "AUTHORISED" && inv.paid + inv.credited >= inv.total) inv.status = "PAID";
+  else if (inv.status === "PAID" && inv.paid + inv.credited < inv.total) inv.status = "AUTHORISED";
 }
 
 export interface ContactRec {
@@ -226,8 +252,8 @@ export function invoiceLines(t: Tenant, inv: Pick<InvoiceRec, "seed" | "rev" | "
   return lines;
 }
 
-/** Sets sub / tax / total from the line items (integer cents, exact). */
-function applyTotals(t: Tenant, inv: InvoiceRec): void {
+/** Sets sub / tax / total from the line items (integer cents, exact); credit notes and the like too. */
+export function applyTotals(t: Tenant, inv: Pick<InvoiceRec, "seed" | "rev" | "type" | "lat" | "sub" | "tax" | "total">): void {
   const lines = invoiceLines(t, inv, false);
   let lineSum = 0;
   let tax = 0;
@@ -312,6 +338,8 @@ function newInvoice(t: Tenant, r: Rng, d: InvoiceDraft, updatedMs: number): Invo
     total: 0,
     paid: 0,
     payments: null,
+    credited: 0,
+    credits: null,
     updatedMs,
     sentToContact: d.type === "ACCREC" && d.status !== "DRAFT" && r() < 0.7,
   };
@@ -323,7 +351,7 @@ export function addPayment(inv: InvoiceRec, r: Rng, cents: number, day: number, 
   const p: PaymentRec = { id: uuid(r), cents, day, updatedMs, reference: r() < 0.5 ? `Payment ${int(r, 100, 9999)}` : "", invoiceId: inv.id, status: "AUTHORISED" };
   inv.payments = [...(inv.payments ?? []), p];
   inv.paid += cents;
-  if (inv.paid >= inv.total) inv.status = "PAID";
+  settle(inv);
   return p;
 }
 
@@ -443,14 +471,14 @@ export const CONTACT_MUTATIONS: ContactMutation[] = ["create", "edit", "archive"
 function eligible(inv: InvoiceRec, kind: InvoiceMutation): boolean {
   switch (kind) {
     case "edit":
-      return inv.status === "DRAFT" || inv.status === "SUBMITTED" || (inv.status === "AUTHORISED" && inv.paid === 0);
+      return inv.status === "DRAFT" || inv.status === "SUBMITTED" || (inv.status === "AUTHORISED" && inv.paid === 0 && inv.credited === 0);
     case "authorise":
     case "delete":
       return inv.status === "DRAFT" || inv.status === "SUBMITTED";
     case "pay":
-      return inv.status === "AUTHORISED";
+      return inv.status === "AUTHORISED" && amountDue(inv) > 0;
     case "void":
-      return inv.status === "AUTHORISED" && inv.paid === 0;
+      return inv.status === "AUTHORISED" && inv.paid === 0 && inv.credited === 0;
     default:
       return true;
   }
@@ -504,7 +532,7 @@ export function mutate(t: Tenant, entity: Entity, count: number, kinds: string[]
           inv.status = "VOIDED";
           break;
         case "pay": {
-          const due = inv.total - inv.paid;
+          const due = amountDue(inv);
           const p = addPayment(inv, r, r() < 0.6 ? due : Math.max(1, Math.floor(due / 2)), dayOf(nowMs), nowMs);
           // GET /Payments serves the same object.
           addRecord(t, "payments", p);

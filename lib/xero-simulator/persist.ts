@@ -88,6 +88,10 @@ export function restore(sim: Sim, file: string): boolean {
       contactIndex: null,
       records: {},
     };
+    for (const inv of t.invoices) {
+      inv.credited ??= 0;
+      inv.credits ??= null;
+    }
     for (const [name, st] of Object.entries(records ?? {})) t.records[name] = emptyStore(st.list, st.deleted);
     // Fixtures the file does not have yet get seeded; then cross references become shared objects again.
     const missing = ENTITIES.filter((e) => !t.records[e.name]);

@@ -4,11 +4,15 @@
  * If-Modified-Since where Xero honours it, full answers where the record has no UpdatedDateUTC,
  * hard deletes, the journals scope, and a general ledger consistent with the invoices and payments.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Journal } from "xero-node";
 import type { RunningSimulator } from "@/lib/xero-simulator";
 import { createApiClient, type XeroClient } from "@/lib/xero/client";
 import { toXeroApiError, type XeroApiError } from "@/lib/xero/errors";
+import { startDemoSimulator } from "@/lib/xero-simulator/demo";
 import type { TenantSpec } from "@/lib/xero-simulator/data";
 import { generateTenant } from "@/lib/xero-simulator/data";
 import { entityByName, seedEntities } from "@/lib/xero-simulator/entities/registry";
@@ -17,7 +21,7 @@ import { ALL_SCOPES, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 const JOURNAL_SCOPES = [...ALL_SCOPES, "accounting.journals.read"];
 const SETTINGS = ["accounts", "items", "taxRates", "trackingCategories", "journals"];
-const TENANTS: TenantSpec[] = [{ name: "Ledger Ltd (UK)", invoices: 1800, contacts: 200 }, { name: "Kiwi Ledger (NZ)", invoices: 150 }];
+const TENANTS: TenantSpec[] = [{ name: "Ledger Ltd (UK)", invoices: 1800, contacts: 200, counts: { manualJournals: 40 } }, { name: "Kiwi Ledger (NZ)", invoices: 150 }];
 
 let sim: RunningSimulator;
 let xero: XeroClient;
@@ -281,6 +285,23 @@ describe("Journals", () => {
         expect(js[1]!.journalLines!.map((l) => -cents(l.netAmount))).toEqual(js[0]!.journalLines!.map((l) => cents(l.netAmount)));
       } else expect(js, inv.id).toEqual([]);
     }
+    // Credit notes, spend / receive money (and those behind overpayments and prepayments), manual journals.
+    const expected: Record<string, (status: string) => number> = {
+      creditNotes: (st) => (st === "AUTHORISED" || st === "PAID" ? 1 : st === "VOIDED" ? 2 : 0),
+      bankTransactions: (st) => (st === "AUTHORISED" ? 1 : 2),
+      manualJournals: (st) => (st === "POSTED" ? 1 : st === "VOIDED" ? 2 : 0),
+    };
+    const types = new Set<string>();
+    for (const [entity, count] of Object.entries(expected)) {
+      const docs = await state<{ id: string; status: string }>(entity);
+      expect(docs.length, entity).toBeGreaterThan(0);
+      for (const d of docs) {
+        const js = bySource.get(d.id) ?? [];
+        expect(js.length, `${entity} ${d.id} ${d.status}`).toBe(count(d.status));
+        for (const j of js) types.add(String(j.sourceType));
+      }
+    }
+    for (const type of ["ACCRECCREDIT", "ACCPAYCREDIT", "CASHREC", "CASHPAID", "AROVERPAYMENT", "ARPREPAYMENT", "APPREPAYMENT", "MANJOURNAL"]) expect(types, type).toContain(type);
     const payments = await state<{ id: string; status: string; paymentType: string; accountCode: string }>("payments");
     expect(payments.length).toBeGreaterThan(500);
     for (const p of payments) {
@@ -291,14 +312,23 @@ describe("Journals", () => {
     }
   });
 
-  it("new journals follow the documents: authorise, pay, void, edit and a deleted payment each post; If-Modified-Since on CreatedDateUTC", async () => {
+  it("new journals follow the documents (authorise, pay, void, edit, a deleted payment, manual journals, bank transactions, credit notes); If-Modified-Since on CreatedDateUTC", async () => {
+    await mutate("manualJournals", ["create"], 8); // drafts to post
     const before = await allJournals();
     const since = await tick();
     const authorised = await mutate("invoices", ["authorise"], 2);
     const paid = await mutate("invoices", ["pay"], 2);
     const voided = await mutate("invoices", ["void"], 1);
     const removed = await mutate("payments", ["delete"], 1);
-    const fresh = (await xero.accountingApi.getJournals(tenantId, new Date(since))).body.journals!;
+    const edited = await mutate("invoices", ["edit"], 12);
+    const manual = [...(await mutate("manualJournals", ["post"], 2)), ...(await mutate("manualJournals", ["void"], 2))];
+    const spent = [...(await mutate("bankTransactions", ["create"], 2)), ...(await mutate("bankTransactions", ["delete"], 2))];
+    const credited = [...(await mutate("creditNotes", ["authorise"], 2)), ...(await mutate("creditNotes", ["void"], 2))];
+    const fresh: Journal[] = [];
+    for (let batch = (await xero.accountingApi.getJournals(tenantId, new Date(since))).body.journals!; batch.length; ) {
+      fresh.push(...batch);
+      batch = batch.length < 100 ? [] : (await xero.accountingApi.getJournals(tenantId, new Date(since), batch[batch.length - 1]!.journalNumber)).body.journals!;
+    }
     expect(fresh.map((j) => j.journalNumber)).toEqual(fresh.map((_, i) => before.length + 1 + i));
     const sources = fresh.map((j) => j.sourceID);
     for (const c of [...authorised, ...voided]) expect(sources).toContain(c.id);
@@ -306,6 +336,33 @@ describe("Journals", () => {
     for (const c of paid) expect(payState.some((p) => p.invoiceId === c.id && sources.includes(p.id))).toBe(true);
     const deletedPayment = removed.find((c) => c.entity === "payments")!;
     expect(fresh.filter((j) => j.sourceID === deletedPayment.id)).toHaveLength(1);
+    // Editing an authorised invoice reverses its journal and posts the new lines; a draft posts nothing.
+    const editedAuthorised = edited.filter((c) => c.status === "AUTHORISED");
+    expect(editedAuthorised.length).toBeGreaterThan(0);
+    for (const c of edited) {
+      const posted = fresh.filter((j) => j.sourceID === c.id && !authorised.some((a) => a.id === c.id));
+      if (c.status !== "AUTHORISED") {
+        expect(posted, c.id).toEqual([]);
+        continue;
+      }
+      expect(posted, c.id).toHaveLength(2);
+      const previous = [...before].reverse().find((j) => j.sourceID === c.id)!;
+      expect(posted[0]!.journalLines!.map((l) => -(l.netAmount ?? 0))).toEqual(previous.journalLines!.map((l) => l.netAmount ?? 0));
+      expect(posted[1]!.journalLines!.map((l) => l.netAmount)).not.toEqual(previous.journalLines!.map((l) => l.netAmount));
+    }
+    // Posting or voiding a manual journal, entering or deleting spend / receive money, approving or voiding a credit note.
+    const documents = [...manual, ...spent, ...credited].filter((x) => ["manualJournals", "bankTransactions", "creditNotes"].includes(x.entity));
+    expect(new Set(documents.map((c) => `${c.entity} ${c.kind}`)).size).toBe(6);
+    // Each of these changes posts exactly one journal; a void or delete reverses the one before it.
+    for (const id of new Set(documents.map((c) => c.id))) {
+      const mine = documents.filter((c) => c.id === id);
+      const posted = fresh.filter((j) => j.sourceID === id);
+      expect(posted.length, `${mine[0]!.entity} ${mine.map((c) => c.kind).join(",")}`).toBe(mine.length);
+      const history = [...before, ...fresh].filter((j) => j.sourceID === id);
+      if (["void", "delete"].includes(mine[mine.length - 1]!.kind)) {
+        expect(history.at(-1)!.journalLines!.map((l) => -(l.netAmount ?? 0))).toEqual(history.at(-2)!.journalLines!.map((l) => l.netAmount ?? 0));
+      }
+    }
     // The journals before are untouched (journals are never edited).
     const again = await allJournals();
     expect(JSON.stringify(again.slice(0, before.length))).toBe(JSON.stringify(before));
@@ -326,5 +383,38 @@ describe("Journals", () => {
     const onlyJournals = (await connect(sim, configFor(sim, { scopes: ["openid", "offline_access", "accounting.journals.read"] }))).access_token!;
     expect((await createApiClient(configFor(sim), onlyJournals).accountingApi.getJournals(tenantId)).body.journals).toHaveLength(100);
     expect((await rejection(createApiClient(configFor(sim), onlyJournals).accountingApi.getItems(tenantId))).status).toBe(401);
+  });
+});
+
+describe("the state file", () => {
+  it("keeps hard deletes, tracking options and the journals with their numbering across a restart", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "xero-sim-ledger-"));
+    try {
+      const first = await startDemoSimulator({ port: 0, dataDir: dir, redirectUris: [] });
+      const t = first.sim.tenantList()[0]!.id;
+      const read = async (s: RunningSimulator, entity: string, extra = "") => ctl<Json[]>(s, "GET", `/__sim/state?tenantId=${t}&entity=${entity}${extra}`);
+      await ctl(first, "POST", "/__sim/mutate", { tenantId: t, entity: "items", count: 1, kinds: ["delete"] });
+      await ctl(first, "POST", "/__sim/mutate", { tenantId: t, entity: "trackingCategories", count: 1, kinds: ["deleteOption"] });
+      await ctl(first, "POST", "/__sim/mutate", { tenantId: t, entity: "invoices", count: 2, kinds: ["authorise"] });
+      const before = { items: await read(first, "items"), deleted: await read(first, "items", "&deleted=1"), tracking: await read(first, "trackingCategories"), journals: await read(first, "journals") };
+      await first.close();
+
+      const second = await startDemoSimulator({ port: 0, dataDir: dir, redirectUris: [] });
+      try {
+        expect(second.restored).toBe(true);
+        expect(await read(second, "items")).toEqual(before.items);
+        expect(await read(second, "items", "&deleted=1")).toEqual(before.deleted);
+        expect(await read(second, "trackingCategories")).toEqual(before.tracking);
+        expect(await read(second, "journals")).toEqual(before.journals);
+        await ctl(second, "POST", "/__sim/mutate", { tenantId: t, entity: "invoices", count: 1, kinds: ["void"] });
+        const after = (await read(second, "journals")) as { number: number; reversal: boolean }[];
+        expect(after.length).toBe(before.journals.length + 1);
+        expect(after[after.length - 1]).toMatchObject({ number: before.journals.length + 1, reversal: true });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
  * agree. A deleted payment stays listed with Status DELETED and leaves its invoice (which reopens:
  * PAID → AUTHORISED). Reconciled payments cannot be deleted, as in Xero.
  */
-import { type InvoiceRec, type PaymentRec, type Tenant, addPayment } from "../data";
+import { type InvoiceRec, type PaymentRec, type Tenant, addPayment, amountDue, settle } from "../data";
 import { DAY_MS, dayOf, dayString, money, moneyString, msDate, msDay } from "../format";
 import { hashString, int, mix } from "../prng";
 import { type ChartAccount, accountId, bankAccounts } from "./chart";
@@ -38,11 +38,11 @@ function detach(inv: InvoiceRec, p: PaymentRec): void {
   inv.payments = (inv.payments ?? []).filter((x) => x !== p);
   if (inv.payments.length === 0) inv.payments = null;
   inv.paid -= p.cents;
-  if (inv.status === "PAID" && inv.paid < inv.total) inv.status = "AUTHORISED";
+  settle(inv);
 }
 
 function payable(inv: InvoiceRec): boolean {
-  return inv.status === "AUTHORISED" && inv.total - inv.paid > 1;
+  return inv.status === "AUTHORISED" && amountDue(inv) > 1;
 }
 
 export const payments = defineEntity<PaymentRec>({
@@ -77,7 +77,6 @@ export const payments = defineEntity<PaymentRec>({
       const inv = invoiceOf(t, p);
       if (inv) detach(inv, p);
     }
-    list.sort((a, b) => a.updatedMs - b.updatedMs);
     const maxMs = anchorMs - 60_000;
     const today = dayOf(anchorMs);
     const open = t.invoices.filter(payable);
@@ -87,7 +86,7 @@ export const payments = defineEntity<PaymentRec>({
       const inv = open[k]!;
       const day = Math.min(today - 1, inv.dateDay + int(r, 0, 30));
       const ms = Math.min(maxMs, day * DAY_MS + int(r, 9, 18) * 3_600_000);
-      const due = inv.total - inv.paid;
+      const due = amountDue(inv);
       list.push(addPayment(inv, r, Math.max(1, Math.floor(due * (0.2 + r() * 0.5))), day, ms));
       inv.updatedMs = Math.max(inv.updatedMs, ms);
       if (!payable(inv)) {
@@ -191,7 +190,7 @@ export const payments = defineEntity<PaymentRec>({
       }
       inv ??= t.invoices.find((c) => !touched.has(c.id) && payable(c));
       if (!inv) return [];
-      const due = inv.total - inv.paid;
+      const due = amountDue(inv);
       const p = addRecord(t, "payments", addPayment(inv, r, r() < 0.6 ? due : Math.max(1, Math.floor(due / 2)), dayOf(nowMs), nowMs));
       inv.updatedMs = nowMs;
       touched.add(p.id).add(inv.id);

@@ -1,12 +1,13 @@
 /**
  * TaxRates: keyed by TaxType (text, not a GUID), no UpdatedDateUTC on the record, so Xero ignores
  * If-Modified-Since and every answer is the whole list (a mirror diffs it). Each country has its
- * own set; the two rates invoices use (the profile's sales and purchases tax) keep their rate and
- * are never deleted, so documents stay consistent with the rates they name.
+ * own set; the rates invoices use (the profile's sales and purchases tax, and no tax) are never
+ * changed or deleted, so documents and their journals stay consistent with the rates they name.
  * Xero keeps a deleted rate in the answers with Status DELETED.
  */
 import type { Tenant } from "../data";
 import { int, pick } from "../prng";
+import { chartFor } from "./chart";
 import { addRecord, change, store } from "./store";
 import { defineEntity } from "./define";
 import type { SimRecord } from "./types";
@@ -83,6 +84,8 @@ function seeds(t: Tenant): Seed[] {
         ["BASEXCLUDED", "BAS Excluded", "BASEXCLUDED", "AELRX", 0],
         ["GSTONIMPORTS", "GST on Imports", "GSTONIMPORTS", EXPENSE, 0],
         ["GSTONCAPIMPORTS", "GST on Capital Imports", "GSTONCAPIMPORTS", "A", 0],
+        // The tax type the simulated invoices' NoTax lines carry in every country.
+        ["NONE", "No GST", "NONE", "AELRX", 0],
         ["TAX001", "Wine Equalisation Tax", "OUTPUT", INCOME, 29, "ARCHIVED"],
       ];
     case "US":
@@ -102,9 +105,9 @@ function rateOf(r: TaxRateRec): number {
   return Math.round(sum * 10000) / 10000;
 }
 
-/** The tax types the invoices' line items use: their rate stays, they are never deleted. */
+/** The tax types invoice lines and accounts use: never changed (journal lines carry their names), never deleted. */
 function inUse(t: Tenant, id: string): boolean {
-  return id === t.profile.salesTax.type || id === t.profile.purchasesTax.type || id === "NONE";
+  return id === t.profile.salesTax.type || id === t.profile.purchasesTax.type || id === "NONE" || chartFor(t.profile).some((a) => a.taxType === id);
 }
 
 function next(t: Tenant): string {
@@ -171,7 +174,7 @@ export const taxRates = defineEntity<TaxRateRec>({
       touched.add(rec.id);
       return [change("taxRates", rec, kind, rec.status, true)];
     }
-    const ok = (x: TaxRateRec) => !touched.has(x.id) && x.status === "ACTIVE" && (kind === "rename" || !inUse(t, x.id));
+    const ok = (x: TaxRateRec) => !touched.has(x.id) && x.status === "ACTIVE" && !inUse(t, x.id);
     const candidates = s.list.filter(ok);
     if (!candidates.length) return [];
     const rec = pick(r, candidates);

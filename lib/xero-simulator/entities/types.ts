@@ -45,6 +45,8 @@ export interface QueryParams {
   ids(name: string): Set<string> | null;
   /** A comma-separated list, upper-cased (Statuses=…), or null. */
   upper(name: string): Set<string> | null;
+  /** Xero's 400 ValidationException with this message, to throw for a bad parameter. */
+  invalid(message: string): Error;
 }
 
 export type FieldValue = string | number | boolean | null;
