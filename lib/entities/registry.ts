@@ -10,6 +10,11 @@ import { invoicesEntity } from "./invoices";
 import { overpaymentsEntity } from "./overpayments";
 import { paymentsEntity } from "./payments";
 import { prepaymentsEntity } from "./prepayments";
+import { accountsEntity } from "./accounts";
+import { itemsEntity } from "./items";
+import { journalsEntity } from "./journals";
+import { taxRatesEntity } from "./taxRates";
+import { trackingCategoriesEntity } from "./trackingCategories";
 
 export const ENTITIES: readonly EntityDefinition[] = [
   invoicesEntity,
@@ -18,6 +23,11 @@ export const ENTITIES: readonly EntityDefinition[] = [
   creditNotesEntity,
   overpaymentsEntity,
   prepaymentsEntity,
+  accountsEntity,
+  taxRatesEntity,
+  trackingCategoriesEntity,
+  itemsEntity,
+  journalsEntity,
 ] as unknown as readonly EntityDefinition[];
 
 export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);

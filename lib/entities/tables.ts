@@ -6,3 +6,8 @@ export * from "./creditNotes/table";
 export * from "./overpayments/table";
 export * from "./prepayments/table";
 export * from "./allocations/table";
+export * from "./accounts/table";
+export * from "./items/table";
+export * from "./taxRates/table";
+export * from "./trackingCategories/table";
+export * from "./journals/table";
