@@ -105,7 +105,7 @@ export interface SimEntity<R extends SimRecord = SimRecord> {
   webhooks?: { eventCategory: string };
   /**
    * Follows every mutation's changes, of any entity, after they are applied (the journals post what
-   * the documents did). Changes nothing it reports: its records are no mutation's answer.
+   * the documents did). What it adds is not reported: no webhook, not in /__sim/mutate's answer.
    */
   react?(t: Tenant, changes: Change[], nowMs: number): void;
 }
