@@ -18,7 +18,7 @@ export interface EntityStore<R extends SimRecord = SimRecord> {
   /** In creation order (what /__sim/state lists). */
   list: R[];
   /** By lower-cased id. */
-  byId: Map<string, R>;
+  readonly byId: Map<string, R>;
   /** Hard-deleted records (gone from every answer; /__sim/state?entity=…&deleted=1). */
   deleted: R[];
   /** Cached sort by (updatedMs, id); null after a change. */
