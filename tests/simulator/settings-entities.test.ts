@@ -363,7 +363,8 @@ describe("Journals", () => {
         expect(history.at(-1)!.journalLines!.map((l) => -(l.netAmount ?? 0))).toEqual(history.at(-2)!.journalLines!.map((l) => l.netAmount ?? 0));
       }
     }
-    // The journals before are untouched (journals are never edited).
+    // The journals before are untouched (journals are never edited), and cannot be changed directly.
+    await expect(mutate("journals", [])).rejects.toThrow(/400 .*journals cannot be changed directly/);
     const again = await allJournals();
     expect(JSON.stringify(again.slice(0, before.length))).toBe(JSON.stringify(before));
     // paymentsOnly

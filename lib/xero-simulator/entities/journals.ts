@@ -69,6 +69,7 @@ interface Ledger<D> {
   updatedMs(d: D): number;
 }
 
+/** The JournalID of a journal posted after seeding (seeded ones draw theirs in order from the seed). */
 function journalId(t: Tenant, n: number): string {
   return uuid(rng(mix(t.seed, n, 0x10a7)));
 }
@@ -290,7 +291,7 @@ export const journals = defineEntity<JournalRec>({
   where: false,
   // Journals count what the documents posted: `counts.journals` cannot ask for more or fewer.
   defaultCount: () => 0,
-  generate(t, _r, _count, anchorMs) {
+  generate(t, r, _count, anchorMs) {
     const maxMs = anchorMs - 60_000;
     const list: JournalRec[] = [];
     for (const entity of Object.keys(LEDGERS)) {
@@ -313,7 +314,7 @@ export const journals = defineEntity<JournalRec>({
     for (let i = 0; i < list.length; i++) {
       const j = list[i]!;
       j.number = i + 1;
-      j.id = journalId(t, j.number);
+      j.id = uuid(r);
     }
     latest.delete(t);
     return list;
