@@ -28,7 +28,7 @@ describe("GET /api/xero/connect?reconnect", () => {
     pointAppAt(sim, { XERO_SYNC_ENTITIES: "invoices" });
     const user = await createUser(tdb.db, "ann@example.com");
     const { connection } = await completeXeroConnect(tdb.db, user.id, await consentAt((await startXeroConnect(tdb.db, user.id)).url, { tenants: "0" }));
-    pointAppAt(sim, { XERO_SYNC_ENTITIES: undefined });
+    pointAppAt(sim, { XERO_SYNC_ENTITIES: "invoices,contacts" });
     const cookie = await signedIn(user.id);
 
     const res = await get(`/api/xero/connect?reconnect=${connection.id}`, cookie);

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { syncCursors, xeroConnections } from "@/lib/db/schema";
+import { enabledEntities } from "@/lib/entities/enabled";
 import { IDENTITY_SCOPES } from "@/lib/entities/scopes";
 import type { RunningSimulator } from "@/lib/xero-simulator";
 import { syncTenant } from "@/lib/sync";
@@ -23,8 +24,8 @@ let sim: RunningSimulator;
 withSimulatorAndDatabase((w) => ({ tdb, sim } = w));
 
 const identity = [...IDENTITY_SCOPES];
-/** The default environment: XERO_SYNC_ENTITIES unset. */
-const pointAppAtDefaults = () => pointAppAt(sim, { XERO_SYNC_ENTITIES: undefined });
+/** An installation that mirrors invoices and contacts (the cases below are about those two). */
+const pointAppAtDefaults = () => pointAppAt(sim, { XERO_SYNC_ENTITIES: "invoices,contacts" });
 const scopesOf = (url: string) => new URL(url).searchParams.get("scope")!.split(" ");
 
 /** A connection made while XERO_SYNC_ENTITIES was `entities`, then the environment back to the default. */
@@ -49,6 +50,16 @@ async function expectMirrored(tenant: { id: string; xeroTenantId: string }, enti
 describe("granular scopes", () => {
   it("Connect Xero asks for exactly the enabled entities' granular scopes and the identity ones", async () => {
     const user = await createUser(tdb.db, "ann@example.com");
+    pointAppAt(sim, { XERO_SYNC_ENTITIES: undefined });
+    try {
+      // Unset: every entity Xero can grant on any plan, each scope once.
+      const all = [...new Set(enabledEntities().map((e) => e.xero.scopes[0]))];
+      expect(all).toEqual(expect.arrayContaining(["accounting.invoices.read", "accounting.payments.read", "accounting.settings.read", "accounting.contacts.read"]));
+      expect(all).not.toContain("accounting.journals.read");
+      expect(scopesOf((await startXeroConnect(tdb.db, user.id)).url)).toEqual([...identity, ...all]);
+    } finally {
+      pointAppAtDefaults();
+    }
     expect(scopesOf((await startXeroConnect(tdb.db, user.id)).url)).toEqual([...identity, "accounting.invoices.read", "accounting.contacts.read"]);
     pointAppAt(sim, { XERO_SYNC_ENTITIES: "contacts" });
     try {

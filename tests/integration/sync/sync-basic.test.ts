@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCursors, xeroSessions } from "@/lib/db/schema";
-import { SYNC_ENTITIES } from "@/lib/entities/registry";
+import { enabledEntities, enabledEntityNames } from "@/lib/entities/enabled";
 import { syncTenant } from "@/lib/sync";
 import { apiLog, createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
 
@@ -34,9 +34,12 @@ describe("sync: first, incremental and no-op runs", () => {
     expect(session!.apiCalls).toBe(result.calls);
     expect(session!.finishedAt).not.toBeNull();
     const cursors = await world.db.db.select().from(syncCursors).where(eq(syncCursors.tenantId, tenant.id));
-    expect(cursors.map((c) => c.entity).sort()).toEqual([...SYNC_ENTITIES].sort());
+    expect(cursors.map((c) => c.entity).sort()).toEqual([...enabledEntityNames()].sort());
+    const unversioned = new Set(enabledEntities().filter((e) => e.walk.kind === "refresh").map((e) => e.name));
     for (const c of cursors) {
-      expect(c.highWaterMark).not.toBeNull();
+      // Entities without UpdatedDateUTC (tax rates, tracking categories) have no high-water mark.
+      if (unversioned.has(c.entity)) expect(c.highWaterMark).toBeNull();
+      else expect(c.highWaterMark).not.toBeNull();
       expect(c.lastSuccessAt).not.toBeNull();
       expect(c.lastError).toBeNull();
     }
@@ -64,14 +67,17 @@ describe("sync: first, incremental and no-op runs", () => {
     expect(log.entries.every((e) => e.query["If-Modified-Since"] === undefined)).toBe(true); // a header, not a query param
   });
 
-  it("a sync with nothing new makes one call per entity and writes nothing", async () => {
+  it("a sync with nothing new makes one call per entity (none for a refresh not yet due) and writes nothing", async () => {
     const result = await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual" });
     expect(result.status).toBe("success");
     if (result.status !== "success") return;
-    expect(result.calls).toBe(SYNC_ENTITIES.length);
+    const refreshed = new Set(enabledEntities().filter((e) => e.walk.kind === "refresh").map((e) => e.name));
+    expect(refreshed.size).toBeGreaterThan(0);
+    expect(result.calls).toBe(enabledEntityNames().length - refreshed.size);
     for (const e of result.entities) {
       expect(e.inserted + e.updated).toBe(0);
-      expect(e.pages).toBe(1);
+      expect(e.pages).toBe(refreshed.has(e.entity) ? 0 : 1);
+      if (refreshed.has(e.entity)) expect(e.notDue).toBe(true);
     }
     await expectMirrorsSimulator(world, tenant);
   });
