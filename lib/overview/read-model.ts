@@ -2,7 +2,7 @@ import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { invoices, contacts, syncCursors, xeroConnections, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
 import { SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
-import { todayUtc } from "@/lib/invoices/read-model";
+import { todayUtc } from "@/lib/lists/today";
 import { isInterrupted } from "@/lib/history/read-model";
 
 /**
