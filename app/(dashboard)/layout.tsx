@@ -1,11 +1,14 @@
 import Link from "next/link";
 import { requireDashboardUser } from "./_components/user";
-import { MainNav } from "./_components/nav";
+import { entitySlug } from "@/lib/entities/registry";
+import { entitiesByGroup } from "./_components/entity";
+import { MainNav, type NavGroup } from "./_components/nav";
 import { UserMenu } from "./_components/user-menu";
 
 /** The signed-in app shell: brand, main navigation, account menu. Every page below needs a session. */
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireDashboardUser("/dashboard");
+  const groups: NavGroup[] = entitiesByGroup().map((g) => ({ label: g.label, links: g.entities.map((e) => ({ href: `/${entitySlug(e)}`, label: e.label })) }));
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
@@ -22,7 +25,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <UserMenu name={user.name} email={user.email} />
         </div>
         <div className="mx-auto max-w-7xl px-2 sm:px-4">
-          <MainNav />
+          <MainNav groups={groups} />
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
