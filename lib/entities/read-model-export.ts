@@ -1,7 +1,11 @@
-import { csvText, csvValue } from "@/lib/lists/csv";
+import type { Db } from "@/lib/db";
+import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 import type { EntityDefinition, FieldSpec } from "./definition";
 import { entityExtras } from "./read-model-extras";
-import type { EntityRow } from "./read-model";
+import { entityBatches, type EntityRow } from "./read-model";
+import type { EntityQuery } from "./read-model-params";
+import { entitySlug } from "./registry";
 
 /**
  * An entity's records as the CSV export and the read API write them, from the view: the CSV's
@@ -61,6 +65,15 @@ export function csvCells(def: EntityDefinition, row: EntityRow, orgName: string 
     csvValue(row.deletedInXeroAt),
     csvText(row.id),
   ];
+}
+
+/** The filtered list as a streamed CSV response, read in keyset batches of `batchSize`. */
+export async function entityCsvResponse(db: Db, userId: string, def: EntityDefinition, query: EntityQuery, now = new Date(), batchSize = 2000): Promise<Response> {
+  const names = new Map((await listUserTenants(db, userId)).map((t) => [t.id, t.name]));
+  async function* rows() {
+    for await (const batch of entityBatches(db, userId, def, query, batchSize, now)) yield batch.map((r) => csvCells(def, r, names.get(r.tenantId)));
+  }
+  return csvResponse(`${entitySlug(def)}-${now.toISOString().slice(0, 10)}.csv`, csvHeader(def), rows());
 }
 
 /** The record's id under the name Xero's own id field has, camel-cased (InvoiceID → invoiceId). */

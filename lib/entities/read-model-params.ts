@@ -103,11 +103,11 @@ export function filterParams(f: FilterSpec): string[] {
   return f.key === "date" ? ["from", "to"] : [`${f.key}From`, `${f.key}To`];
 }
 
-const PAGING_PARAMS = ["sort", "dir", "after", "before", "last", "p"] as const;
+const PAGING_PARAMS = ["sort", "dir", "after", "before", "last"] as const;
 
 /** Every URL parameter the entity's list understands (the page keeps these across links). */
 export function entityParamNames(def: EntityDefinition, mode: ParseMode = "page"): string[] {
-  return ["org", ...def.view.filters.flatMap(filterParams), ...(def.view.search.length ? ["q"] : []), ...PAGING_PARAMS, ...(mode === "api" ? ["limit", "size"] : ["size"])];
+  return ["org", ...def.view.filters.flatMap(filterParams), ...(def.view.search.length ? ["q"] : []), ...PAGING_PARAMS, ...(mode === "api" ? ["limit", "size"] : ["p", "size"])];
 }
 
 function firstValue(v: unknown): unknown {

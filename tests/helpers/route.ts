@@ -9,7 +9,12 @@ import type { DatabaseHandle } from "@/lib/db";
  * own headers (Next's request scope), and `getDb()` answers `db` (the process handle lib/db keeps
  * on globalThis). The handler, its wrapper and its lib/ code all run unchanged.
  */
-export async function callRoute(handler: (request: Request) => Promise<Response>, request: Request, db: DatabaseHandle): Promise<Response> {
+export async function callRoute(
+  handler: (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>,
+  request: Request,
+  db: DatabaseHandle,
+  params?: Record<string, string>,
+): Promise<Response> {
   const g = globalThis as unknown as { __xeroSyncDb?: Promise<DatabaseHandle> };
   const before = g.__xeroSyncDb;
   g.__xeroSyncDb = Promise.resolve(db);
@@ -17,7 +22,7 @@ export async function callRoute(handler: (request: Request) => Promise<Response>
     // The two stores Next opens around a route handler, with just what headers() reads.
     const work = { route: new URL(request.url).pathname, forceStatic: false } as unknown as Parameters<typeof workAsyncStorage.run>[0];
     const unit = { type: "request", phase: "action", headers: request.headers } as unknown as Parameters<typeof workUnitAsyncStorage.run>[0];
-    return await workAsyncStorage.run(work, () => workUnitAsyncStorage.run(unit, () => handler(request)));
+    return await workAsyncStorage.run(work, () => workUnitAsyncStorage.run(unit, () => handler(request, params ? { params: Promise.resolve(params) } : undefined)));
   } finally {
     g.__xeroSyncDb = before;
   }

@@ -7,13 +7,10 @@ import { z } from "zod";
 import { withUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { entityBatches } from "@/lib/entities/read-model";
-import { csvCells, csvHeader } from "@/lib/entities/read-model-export";
+import { entityCsvResponse } from "@/lib/entities/read-model-export";
 import { parseEntityQuery } from "@/lib/entities/read-model-params";
-import { entityBySlug, entitySlug } from "@/lib/entities/registry";
-import { csvResponse } from "@/lib/lists/csv";
+import { entityBySlug } from "@/lib/entities/registry";
 import { fromURLSearchParams } from "@/lib/lists/search-params";
-import { listUserTenants } from "@/lib/lists/tenant-scope";
 
 export const dynamic = "force-dynamic";
 
@@ -21,10 +18,5 @@ export const GET = withUser(z.looseObject({ entity: z.string() }), async ({ user
   const def = entityBySlug(input.entity);
   if (!def) throw new AppError("not_found");
   const query = parseEntityQuery(def, fromURLSearchParams(new URL(request.url).searchParams));
-  const db = await getDb();
-  const names = new Map((await listUserTenants(db, user.id)).map((t) => [t.id, t.name]));
-  async function* rows() {
-    for await (const batch of entityBatches(db, user.id, def!, query, 2000)) yield batch.map((r) => csvCells(def!, r, names.get(r.tenantId)));
-  }
-  return csvResponse(`${entitySlug(def)}-${new Date().toISOString().slice(0, 10)}.csv`, csvHeader(def), rows());
+  return entityCsvResponse(await getDb(), user.id, def, query);
 }, { name: "GET /{entity}/export" });
