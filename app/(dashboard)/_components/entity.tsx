@@ -116,7 +116,7 @@ export function FieldValue({ def, field, row, now, detail = false }: { def: Enti
       const id = field.ref?.idKey ? row.values[field.ref.idKey] : v;
       if (other && typeof id === "string" && id) {
         return (
-          <Link href={recordHref(other, row.tenantId, id)} className="hover:underline" title={field.ref?.idKey ? undefined : `${other.singular} ${text}`}>
+          <Link href={recordHref(other, row.tenantId, id)} className="text-brand-700 hover:underline" title={field.ref?.idKey ? undefined : `${other.singular} ${text}`}>
             {field.kind === "code" && !field.ref?.idKey ? <span className="font-mono text-xs">{text}</span> : text}
           </Link>
         );

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import type { EntityDefinition } from "@/lib/entities/definition";
 import { getRecordTitle, listEntity } from "@/lib/entities/read-model";
 import { entityParamNames, filterParams, isFiltered, parseEntityQuery, type EntityQuery } from "@/lib/entities/read-model-params";
-import { entityByName, entityBySlug, entitySlug } from "@/lib/entities/registry";
+import { ENTITIES, entityByName, entityBySlug, entitySlug } from "@/lib/entities/registry";
 import type { RawSearchParams } from "@/lib/lists/search-params";
 import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { FieldValue, fieldOf, recordHref, RowMarks, statusLabel } from "../../_components/entity";
@@ -17,7 +17,12 @@ import { flatParams, hrefWith, type Params } from "../../_components/url";
 import { pageExtras } from "../_extras";
 import { EntityTotals, TotalsSkeleton } from "./totals";
 
-export const dynamic = "force-dynamic";
+// Only the registry's entities are routes: any other single segment is a plain 404 (signed in or
+// not), before the dashboard layout would send a signed-out visitor to sign in.
+export const dynamicParams = false;
+export function generateStaticParams(): { entity: string }[] {
+  return ENTITIES.map((e) => ({ entity: entitySlug(e) }));
+}
 
 type Props = { params: Promise<{ entity: string }>; searchParams: Promise<RawSearchParams> };
 

@@ -14,12 +14,21 @@ import { pageExtras } from "../../_extras";
 
 export const dynamic = "force-dynamic";
 
+/** A URL segment decoded, or as it came when it is not valid percent-encoding (then no record matches). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 type Props = { params: Promise<{ entity: string; tenantId: string; id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { entity, id } = await params;
   const def = entityBySlug(entity);
-  return { title: def ? `${def.singular} ${decodeURIComponent(id).slice(0, 8)}` : "Not found" };
+  return { title: def ? `${def.singular} ${safeDecode(id).slice(0, 8)}` : "Not found" };
 }
 
 /** One record of any entity: every field of its view, its relations, Xero's JSON and its sync history. */
@@ -30,7 +39,7 @@ export default async function EntityDetailPage({ params }: Props) {
   const base = `/${entitySlug(def)}`;
   const user = await requireDashboardUser(base);
   const now = new Date();
-  const detail = await getEntityDetail(await getDb(), user.id, def, tenantId, decodeURIComponent(rawId), now);
+  const detail = await getEntityDetail(await getDb(), user.id, def, tenantId, safeDecode(rawId), now);
   if (!detail) notFound();
   const { row, record, tenant, relations, syncs } = detail;
   const extras = pageExtras(def.name);
@@ -82,7 +91,7 @@ export default async function EntityDetailPage({ params }: Props) {
       {extras.detailSections ? extras.detailSections(detail) : null}
 
       {relations.map((rel) => (
-        <Relation key={rel.spec.label} rel={rel} now={now} />
+        <Relation key={rel.spec.label} rel={rel} parent={def.name} now={now} />
       ))}
 
       <div className="grid gap-6 lg:grid-cols-2">
@@ -135,7 +144,7 @@ export default async function EntityDetailPage({ params }: Props) {
           </h2>
           <details className="rounded-lg border border-slate-200 bg-white shadow-sm">
             <summary className="cursor-pointer px-4 py-3 text-sm font-medium text-slate-700">Show the record as Xero sent it ({formatInt(raw.length)} characters)</summary>
-            <pre className="max-h-[32rem] overflow-auto border-t border-slate-100 p-4 text-xs text-slate-800">{raw.length > 200_000 ? `${raw.slice(0, 200_000)}\n…` : raw}</pre>
+            <pre tabIndex={0} aria-label={`Xero's JSON of this ${def.singular.toLowerCase()}`} className="max-h-[32rem] overflow-auto border-t border-slate-100 p-4 text-xs text-slate-800">{raw.length > 200_000 ? `${raw.slice(0, 200_000)}\n…` : raw}</pre>
           </details>
         </section>
       </div>
@@ -144,10 +153,14 @@ export default async function EntityDetailPage({ params }: Props) {
 }
 
 /** Another entity's records related to this one, as a small table linking to each. */
-function Relation({ rel, now }: { rel: RelatedRecords; now: Date }) {
+function Relation({ rel, parent, now }: { rel: RelatedRecords; parent: string; now: Date }) {
   const { def } = rel;
   const id = `rel-${def.name}-${rel.spec.label.replace(/\W+/g, "-")}`;
-  const columns = def.view.columns.slice(0, 6).map((k) => fieldOf(def, k));
+  // The parent itself (the contact of each of its invoices) is not repeated on every row.
+  const columns = def.view.columns
+    .map((k) => fieldOf(def, k))
+    .filter((f, i) => i === 0 || (f.ref?.entity !== parent && f.key !== rel.spec.column))
+    .slice(0, 7);
   return (
     <section aria-labelledby={id} className="mb-6">
       <div className="mb-2 flex items-center justify-between">

@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 export const GET = withUser(z.object({ entity: z.string(), tenantId: z.string(), id: z.string() }), async ({ user, input }) => {
   const def = entityBySlug(input.entity);
   if (!def) throw new AppError("not_found");
-  const detail = await getEntityDetail(await getDb(), user.id, def, input.tenantId, decodeURIComponent(input.id));
+  const detail = await getEntityDetail(await getDb(), user.id, def, input.tenantId, input.id);
   if (!detail) throw new AppError("not_found");
   return {
     data: {
