@@ -1,7 +1,7 @@
 import type { EntityDetail, EntityRow } from "@/lib/entities/read-model";
 import { lineItemsOf, paymentsOf, receivablesOf, xeroInvoiceUrl } from "@/lib/entities/read-model-extras";
-import { formatDate, formatMoney } from "../../_components/format";
-import { Table, Td, Th } from "../../_components/table";
+import { formatDate, formatMoney } from "@/app/(dashboard)/_components/format";
+import { Table, Td, Th } from "@/app/(dashboard)/_components/table";
 import { ReceivableCell } from "./receivables";
 
 /**

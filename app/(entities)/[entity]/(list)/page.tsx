@@ -2,27 +2,22 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
-import { requireDashboardUser } from "../../_components/user";
+import { requireDashboardUser } from "@/app/(dashboard)/_components/user";
 import { getDb } from "@/lib/db";
 import type { EntityDefinition } from "@/lib/entities/definition";
 import { getRecordTitle, listEntity } from "@/lib/entities/read-model";
 import { entityParamNames, filterParams, isFiltered, parseEntityQuery, type EntityQuery } from "@/lib/entities/read-model-params";
-import { ENTITIES, entityByName, entityBySlug, entitySlug } from "@/lib/entities/registry";
+import { entityByName, entityBySlug, entitySlug } from "@/lib/entities/registry";
 import type { RawSearchParams } from "@/lib/lists/search-params";
 import { listUserTenants } from "@/lib/lists/tenant-scope";
-import { FieldValue, fieldOf, recordHref, RowMarks, statusLabel } from "../../_components/entity";
-import { FilterForm, Hidden, Input, Select } from "../../_components/filters";
-import { EmptyState, Pager, SortTh, Table, Td, Th } from "../../_components/table";
-import { flatParams, hrefWith, type Params } from "../../_components/url";
+import { FieldValue, fieldOf, recordHref, RowMarks, statusLabel } from "@/app/(dashboard)/_components/entity";
+import { FilterForm, Hidden, Input, Select } from "@/app/(dashboard)/_components/filters";
+import { EmptyState, Pager, SortTh, Table, Td, Th } from "@/app/(dashboard)/_components/table";
+import { flatParams, hrefWith, type Params } from "@/app/(dashboard)/_components/url";
 import { pageExtras } from "../_extras";
 import { EntityTotals, TotalsSkeleton } from "./totals";
 
-// Only the registry's entities are routes: any other single segment is a plain 404 (signed in or
-// not), before the dashboard layout would send a signed-out visitor to sign in.
-export const dynamicParams = false;
-export function generateStaticParams(): { entity: string }[] {
-  return ENTITIES.map((e) => ({ entity: entitySlug(e) }));
-}
+export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ entity: string }>; searchParams: Promise<RawSearchParams> };
 

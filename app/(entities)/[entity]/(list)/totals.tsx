@@ -2,9 +2,9 @@ import { getDb } from "@/lib/db";
 import type { EntityDefinition } from "@/lib/entities/definition";
 import { cachedEntityTotals } from "@/lib/entities/read-model";
 import type { EntityQuery } from "@/lib/entities/read-model-params";
-import { Badge } from "../../_components/badges";
-import { fieldOf, statusLabel } from "../../_components/entity";
-import { formatInt, formatMoney } from "../../_components/format";
+import { Badge } from "@/app/(dashboard)/_components/badges";
+import { fieldOf, statusLabel } from "@/app/(dashboard)/_components/entity";
+import { formatInt, formatMoney } from "@/app/(dashboard)/_components/format";
 
 /** Totals of the filtered set per currency; streamed in after the table (Suspense) and cached per data version. */
 export async function EntityTotals({ userId, def, query }: { userId: string; def: EntityDefinition; query: EntityQuery }) {

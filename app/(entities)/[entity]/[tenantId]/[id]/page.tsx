@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireDashboardUser } from "../../../_components/user";
+import { requireDashboardUser } from "@/app/(dashboard)/_components/user";
 import { getDb } from "@/lib/db";
 import { getEntityDetail, type RelatedRecords } from "@/lib/entities/read-model";
 import { entityBySlug, entitySlug } from "@/lib/entities/registry";
-import { OutcomeBadge } from "../../../_components/badges";
-import { FieldValue, fieldOf, recordHref, recordTitle, RowMarks } from "../../../_components/entity";
-import { formatInt } from "../../../_components/format";
-import { EmptyState, Table, Td, Th } from "../../../_components/table";
-import { RelativeTime } from "../../../_components/time";
+import { OutcomeBadge } from "@/app/(dashboard)/_components/badges";
+import { FieldValue, fieldOf, recordHref, recordTitle, RowMarks } from "@/app/(dashboard)/_components/entity";
+import { formatInt } from "@/app/(dashboard)/_components/format";
+import { EmptyState, Table, Td, Th } from "@/app/(dashboard)/_components/table";
+import { RelativeTime } from "@/app/(dashboard)/_components/time";
 import { pageExtras } from "../../_extras";
 
 export const dynamic = "force-dynamic";
