@@ -1,33 +1,6 @@
-import Link from "next/link";
-import { requireDashboardUser } from "./_components/user";
-import { MainNav } from "./_components/nav";
-import { UserMenu } from "./_components/user-menu";
+import { DashboardShell } from "./_components/shell";
 
 /** The signed-in app shell: brand, main navigation, account menu. Every page below needs a session. */
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireDashboardUser("/dashboard");
-  return (
-    <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
-        Skip to content
-      </a>
-      <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 pt-3 sm:px-6">
-          <Link href="/dashboard" className="flex items-center gap-2 text-base font-semibold tracking-tight text-ink">
-            <span aria-hidden="true" className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-500 text-sm font-bold text-white">
-              X
-            </span>
-            Xero Sync
-          </Link>
-          <UserMenu name={user.name} email={user.email} />
-        </div>
-        <div className="mx-auto max-w-7xl px-2 sm:px-4">
-          <MainNav />
-        </div>
-      </header>
-      <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
-        {children}
-      </main>
-    </div>
-  );
+  return <DashboardShell returnTo="/dashboard">{children}</DashboardShell>;
 }

@@ -6,6 +6,7 @@
  * over these definitions (lib/entities/registry.ts lists them); adding an entity means writing one
  * (plus its table's generated migration and the simulator's fixture).
  */
+import type { SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { XeroAccountingApi } from "@/lib/xero/client";
 
@@ -62,8 +63,11 @@ export interface FieldSpec {
   kind: FieldKind;
   /** money: the column holding the currency code. */
   currencyKey?: string;
-  /** The value is the id of another entity's record: link to it. */
-  ref?: { entity: string };
+  /**
+   * The value is the id of another entity's record: link to it. With `idKey`, the value names
+   * that record (a contact's name) and `idKey` holds its id.
+   */
+  ref?: { entity: string; idKey?: string };
 }
 
 export interface SortSpec {
@@ -75,11 +79,28 @@ export interface SortSpec {
   defaultDir: "asc" | "desc";
 }
 
+/** What a named condition may depend on besides the row: today's date (UTC), for "overdue". */
+export interface ConditionContext {
+  today: string;
+}
+
+/**
+ * One URL parameter each (`key`), parsed by one zod schema per entity (lib/entities/read-model-params.ts):
+ * - enum: one of `values` (the column's own values; `labels` for people);
+ * - dateRange: `from` / `to` (YYYY-MM-DD) for the filter keyed "date", `{key}From` / `{key}To` for others;
+ * - ref: another entity's record id;
+ * - boolean: `1` or `0`;
+ * - condition: `1` applies a named SQL condition (overdue): shown as a checkbox, and as a flag on
+ *   each row when listed in the view's `flags`;
+ * - choice: one of `options`, each a named SQL condition (role: customers / suppliers).
+ */
 export type FilterSpec =
   | { kind: "enum"; key: string; label: string; column: string; values: readonly string[]; labels?: Record<string, string> }
   | { kind: "dateRange"; key: string; label: string; column: string }
   | { kind: "ref"; key: string; label: string; column: string; entity: string }
-  | { kind: "boolean"; key: string; label: string; column: string };
+  | { kind: "boolean"; key: string; label: string; column: string }
+  | { kind: "condition"; key: string; label: string; where: (ctx: ConditionContext) => SQL }
+  | { kind: "choice"; key: string; label: string; options: readonly { value: string; label: string; where: (ctx: ConditionContext) => SQL }[] };
 
 /**
  * A list of another entity's records shown on this one's detail page, read from the mirror's
@@ -107,8 +128,13 @@ export interface EntityView {
   filters: readonly FilterSpec[];
   /** Columns searched by substring (trigram indexes where lists are long). */
   search: readonly string[];
-  /** Money columns summed per currency over the filtered rows (cancelled and deleted rows left out). */
-  totals?: { money: readonly string[]; currencyKey: string };
+  /**
+   * Money columns summed per currency over the filtered rows (cancelled and deleted rows left out);
+   * `conditional`: also a money column summed over the rows meeting a condition filter (overdue).
+   */
+  totals?: { money: readonly string[]; currencyKey: string; conditional?: readonly { label: string; money: string; filter: string }[] };
+  /** Keys of `condition` filters evaluated on every listed row and shown as a badge (Overdue). */
+  flags?: readonly string[];
   relations?: readonly RelationSpec[];
   /** Keys of `fields` in the CSV export (default: all). */
   csv?: readonly string[];

@@ -2,7 +2,7 @@ import { and, asc, desc, isNotNull, isNull, sql, type SQL, type SQLWrapper } fro
 import { z } from "zod";
 
 /**
- * Keyset ("seek") pagination shared by the invoice, contact and history read models.
+ * Keyset ("seek") pagination shared by the entity and history read models.
  *
  * Why keyset and not OFFSET: OFFSET n makes PostgreSQL walk and discard n rows, so page 1,000 of
  * 100,000 invoices costs ~1,000× page 1. A cursor holding the last row's (sort value, id) lets the
@@ -69,10 +69,18 @@ const CURSOR_VALUE: Record<SortColumn["cast"], z.ZodType<string>> = {
   text: z.string().max(1000).refine((k) => !/\u0000|\p{Cs}/u.test(k)),
 };
 
-/** The cursor of one sort: its key, a value of the column's type (null only where the column has nulls), a uuid. */
-function cursorSchema(sortKey: string, sort: Pick<SortColumn, "cast" | "nullable">) {
+/**
+ * How a table's record id is compared: most Xero ids are GUIDs (uuid columns); a few are codes
+ * (a tax rate's TaxType), kept as text.
+ */
+export type IdKind = "uuid" | "text";
+
+const CURSOR_ID: Record<IdKind, z.ZodType<string>> = { uuid: z.string().regex(UUID_RE), text: CURSOR_VALUE.text.pipe(z.string().min(1).max(200)) };
+
+/** The cursor of one sort: its key, a value of the column's type (null only where the column has nulls), an id. */
+function cursorSchema(sortKey: string, sort: Pick<SortColumn, "cast" | "nullable">, idKind: IdKind = "uuid") {
   const k = CURSOR_VALUE[sort.cast];
-  return z.object({ s: z.literal(sortKey), k: sort.nullable ? k.nullable() : k, id: z.string().regex(UUID_RE) });
+  return z.object({ s: z.literal(sortKey), k: sort.nullable ? k.nullable() : k, id: CURSOR_ID[idKind] });
 }
 
 export function encodeCursor(cursor: Cursor): string {
@@ -84,10 +92,10 @@ export function encodeCursor(cursor: Cursor): string {
  * for another sort, or whose value is not of the sort column's type yields null (the first page):
  * a URL is user input and never reaches SQL unchecked.
  */
-export function decodeCursor(value: string | undefined, sortKey: string, sort: Pick<SortColumn, "cast" | "nullable">): Cursor | null {
+export function decodeCursor(value: string | undefined, sortKey: string, sort: Pick<SortColumn, "cast" | "nullable">, idKind: IdKind = "uuid"): Cursor | null {
   if (!value || value.length > 4000 || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
   try {
-    const parsed = cursorSchema(sortKey, sort).safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    const parsed = cursorSchema(sortKey, sort, idKind).safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -110,6 +118,8 @@ export interface KeysetRequest {
   dir: SortDirection;
   /** The id column; ties are broken by it, in the same direction as the sort. */
   id: SQLWrapper;
+  /** The id column's type (default uuid). */
+  idKind?: IdKind;
   after: Cursor | null;
   before: Cursor | null;
   /** "Last page": the final rows, read backwards. */
@@ -148,7 +158,7 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
   const backwards = Boolean(req.before) || (Boolean(req.last) && !req.after);
   let cursor = backwards ? req.before : req.after;
   // A cursor the caller did not get from decodeCursor is held to the same rules: start from the beginning.
-  if (cursor && !cursorSchema(sortKey, req.sort).safeParse(cursor).success) cursor = null;
+  if (cursor && !cursorSchema(sortKey, req.sort, req.idKind).safeParse(cursor).success) cursor = null;
   // The logical order: value segment (by sort dir, id tiebreak in the same dir), then nulls (by id).
   const segments: Segment[] = req.sort.nullable ? ["value", "null"] : ["value"];
   const walk = backwards ? [...segments].reverse() : segments;
@@ -216,11 +226,11 @@ function valueOrder(sort: SortColumn, walkAsc: boolean): SQL {
 /** Rows strictly after the cursor in the walk order, written so the sort column is an index bound. */
 function seekPredicate(req: KeysetRequest, seg: Segment, cursor: Cursor, walkAsc: boolean): SQL {
   const id = req.id;
-  const cid = sql`${cursor.id}`;
-  if (seg === "null") return walkAsc ? sql`${id} > ${cid}::uuid` : sql`${id} < ${cid}::uuid`;
+  const cid = sql`${cursor.id}::${sql.raw(req.idKind ?? "uuid")}`;
+  if (seg === "null") return walkAsc ? sql`${id} > ${cid}` : sql`${id} < ${cid}`;
   const k = sql`${cursor.k}::${sql.raw(req.sort.cast)}`;
   const e = req.sort.expr;
-  const idAfter = walkAsc !== Boolean(req.sort.idFlip) ? sql`${id} > ${cid}::uuid` : sql`${id} < ${cid}::uuid`;
+  const idAfter = walkAsc !== Boolean(req.sort.idFlip) ? sql`${id} > ${cid}` : sql`${id} < ${cid}`;
   // e.g. ascending: e >= k AND (e > k OR id > cid). The first conjunct is the index range.
   return walkAsc ? sql`(${e} >= ${k} and (${e} > ${k} or ${idAfter}))` : sql`(${e} <= ${k} and (${e} < ${k} or ${idAfter}))`;
 }

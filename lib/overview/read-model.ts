@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { invoices } from "@/lib/db/schema";
-import { todayUtc } from "@/lib/invoices/read-model";
+import { todayUtc } from "@/lib/lists/today";
 import { memoByVersion } from "@/lib/lists/data-version-cache";
 import { getTenantSyncStatuses, type TenantSyncStatus } from "./sync-status";
 

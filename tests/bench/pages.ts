@@ -1,6 +1,7 @@
 /**
  * Server time of the dashboard's pages on PostgreSQL with 100,000 invoices and 20,000 contacts in
- * one tenant: the read-model calls each page makes (measured directly), and, with --http, the
+ * one tenant: the generic entity read model's calls each list page makes (measured directly; the
+ * contacts cases are the same code over a second entity, with its receivables), and, with --http, the
  * whole page over HTTP from a production server (`next start` must already be built).
  *
  *   npx tsx tests/bench/pages.ts [--invoices=100000] [--contacts=20000] [--runs=40] [--http]
@@ -18,10 +19,11 @@ import postgres from "postgres";
 import { asc, desc, sql } from "drizzle-orm";
 import { openDatabase } from "@/lib/db/client";
 import { contacts, invoices, users } from "@/lib/db/schema";
-import { listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { encodeCursor } from "@/lib/lists/keyset";
-import { invoiceTotals, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
-import { cachedInvoiceTotals } from "@/lib/invoices/cached-totals";
+import { cachedEntityTotals, entityTotals, listEntity } from "@/lib/entities/read-model";
+import { parseEntityQuery, type EntityQuery } from "@/lib/entities/read-model-params";
+import { entity } from "@/lib/entities/registry";
+import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
 import { getOverview, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
 import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
@@ -35,6 +37,13 @@ const N_CONTACTS = arg("contacts", 20_000);
 const RUNS = arg("runs", 40);
 const HTTP = process.argv.includes("--http");
 const PAGE_SIZE = 50;
+const INV = entity("invoices");
+const CON = entity("contacts");
+type Q = EntityQuery;
+const listInvoices = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => listEntity(db, userId, INV, q);
+const invoiceTotals = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => entityTotals(db, userId, INV, q);
+const cachedInvoiceTotals = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => cachedEntityTotals(db, userId, INV, q);
+const listContacts = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => listEntity(db, userId, CON, q);
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -107,8 +116,8 @@ async function main() {
       .limit(1);
     const contactCursor = encodeCursor({ s: "name.asc", k: cAnchor!.k, id: cAnchor!.id });
 
-    const inv = (qs: string) => parseInvoiceQuery(Object.fromEntries(new URLSearchParams(qs)));
-    const con = (qs: string) => parseContactQuery(Object.fromEntries(new URLSearchParams(qs)));
+    const inv = (qs: string) => parseEntityQuery(INV, Object.fromEntries(new URLSearchParams(qs)));
+    const con = (qs: string) => parseEntityQuery(CON, Object.fromEntries(new URLSearchParams(qs)));
     // What each page does: tenants for the filter bar, the page (with its count) and the totals.
     // "cold" recomputes the totals every time (as after every sync); the page itself serves them
     // from the per-data-version cache (cachedInvoiceTotals), measured as "warm".
@@ -141,6 +150,7 @@ async function main() {
       [`contacts: page ${contactDeep}`]: contactsPage(`after=${contactCursor}&p=${contactDeep}`),
       "contacts: search 'ava.1'": contactsPage("q=ava.1"),
       "contacts: archived customers by updated": contactsPage("status=ARCHIVED&role=customer&sort=updated&dir=desc"),
+      "contacts: sorted by email": contactsPage("sort=email"),
       "history: page 1": () => listHistory(db, user.id, parseHistoryQuery({})),
       "overview (charts recomputed)": overview,
       "overview (charts cached, warm)": overviewWarm,

@@ -1,10 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
-import { connectXero, expectAccessible, screenshot, signIn } from "./fixtures";
+import { ENTITIES, entitySlug } from "../../lib/entities/registry";
+import { connectXero, expectAccessible, navTo, screenshot, signIn } from "./fixtures";
 
 /**
  * The dashboard a person works with every day, end to end against the simulator:
  * Sync now with live progress, the invoice and contact tables (sort, filter, search, paging,
- * detail), sync history, CSV export, the read API, hostile URLs, axe and a 390 px phone.
+ * detail), every other entity of the registry (list, detail, CSV, API: the same generic pages),
+ * sync history, CSV export, the read API, hostile URLs, axe and a 390 px phone.
  */
 
 const ORG = "Acme Widgets (AU)";
@@ -36,11 +38,15 @@ test("overview → sync now → invoices, contacts, history, export and API", as
   await expect(invoicesRow.locator("time").first()).toHaveAttribute("title", /UTC$/);
   await expect(page.getByRole("heading", { name: "Receivables by age" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Invoiced vs paid" })).toBeVisible();
+  // Your data: every entity of the registry in its group, with the records held.
+  const yourData = page.getByRole("region", { name: "Your data" });
+  for (const def of ENTITIES) await expect(yourData.getByRole("link", { name: def.label, exact: true })).toHaveAttribute("href", `/${entitySlug(def)}`);
+  await expect(yourData.getByRole("listitem").filter({ hasText: "Invoices" })).toContainText("250");
   await screenshot(page, testInfo, "overview-synced");
   await expectAccessible(page);
 
   // Invoices: first page, sort, filter, search, next page.
-  await page.getByRole("link", { name: "Invoices", exact: true }).click();
+  await navTo(page, "Invoices");
   await expect(page.getByRole("heading", { name: "Invoices", level: 1 })).toBeVisible();
   const rows = page.getByRole("region", { name: "Invoices" }).locator("tbody tr");
   await expect(rows).toHaveCount(50);
@@ -81,7 +87,7 @@ test("overview → sync now → invoices, contacts, history, export and API", as
   await expectAccessible(page);
 
   // Contacts and a contact's invoices.
-  await page.getByRole("link", { name: "Contacts", exact: true }).click();
+  await navTo(page, "Contacts");
   const contactRows = page.getByRole("region", { name: "Contacts" }).locator("tbody tr");
   await expect(contactRows).toHaveCount(50);
   await expectAccessible(page);
@@ -112,6 +118,44 @@ test("overview → sync now → invoices, contacts, history, export and API", as
   expect(((await next.json()) as { data: unknown[] }).data).toHaveLength(5);
   expect((await page.request.get("/api/v1/invoices?sort=bogus")).status()).toBe(400);
   expect((await page.request.get("/api/v1/tenants")).status()).toBe(200);
+
+  // Every entity in the registry through the same generic pages: list, a record, its CSV and API.
+  for (const def of ENTITIES) {
+    const slug = entitySlug(def);
+    const api = (await (await page.request.get(`/api/v1/${slug}?limit=1`)).json()) as { page: { total: number } };
+    const total = api.page.total;
+    await page.goto(`/${slug}`);
+    await expect(page.getByRole("heading", { name: def.label, level: 1 })).toBeVisible();
+    await screenshot(page, testInfo, `entity-${slug}-list`);
+    await expectAccessible(page);
+    const csv = await page.request.get(`/${slug}/export`);
+    expect(csv.status(), slug).toBe(200);
+    const csvLines = (await csv.text()).split("\r\n").filter(Boolean);
+    expect(csvLines[0], slug).toMatch(/^\uFEFFOrganisation,/);
+    expect(csvLines.length - 1, slug).toBe(total);
+    if (total === 0) {
+      await expect(page.getByRole("main")).toContainText(`No ${def.label.toLowerCase()} synced yet`);
+      continue;
+    }
+    const listRows = page.getByRole("region", { name: def.label, exact: true }).locator("tbody tr");
+    await expect(listRows).toHaveCount(Math.min(50, total));
+    const first = listRows.first().locator("a").first();
+    const href = (await first.getAttribute("href"))!;
+    expect(href).toMatch(new RegExp(`^/${slug}/[0-9a-f-]{36}/.+`));
+    await first.click();
+    await expect(page).toHaveURL(new RegExp(`${href}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: def.label })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Sync history" })).toBeVisible();
+    await page.getByText("Show the record as Xero sent it").click();
+    await expect(page.locator("pre")).toContainText(def.xero.idField);
+    await screenshot(page, testInfo, `entity-${slug}-detail`);
+    await expectAccessible(page);
+    const one = await page.request.get(`/api/v1${href}`);
+    expect(one.status(), href).toBe(200);
+    expect(((await one.json()) as { data: { raw: unknown } }).data.raw).toBeTruthy();
+  }
+  expect((await page.request.get("/not-an-entity")).status()).toBe(404);
 
   // A personal token for programs: created once, then used without the browser session.
   await page.goto("/settings/api");
@@ -145,7 +189,7 @@ test("overview → sync now → invoices, contacts, history, export and API", as
 
   // A 390 px phone: the page never scrolls sideways (tables scroll inside their frame).
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const url of ["/dashboard", "/invoices", "/contacts", "/history"]) {
+  for (const url of ["/dashboard", ...ENTITIES.map((e) => `/${entitySlug(e)}`), "/history"]) {
     await page.goto(url);
     await noHorizontalScroll(page);
   }

@@ -55,3 +55,14 @@ export async function expectAccessible(page: Page): Promise<void> {
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
+
+/**
+ * Opens a list from the main menu by its label: a group of one entity is a plain link, a larger
+ * group a menu to open first.
+ */
+export async function navTo(page: Page, label: string): Promise<void> {
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const link = nav.getByRole("link", { name: label, exact: true });
+  if (!(await link.isVisible())) await nav.locator("details").filter({ has: link }).locator("summary").click();
+  await link.click();
+}

@@ -10,7 +10,12 @@ import type { DatabaseHandle } from "@/lib/db";
  * the request's own (Next's request scope; a session cookie signs the request in), and `getDb()` answers `db` (the process handle lib/db keeps
  * on globalThis). The handler, its wrapper and its lib/ code all run unchanged.
  */
-export async function callRoute(handler: (request: Request) => Promise<Response>, request: Request, db: DatabaseHandle): Promise<Response> {
+export async function callRoute(
+  handler: (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>,
+  request: Request,
+  db: DatabaseHandle,
+  params?: Record<string, string>,
+): Promise<Response> {
   const g = globalThis as unknown as { __xeroSyncDb?: Promise<DatabaseHandle> };
   const before = g.__xeroSyncDb;
   g.__xeroSyncDb = Promise.resolve(db);
@@ -19,7 +24,7 @@ export async function callRoute(handler: (request: Request) => Promise<Response>
     const work = { route: new URL(request.url).pathname, forceStatic: false } as unknown as Parameters<typeof workAsyncStorage.run>[0];
     const cookies = new RequestCookies(request.headers);
     const unit = { type: "request", phase: "action", headers: request.headers, cookies, userspaceMutableCookies: cookies } as unknown as Parameters<typeof workUnitAsyncStorage.run>[0];
-    return await workAsyncStorage.run(work, () => workUnitAsyncStorage.run(unit, () => handler(request)));
+    return await workAsyncStorage.run(work, () => workUnitAsyncStorage.run(unit, () => handler(request, params ? { params: Promise.resolve(params) } : undefined)));
   } finally {
     g.__xeroSyncDb = before;
   }

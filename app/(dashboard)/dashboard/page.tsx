@@ -15,6 +15,7 @@ import { DisconnectForm } from "./disconnect-form";
 import { toProgressView, type ProgressView } from "./progress-view";
 import { ScopeNotices } from "./scope-notices";
 import { SyncPanel } from "./sync-panel";
+import { YourData } from "./your-data";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
@@ -178,6 +179,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </article>
         ))}
       </section>
+
+      <YourData userId={user.id} />
 
       <section aria-label="Charts" className="mt-6 grid gap-4 lg:grid-cols-2">
         <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { defineEntity } from "../definition";
 import { mapContact } from "./map";
 import { contacts } from "./table";
@@ -49,17 +50,25 @@ export const contactsEntity = defineEntity({
       { key: "taxNumber", label: "Tax number", kind: "code" },
       { key: "xeroUpdatedAt", label: "Updated in Xero", kind: "instant" },
     ],
-    columns: ["name", "emailAddress", "contactStatus", "isCustomer", "isSupplier"],
+    columns: ["name", "emailAddress", "isCustomer", "isSupplier", "contactStatus", "xeroUpdatedAt"],
     titleKey: "name",
     sorts: [
       { key: "name", label: "Name", column: "name", defaultDir: "asc" },
+      { key: "email", label: "Email", column: "emailAddress", defaultDir: "asc" },
       { key: "updated", label: "Updated", column: "xeroUpdatedAt", defaultDir: "desc" },
     ],
     defaultSort: "name",
     filters: [
-      { kind: "enum", key: "status", label: "Status", column: "contactStatus", values: CONTACT_STATUSES },
-      { kind: "boolean", key: "customer", label: "Customers", column: "isCustomer" },
-      { kind: "boolean", key: "supplier", label: "Suppliers", column: "isSupplier" },
+      { kind: "enum", key: "status", label: "Status", column: "contactStatus", values: CONTACT_STATUSES, labels: { ACTIVE: "Active", ARCHIVED: "Archived", GDPRREQUEST: "GDPR request" } },
+      {
+        kind: "choice",
+        key: "role",
+        label: "Role",
+        options: [
+          { value: "customer", label: "Customers", where: () => eq(contacts.isCustomer, true) },
+          { value: "supplier", label: "Suppliers", where: () => eq(contacts.isSupplier, true) },
+        ],
+      },
     ],
     search: ["name", "emailAddress"],
     relations: [
@@ -69,5 +78,6 @@ export const contactsEntity = defineEntity({
       { entity: "overpayments", label: "Overpayments", column: "contactId" },
       { entity: "prepayments", label: "Prepayments", column: "contactId" },
     ],
+    csv: ["name", "emailAddress", "isCustomer", "isSupplier", "contactStatus", "defaultCurrency", "xeroUpdatedAt"],
   },
 });

@@ -1,9 +1,15 @@
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { allocations } from "../allocations/table";
 import { defineEntity } from "../definition";
 import { mapInvoice } from "./map";
 import { invoices } from "./table";
 
 export const INVOICE_STATUSES = ["DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED"] as const;
+
+/** Xero's own notion of overdue: approved, money still owed, due date passed. */
+export function invoiceOverdue(today: string): SQL {
+  return and(inArray(invoices.status, ["AUTHORISED", "SUBMITTED"]), sql`${invoices.amountDue} > 0`, sql`${invoices.dueDate} < ${today}::date`)!;
+}
 
 /** Sales invoices and bills: Xero's /Invoices (ACCREC and ACCPAY). */
 export const invoicesEntity = defineEntity({
@@ -45,7 +51,7 @@ export const invoicesEntity = defineEntity({
       { key: "invoiceNumber", label: "Number", kind: "code" },
       { key: "type", label: "Type", kind: "code" },
       { key: "status", label: "Status", kind: "status" },
-      { key: "contactName", label: "Contact", kind: "text" },
+      { key: "contactName", label: "Contact", kind: "text", ref: { entity: "contacts", idKey: "contactId" } },
       { key: "contactId", label: "Contact ID", kind: "code", ref: { entity: "contacts" } },
       { key: "reference", label: "Reference", kind: "text" },
       { key: "date", label: "Date", kind: "date" },
@@ -63,7 +69,7 @@ export const invoicesEntity = defineEntity({
       { key: "hasAttachments", label: "Attachments", kind: "boolean" },
       { key: "xeroUpdatedAt", label: "Updated in Xero", kind: "instant" },
     ],
-    columns: ["invoiceNumber", "contactName", "date", "dueDate", "status", "total", "amountDue"],
+    columns: ["invoiceNumber", "contactName", "date", "dueDate", "total", "amountDue", "status", "xeroUpdatedAt"],
     titleKey: "invoiceNumber",
     sorts: [
       { key: "number", label: "Number", column: "invoiceNumber", defaultDir: "asc" },
@@ -77,13 +83,31 @@ export const invoicesEntity = defineEntity({
     ],
     defaultSort: "date",
     filters: [
-      { kind: "enum", key: "status", label: "Status", column: "status", values: INVOICE_STATUSES },
-      { kind: "enum", key: "type", label: "Type", column: "type", values: ["ACCREC", "ACCPAY"], labels: { ACCREC: "Sales", ACCPAY: "Bills" } },
+      {
+        kind: "enum",
+        key: "status",
+        label: "Status",
+        column: "status",
+        values: INVOICE_STATUSES,
+        labels: { DRAFT: "Draft", SUBMITTED: "Awaiting approval", AUTHORISED: "Awaiting payment", PAID: "Paid", VOIDED: "Voided", DELETED: "Deleted" },
+      },
+      {
+        kind: "choice",
+        key: "type",
+        label: "Type",
+        options: [
+          { value: "sales", label: "Sales invoices", where: () => eq(invoices.type, "ACCREC") },
+          { value: "bills", label: "Bills", where: () => eq(invoices.type, "ACCPAY") },
+        ],
+      },
       { kind: "ref", key: "contact", label: "Contact", column: "contactId", entity: "contacts" },
       { kind: "dateRange", key: "date", label: "Date", column: "date" },
+      { kind: "condition", key: "overdue", label: "Overdue only", where: ({ today }) => invoiceOverdue(today) },
     ],
     search: ["invoiceNumber", "reference", "contactName"],
-    totals: { money: ["total", "amountDue"], currencyKey: "currencyCode" },
+    totals: { money: ["total", "amountDue"], currencyKey: "currencyCode", conditional: [{ label: "Overdue", money: "amountDue", filter: "overdue" }] },
+    flags: ["overdue"],
+    csv: ["type", "invoiceNumber", "reference", "contactName", "date", "dueDate", "status", "currencyCode", "total", "amountPaid", "amountDue", "xeroUpdatedAt"],
     relations: [
       { entity: "payments", label: "Payments", column: "invoiceId" },
       { entity: "creditNotes", label: "Credit notes allocated", viaChild: { table: allocations, column: "invoiceId" } },

@@ -2,25 +2,51 @@ import { callRoute } from "@/tests/helpers/route"; // first: sets up Next's runt
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { analyze, seedContacts, seedInvoices, seedSyncHistory, seedTenant, seedUser, type SeededContact } from "@/tests/helpers/seed-mirror";
-import { getInvoiceDetail, invoiceBatches, invoiceTotals, listInvoices, parseInvoiceQuery, type InvoiceListRow } from "@/lib/invoices/read-model";
+import { cachedEntityTotals, entityBatches, entityCounts, entityTotals, getEntityDetail, listEntity, type EntityRow } from "@/lib/entities/read-model";
+import { receivablesOf, type Receivable } from "@/lib/entities/read-model-extras";
+import { parseEntityQuery, type EntityQuery } from "@/lib/entities/read-model-params";
+import { entity } from "@/lib/entities/registry";
 import { fromURLSearchParams } from "@/lib/lists/search-params";
-import { contactBatches, getContactDetail, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
 import { getOverview, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
 import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
-import { invoices, syncCursors } from "@/lib/db/schema";
-import { cachedInvoiceTotals } from "@/lib/invoices/cached-totals";
-import { and, eq } from "drizzle-orm";
+import type { Db } from "@/lib/db";
+import { invoices, syncCursors, xeroSessions } from "@/lib/db/schema";
+import { and, eq, inArray } from "drizzle-orm";
 import { encodeCursor } from "@/lib/lists/keyset";
 import { createApiToken } from "@/lib/api-tokens";
-import { GET as getInvoicesApi } from "@/app/api/v1/invoices/route";
-import { GET as getContactsApi } from "@/app/api/v1/contacts/route";
+import { GET as getEntityApi } from "@/app/api/v1/[entity]/route";
+import { GET as getRecordApi } from "@/app/api/v1/[entity]/[tenantId]/[id]/route";
+import { entityCsvResponse } from "@/lib/entities/read-model-export";
 
 /**
- * The dashboard read models on a real migrated database (run on PGlite and on PostgreSQL):
- * scoping by user, keyset paging forwards/backwards equals one big sorted read, filters, search
- * with wildcards, totals per currency, and hostile query strings.
+ * The dashboard read models on a real migrated database (run on PGlite and on PostgreSQL): the
+ * generic entity read model over invoices and contacts (scoping by user, keyset paging
+ * forwards/backwards equals one big sorted read, filters, search with wildcards, totals per
+ * currency without cancelled or deleted rows, relations, CSV, the read API's strict parsing),
+ * history and overview, and hostile query strings.
  */
+
+const INV = entity("invoices");
+const CON = entity("contacts");
+
+/** A listed invoice as the old assertions read it: its values, id and overdue flag side by side. */
+type InvoiceListRow = Record<string, string | null> & { tenantId: string; invoiceId: string; overdue: boolean; deleted: boolean };
+const flat = (r: EntityRow): InvoiceListRow =>
+  ({ ...(r.values as Record<string, string | null>), tenantId: r.tenantId, invoiceId: r.id, overdue: r.flags.includes("overdue"), deleted: r.deletedInXeroAt !== null }) as InvoiceListRow;
+async function listInvoices(db: Db, user: string, query: EntityQuery, now: Date) {
+  const page = await listEntity(db, user, INV, query, now);
+  return { ...page, rows: page.rows.map(flat) };
+}
+async function invoiceTotals(db: Db, user: string, query: EntityQuery, now: Date) {
+  return (await entityTotals(db, user, INV, query, now)).map((t) => ({ currency: t.currency, count: t.count, total: t.sums.total!, amountDue: t.sums.amountDue!, overdue: t.sums.Overdue! }));
+}
+type ContactRow = { tenantId: string; contactId: string; name: string; emailAddress: string | null; contactStatus: string; isSupplier: boolean; receivables: Receivable[] };
+const flatContact = (r: EntityRow): ContactRow => ({ ...(r.values as Omit<ContactRow, "receivables">), tenantId: r.tenantId, contactId: r.id, receivables: receivablesOf(r) });
+async function listContacts(db: Db, user: string, query: EntityQuery, now: Date) {
+  const page = await listEntity(db, user, CON, query, now);
+  return { ...page, rows: page.rows.map(flatContact) };
+}
 
 let t: TestDatabase;
 let userId: string;
@@ -31,7 +57,7 @@ let contactList: SeededContact[];
 const NOW = new Date("2026-06-15T12:00:00Z");
 const N = 730;
 
-const q = (s: string) => parseInvoiceQuery(fromURLSearchParams(new URLSearchParams(s)));
+const q = (s: string) => parseEntityQuery(INV, fromURLSearchParams(new URLSearchParams(s)));
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -72,7 +98,7 @@ async function walkAll(query: string, size = 25): Promise<InvoiceListRow[]> {
   return out;
 }
 
-describe("invoices read model", () => {
+describe("entity read model over invoices", () => {
   it("scopes by user: only the user's invoices, and another user's tenant id yields nothing", async () => {
     const page = await listInvoices(t.db, userId, q("size=100"), NOW);
     expect(page.total).toBe(N + 2);
@@ -80,7 +106,7 @@ describe("invoices read model", () => {
     const foreign = await listInvoices(t.db, userId, q(`org=${otherTenantId}`), NOW);
     expect(foreign.total).toBe(0);
     expect(foreign.rows).toEqual([]);
-    expect(await getInvoiceDetail(t.db, userId, otherTenantId, foreign.rows[0]?.invoiceId ?? "00000000-0000-4000-8000-000000000001")).toBeUndefined();
+    expect(await getEntityDetail(t.db, userId, INV, otherTenantId, foreign.rows[0]?.invoiceId ?? "00000000-0000-4000-8000-000000000001")).toBeUndefined();
   });
 
   for (const sort of ["date", "number", "contact", "due", "total", "amountDue", "status", "updated"]) {
@@ -152,7 +178,7 @@ describe("invoices read model", () => {
     const live = all.filter((r) => r.status !== "VOIDED" && r.status !== "DELETED" && r.currencyCode === "NZD");
     const nzd = totals.find((x) => x.currency === "NZD")!;
     expect(nzd.count).toBe(live.length);
-    const cents = live.reduce((s, r) => s + Math.round(Number(r.total) * 100), 0);
+    const cents = live.reduce((s, r) => s + Math.round(Number(r.total) * 100), 0); // whole cents: exact
     expect(Math.round(Number(nzd.total) * 100)).toBe(cents);
     expect(totals.find((x) => x.currency === "USD")?.total).toBe("5.0000");
     const voided = await invoiceTotals(t.db, userId, q("status=VOIDED"), NOW);
@@ -160,6 +186,7 @@ describe("invoices read model", () => {
   });
 
   it("cached totals follow the data version (a sync that stores rows moves its cursor)", async () => {
+    const cachedInvoiceTotals = (db: Db, user: string, query: EntityQuery, now: Date) => cachedEntityTotals(db, user, INV, query, now);
     const before = await cachedInvoiceTotals(t.db, userId, q("status=DRAFT"), NOW);
     const n = before.find((x) => x.currency === "USD")?.count ?? 0;
     await t.db.insert(invoices).values({ tenantId, invoiceId: "00000000-0000-4000-8000-0000000000a1", type: "ACCREC", status: "DRAFT", xeroUpdatedAt: NOW, raw: {}, total: "1", amountDue: "1", currencyCode: "USD" });
@@ -193,26 +220,47 @@ describe("invoices read model", () => {
     }
   });
 
-  it("detail: line items, payments and the syncs around it", async () => {
+  it("detail: every field, line items in the raw JSON, and the syncs around it", async () => {
     const page = await listInvoices(t.db, userId, q("status=PAID&size=1"), NOW);
     const row = page.rows[0]!;
-    const d = await getInvoiceDetail(t.db, userId, row.tenantId, row.invoiceId, NOW);
-    expect(d?.invoice.invoiceId).toBe(row.invoiceId);
-    expect((d?.invoice.raw as { LineItems: unknown[] }).LineItems).toHaveLength(3);
-    expect(await getInvoiceDetail(t.db, otherUserId, row.tenantId, row.invoiceId, NOW)).toBeUndefined();
-    expect(await getInvoiceDetail(t.db, userId, "nope", row.invoiceId, NOW)).toBeUndefined();
+    const stored = (await t.db.select({ at: invoices.lastSyncedAt }).from(invoices).where(eq(invoices.invoiceId, row.invoiceId)))[0]!.at;
+    // Two syncs running when it was last written: one of invoices and contacts, one of contacts only.
+    const around = { userId, tenantId, kind: "sync" as const, startedAt: new Date(stored.getTime() - 1000), finishedAt: new Date(stored.getTime() + 1000), outcome: "success" as const };
+    const [walked, other] = await t.db.insert(xeroSessions).values([{ ...around, entity: "invoices,contacts" }, { ...around, entity: "contacts" }]).returning();
+    const d = await getEntityDetail(t.db, userId, INV, row.tenantId, row.invoiceId, NOW);
+    await t.db.delete(xeroSessions).where(inArray(xeroSessions.id, [walked!.id, other!.id]));
+    expect(d?.syncs.map((x) => x.id)).toContain(walked!.id);
+    expect(d?.syncs.map((x) => x.id)).not.toContain(other!.id);
+    expect(d?.row.id).toBe(row.invoiceId);
+    for (const f of INV.view.fields) expect(d!.row.values).toHaveProperty(f.key);
+    expect(d?.row.values.total).toMatch(/^\d+\.\d{4}$/); // a decimal string, never a float
+    expect((d?.record.raw as { LineItems: unknown[] }).LineItems).toHaveLength(3);
+    expect(d?.tenant.name).toBe("Bayside Club");
+    expect(d?.syncs.every((s) => s.tenantId === tenantId && s.kind === "sync")).toBe(true);
+    expect(await getEntityDetail(t.db, otherUserId, INV, row.tenantId, row.invoiceId, NOW)).toBeUndefined();
+    expect(await getEntityDetail(t.db, userId, INV, "nope", row.invoiceId, NOW)).toBeUndefined();
+  });
+
+  it("the overdue flag of every row is Xero's rule: approved, money owed, due date passed", async () => {
+    const all = await walkAll("", 200);
+    const today = NOW.toISOString().slice(0, 10);
+    for (const r of all) {
+      const rule = (r.status === "AUTHORISED" || r.status === "SUBMITTED") && Number(r.amountDue ?? 0) > 0 && !!r.dueDate && r.dueDate < today;
+      expect(r.overdue, r.invoiceId).toBe(rule);
+    }
+    expect(all.some((r) => r.overdue)).toBe(true);
   });
 
   it("batches for export cover the filtered set exactly once", async () => {
     const ids: string[] = [];
-    for await (const batch of invoiceBatches(t.db, userId, q("sort=total&dir=desc"), 97, NOW)) ids.push(...batch.map((r) => r.invoiceId));
+    for await (const batch of entityBatches(t.db, userId, INV, q("sort=total&dir=desc"), 97, NOW)) ids.push(...batch.map((r) => r.id));
     expect(ids.length).toBe(N + 2);
     expect(new Set(ids).size).toBe(N + 2);
   });
 });
 
-describe("contacts read model", () => {
-  const cq = (s: string) => parseContactQuery(fromURLSearchParams(new URLSearchParams(s)));
+describe("entity read model over contacts", () => {
+  const cq = (s: string) => parseEntityQuery(CON, fromURLSearchParams(new URLSearchParams(s)));
   it("pages through every contact once, with receivables from sales invoices", async () => {
     const seen: string[] = [];
     let qs = "size=25";
@@ -239,16 +287,141 @@ describe("contacts read model", () => {
     const foreign = await listContacts(t.db, userId, cq(`org=${otherTenantId}`), NOW);
     expect(foreign.total).toBe(0);
     const c = contactList[0]!;
-    expect((await getContactDetail(t.db, userId, tenantId, c.contactId, NOW))?.contact.name).toBe(c.name);
-    expect(await getContactDetail(t.db, otherUserId, tenantId, c.contactId, NOW)).toBeUndefined();
+    expect((await getEntityDetail(t.db, userId, CON, tenantId, c.contactId, NOW))?.row.values.name).toBe(c.name);
+    expect(await getEntityDetail(t.db, otherUserId, CON, tenantId, c.contactId, NOW)).toBeUndefined();
   });
 
   it("sorts by email and updated in both directions without losing rows", async () => {
     for (const s of ["sort=email&dir=asc", "sort=email&dir=desc", "sort=updated&dir=desc", "sort=name&dir=desc"]) {
       const ids: string[] = [];
-      for await (const b of contactBatches(t.db, userId, cq(s), 33, NOW)) ids.push(...b.map((r) => r.contactId));
+      for await (const b of entityBatches(t.db, userId, CON, cq(s), 33, NOW)) ids.push(...b.map((r) => r.id));
       expect(new Set(ids).size).toBe(120);
     }
+  });
+});
+
+describe("entity read model: deletes, relations, CSV and the API", () => {
+  const cq = (s: string) => parseEntityQuery(CON, fromURLSearchParams(new URLSearchParams(s)));
+
+  it("totals leave out rows flagged deleted in Xero (they are still listed, marked)", async () => {
+    const before = (await invoiceTotals(t.db, userId, q(""), NOW)).find((x) => x.currency === "NZD")!;
+    const live = (await listInvoices(t.db, userId, q("status=AUTHORISED&size=25"), NOW)).rows.slice(0, 3);
+    const ids = live.map((r) => r.invoiceId);
+    await t.db.update(invoices).set({ deletedInXeroAt: NOW }).where(inArray(invoices.invoiceId, ids));
+    try {
+      const after = (await invoiceTotals(t.db, userId, q(""), NOW)).find((x) => x.currency === "NZD")!;
+      expect(after.count).toBe(before.count - 3);
+      const cents = (v: string) => Math.round(Number(v) * 100);
+      expect(cents(after.total)).toBe(cents(before.total) - live.reduce((s, r) => s + cents(r.total!), 0));
+      // Asking for the status includes cancelled rows, never deleted ones.
+      const authorised = (await invoiceTotals(t.db, userId, q("status=AUTHORISED"), NOW)).find((x) => x.currency === "NZD")!;
+      const listed = await listInvoices(t.db, userId, q("status=AUTHORISED&size=100"), NOW);
+      expect(authorised.count).toBe(listed.total - 3);
+      expect(listed.rows.filter((r) => r.deleted).map((r) => r.invoiceId).sort()).toEqual([...ids].sort());
+      const d = await getEntityDetail(t.db, userId, INV, tenantId, ids[0]!, NOW);
+      expect(d?.row.deletedInXeroAt?.getTime()).toBe(NOW.getTime());
+    } finally {
+      await t.db.update(invoices).set({ deletedInXeroAt: null }).where(inArray(invoices.invoiceId, ids));
+    }
+  });
+
+  it("a contact's detail lists its invoices (relation by column) with the count and a link to all of them", async () => {
+    const c = contactList[5]!;
+    const d = await getEntityDetail(t.db, userId, CON, tenantId, c.contactId, NOW);
+    const rel = d!.relations.find((r) => r.def.name === "invoices")!;
+    const byFilter = await listInvoices(t.db, userId, q(`contact=${c.contactId}&size=100`), NOW);
+    expect(rel.total).toBe(byFilter.total);
+    expect(rel.total).toBeGreaterThan(0);
+    expect(rel.rows.length).toBe(Math.min(10, rel.total));
+    expect(rel.rows.every((r) => r.values.contactId === c.contactId && r.tenantId === tenantId)).toBe(true);
+    expect(rel.listHref).toBe(`/invoices?org=${tenantId}&contact=${c.contactId}`);
+    // Receivables come with the detail: the contact's approved sales invoices still owed.
+    const owed = byFilter.rows.filter((r) => r.type === "ACCREC" && (r.status === "AUTHORISED" || r.status === "SUBMITTED") && Number(r.amountDue) > 0);
+    const rec = receivablesOf(d!.row);
+    const cents = (v: string) => Math.round(Number(v) * 100);
+    expect(rec.reduce((s, x) => s + cents(x.outstanding), 0)).toBe(owed.reduce((s, r) => s + cents(r.amountDue!), 0));
+  });
+
+  it("counts per entity for the overview leave out records deleted in Xero", async () => {
+    const counts = await entityCounts(t.db, userId, new Date(NOW.getTime() + 1));
+    expect(counts.find((c) => c.entity === "invoices")?.records).toBe(N + 2);
+    expect(counts.find((c) => c.entity === "contacts")?.records).toBe(120);
+    expect((await entityCounts(t.db, otherUserId, NOW)).find((c) => c.entity === "invoices")?.records).toBe(50);
+  });
+
+  it("CSV export: the view's columns, the filtered rows exactly once, formulas defused", async () => {
+    // What GET /{entity}/export answers (the route parses the page's query and calls this).
+    const get = async (path: string) => {
+      const url = new URL(`http://localhost${path}`);
+      const def = entity(url.pathname.split("/")[1]!);
+      return entityCsvResponse(t.db, userId, def, parseEntityQuery(def, fromURLSearchParams(url.searchParams)), NOW, 50);
+    };
+    const res = await get("/invoices/export?status=PAID&sort=total");
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const lines = (await res.text()).replace(/^\uFEFF/, "").split("\r\n").filter(Boolean);
+    expect(lines[0]).toBe("Organisation,Type,Number,Reference,Contact,Date,Due,Status,Currency,Total,Paid,Due amount,Updated in Xero (UTC),Overdue,Deleted in Xero (UTC),Invoice ID");
+    const paid = await listInvoices(t.db, userId, q("status=PAID&size=100"), NOW);
+    expect(lines.length - 1).toBe(paid.total);
+    expect(lines.slice(1).every((l) => l.includes(",PAID,"))).toBe(true);
+    // A contact whose name starts with "=" is written as text, not a formula.
+    await t.db.insert(invoices).values({ tenantId, invoiceId: "00000000-0000-4000-8000-0000000000c5", type: "ACCREC", invoiceNumber: "=HYPERLINK(1)", contactName: "+cmd", status: "PAID", xeroUpdatedAt: NOW, raw: {}, total: "1", amountDue: "0", currencyCode: "NZD" });
+    try {
+      const body = await (await get("/invoices/export?q=HYPERLINK")).text();
+      expect(body).toContain(",'=HYPERLINK(1),,'+cmd,");
+    } finally {
+      await t.db.delete(invoices).where(eq(invoices.invoiceId, "00000000-0000-4000-8000-0000000000c5"));
+    }
+    const contactsCsv = (await (await get("/contacts/export?role=supplier")).text()).split("\r\n").filter(Boolean);
+    expect(contactsCsv[0]).toContain("Outstanding receivables,Overdue receivables");
+    expect(contactsCsv.length - 1).toBe((await listContacts(t.db, userId, cq("role=supplier&size=100"), NOW)).total);
+  });
+
+  it("the API: records keep their historical shape; strict parameters; one record with its relations", async () => {
+    const { token } = await createApiToken(t.db, userId, "shape test");
+    const headers = { authorization: `Bearer ${token}` };
+    const list = (path: string) => callRoute(getEntityApi, new Request(`http://localhost${path}`, { headers }), t, { entity: path.split(/[/?]/)[3]! });
+    const inv = (await (await list("/api/v1/invoices?limit=3&status=AUTHORISED&type=sales")).json()) as { data: Record<string, unknown>[]; page: Record<string, unknown> };
+    expect(inv.page).toMatchObject({ limit: 3, prev: null });
+    const keys = ["tenantId", "invoiceId", "type", "invoiceNumber", "reference", "status", "overdue", "contact", "date", "dueDate", "currencyCode", "total", "amountPaid", "amountDue", "updatedDateUTC"];
+    for (const r of inv.data) {
+      for (const k of keys) expect(r, k).toHaveProperty(k);
+      expect(r.type).toBe("ACCREC");
+      expect(typeof r.total).toBe("string");
+      expect(r.updatedDateUTC).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+      expect(r.contact).toEqual(r.contactId ? { contactId: r.contactId, name: r.contactName } : null);
+    }
+    const con = (await (await list("/api/v1/contacts?limit=2&role=customer")).json()) as { data: Record<string, unknown>[] };
+    for (const r of con.data) for (const k of ["tenantId", "contactId", "name", "emailAddress", "contactStatus", "isCustomer", "isSupplier", "defaultCurrency", "receivables", "updatedDateUTC"]) expect(r, k).toHaveProperty(k);
+
+    for (const [path, param] of [
+      ["/api/v1/invoices?sort=bogus", "sort"],
+      ["/api/v1/invoices?type=all", "type"],
+      ["/api/v1/invoices?overdue=yes", "overdue"],
+      ["/api/v1/invoices?from=2026-02-30", "from"],
+      ["/api/v1/invoices?limit=500", "limit"],
+      ["/api/v1/invoices?stauts=PAID", "stauts"],
+      ["/api/v1/contacts?role=admin", "role"],
+      ["/api/v1/contacts?org=nope", "org"],
+    ] as const) {
+      const res = await list(path);
+      expect(res.status, path).toBe(400);
+      const body = (await res.json()) as { error: { code: string; details: { fieldErrors: Record<string, string[]> } } };
+      expect(body.error.code).toBe("bad_request");
+      expect(Object.keys(body.error.details.fieldErrors), path).toEqual([param]);
+    }
+    expect((await list("/api/v1/nothing-here")).status).toBe(404);
+    expect((await callRoute(getEntityApi, new Request("http://localhost/api/v1/invoices", { headers: { authorization: "Bearer xs_wrong" } }), t, { entity: "invoices" })).status).toBe(401);
+
+    const one = (tenant: string, id: string, entityName = "contacts") =>
+      callRoute(getRecordApi, new Request(`http://localhost/api/v1/${entityName}/${tenant}/${id}`, { headers }), t, { entity: entityName, tenantId: tenant, id });
+    const c = contactList[5]!;
+    const rec = (await (await one(tenantId, c.contactId)).json()) as { data: { contactId: string; raw: unknown; related: { entity: string; total: number; ids: unknown[] }[] } };
+    expect(rec.data.contactId).toBe(c.contactId);
+    expect(rec.data.raw).toBeTruthy();
+    expect(rec.data.related[0]).toMatchObject({ entity: "invoices", total: (await listInvoices(t.db, userId, q(`contact=${c.contactId}`), NOW)).total });
+    expect((await one(otherTenantId, c.contactId)).status).toBe(404);
+    expect((await one(tenantId, "not-a-uuid")).status).toBe(404);
   });
 });
 
@@ -332,7 +505,7 @@ describe("hostile cursors", () => {
         expect(page.rows.map((r) => r.invoiceId), `${sort} ${k}`).toEqual(first.rows.map((r) => r.invoiceId));
       }
     }
-    const cq = (s: string) => parseContactQuery(fromURLSearchParams(new URLSearchParams(s)));
+    const cq = (s: string) => parseEntityQuery(CON, fromURLSearchParams(new URLSearchParams(s)));
     const first = await listContacts(t.db, userId, cq("sort=updated&size=25"), NOW);
     for (const k of BAD_KEYS.timestamptz) {
       const page = await listContacts(t.db, userId, cq(`sort=updated&size=25&before=${cursor("updated.desc", k)}`), NOW);
@@ -342,15 +515,15 @@ describe("hostile cursors", () => {
 
   it("the read API answers 400 naming the parameter, never a failed query", async () => {
     const { token } = await createApiToken(t.db, userId, "cursor test");
-    const get = (handler: (r: Request) => Promise<Response>, path: string) =>
-      callRoute(handler, new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } }), t);
-    const ok = await get(getInvoicesApi, "/api/v1/invoices?sort=updated&limit=5");
+    const get = (path: string) =>
+      callRoute(getEntityApi, new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } }), t, { entity: path.split(/[/?]/)[3]! });
+    const ok = await get("/api/v1/invoices?sort=updated&limit=5");
     expect(ok.status, await ok.clone().text()).toBe(200);
     const next = ((await ok.json()) as { page: { next: string } }).page.next;
-    expect((await get(getInvoicesApi, `/api/v1/invoices?sort=updated&limit=5&after=${next}`)).status).toBe(200);
+    expect((await get(`/api/v1/invoices?sort=updated&limit=5&after=${next}`)).status).toBe(200);
     for (const k of BAD_KEYS.timestamptz) {
-      for (const [handler, path] of [[getInvoicesApi, "/api/v1/invoices"], [getContactsApi, "/api/v1/contacts"]] as const) {
-        const res = await get(handler, `${path}?sort=updated&after=${cursor("updated.desc", k)}`);
+      for (const path of ["/api/v1/invoices", "/api/v1/contacts"]) {
+        const res = await get(`${path}?sort=updated&after=${cursor("updated.desc", k)}`);
         expect(res.status, `${path} ${k}`).toBe(400);
         expect(((await res.json()) as { error: { details: { fieldErrors: Record<string, string[]> } } }).error.details.fieldErrors).toHaveProperty("after");
       }

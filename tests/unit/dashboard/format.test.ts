@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatDate, formatMoney, relativeTime } from "@/app/(dashboard)/_components/format";
 import { niceCeil } from "@/app/(dashboard)/dashboard/charts";
-import { xeroDate, xeroInvoiceUrl, isOverdue, lineItemsOf } from "@/lib/invoices/read-model";
+import { formatDecimal } from "@/app/(dashboard)/_components/entity";
+import { xeroDate, xeroInvoiceUrl, lineItemsOf } from "@/lib/entities/read-model-extras";
 
 describe("dashboard formatting", () => {
   it("formats money from decimal strings exactly", () => {
@@ -23,6 +24,13 @@ describe("dashboard formatting", () => {
     expect(relativeTime(new Date("2026-06-15T11:59:50Z"), now)).toBe("just now");
   });
 
+  it("decimals keep their digits as text (a rate is never a float)", () => {
+    expect(formatDecimal("1.2500000000")).toBe("1.25");
+    expect(formatDecimal("2.0000000000")).toBe("2");
+    expect(formatDecimal("123456789012345678.1234567891")).toBe("123456789012345678.1234567891");
+    expect(formatDecimal("-0.5000")).toBe("-0.5");
+  });
+
   it("chart axis rounds up to a nice number", () => {
     expect(niceCeil(0)).toBe(1);
     expect(niceCeil(173)).toBe(200);
@@ -36,8 +44,6 @@ describe("dashboard formatting", () => {
     expect(xeroInvoiceUrl({ invoiceId: "abc", type: "ACCPAY" }, "!xkcd")).toBe(
       "https://go.xero.com/organisationlogin/default.aspx?shortcode=!xkcd&redirecturl=%2FAccountsPayable%2FView.aspx%3FInvoiceID%3Dabc",
     );
-    expect(isOverdue({ status: "AUTHORISED", amountDue: "10", dueDate: "2026-01-01" }, "2026-01-02")).toBe(true);
-    expect(isOverdue({ status: "PAID", amountDue: "0", dueDate: "2026-01-01" }, "2026-01-02")).toBe(false);
     expect(lineItemsOf({ LineItems: [{ Description: "x", Quantity: 2, LineAmount: 3.5 }] })[0]).toMatchObject({ description: "x", quantity: "2", lineAmount: "3.5" });
     expect(lineItemsOf(null)).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import type { Receivable } from "@/lib/contacts/read-model";
-import { formatMoney } from "./format";
+import type { Receivable } from "@/lib/entities/read-model-extras";
+import { formatMoney } from "@/app/(dashboard)/_components/format";
 
 /** Receivables per currency, one line each (amounts in different currencies are never added). */
 export function ReceivableCell({ list, kind }: { list: Receivable[]; kind: "outstanding" | "overdue" }) {

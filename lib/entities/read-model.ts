@@ -1,0 +1,409 @@
+import { and, count, eq, getTableColumns, gte, ilike, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "@/lib/db";
+import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
+import { memoByDataVersion } from "@/lib/lists/data-version-cache";
+import { encodeCursor, keysetPage, UUID_RE, type Cursor, type KeysetRow } from "@/lib/lists/keyset";
+import { escapeLike } from "@/lib/lists/search-params";
+import { scopeTenantIds } from "@/lib/lists/tenant-scope";
+import { todayUtc } from "@/lib/lists/today";
+import type { EntityDefinition, FilterSpec, RelationSpec } from "./definition";
+import { entityExtras } from "./read-model-extras";
+import { columnOf, columnsOf, idKindOf, parseEntityQuery, sortColumnOf, validRecordId, type EntityQuery } from "./read-model-params";
+import { ENTITIES, entityByName, entitySlug } from "./registry";
+
+/**
+ * The read model of every mirrored entity, driven by its definition's view: keyset pages with
+ * filters, search and sorts, totals per currency, batches for the CSV export, one record with its
+ * relations and sync history, and record counts for the overview. Every query is scoped to the
+ * signed-in user's organisations (lib/lists/tenant-scope.ts), in the query itself.
+ */
+
+/** One listed record: its typed values by field key, and what the list marks on it. */
+export interface EntityRow {
+  tenantId: string;
+  id: string;
+  /** Every field of the view (plus currency and id columns they name), by column key. */
+  values: Record<string, unknown>;
+  /** Keys of the view's flags that hold for this row (overdue). */
+  flags: string[];
+  /** Cancelled in Xero (a status of `deletes.statuses`): shown, marked, left out of totals. */
+  cancelled: boolean;
+  deletedInXeroAt: Date | null;
+  xeroUpdatedAt: Date | null;
+  /** Entity-specific values read for a page at once (a contact's receivables). */
+  extra?: Record<string, unknown>;
+}
+
+export interface EntityPage {
+  rows: EntityRow[];
+  next: string | null;
+  prev: string | null;
+  /** Records matching the filters (all pages). */
+  total: number;
+}
+
+function tenantColumnOf(def: EntityDefinition): PgColumn {
+  return columnOf(def, "tenantId");
+}
+
+function tenantCondition(def: EntityDefinition, tenantIds: string[]): SQL {
+  const col = tenantColumnOf(def);
+  return tenantIds.length === 1 ? eq(col, tenantIds[0]!) : inArray(col, tenantIds);
+}
+
+function filterCondition(def: EntityDefinition, f: FilterSpec, value: unknown, today: string): SQL | undefined {
+  switch (f.kind) {
+    case "enum":
+    case "ref":
+      return eq(columnOf(def, f.column), value as string);
+    case "boolean":
+      return eq(columnOf(def, f.column), value as boolean);
+    case "condition":
+      return value === true ? f.where({ today }) : undefined;
+    case "choice":
+      return f.options.find((o) => o.value === value)?.where({ today });
+    case "dateRange": {
+      const { from, to } = value as { from?: string; to?: string };
+      const col = columnOf(def, f.column);
+      return and(from ? gte(col, from) : undefined, to ? lte(col, to) : undefined);
+    }
+  }
+}
+
+/** The filter conditions of a query (not the cursor), for the list, totals and export alike. */
+function filterConditions(def: EntityDefinition, q: EntityQuery, tenantIds: string[], today: string): SQL[] {
+  const conds: SQL[] = [tenantCondition(def, tenantIds)];
+  for (const f of def.view.filters) {
+    const value = q.filters[f.key];
+    if (value === undefined) continue;
+    const c = filterCondition(def, f, value, today);
+    if (c) conds.push(c);
+  }
+  if (q.q && def.view.search.length) {
+    const pattern = `%${escapeLike(q.q)}%`;
+    conds.push(or(...def.view.search.map((k) => ilike(columnOf(def, k), pattern)))!);
+  }
+  return conds;
+}
+
+function conditionFilter(def: EntityDefinition, key: string): Extract<FilterSpec, { kind: "condition" }> {
+  const f = def.view.filters.find((x) => x.key === key);
+  if (f?.kind !== "condition") throw new Error(`${def.name}: ${key} is not a condition filter`);
+  return f;
+}
+
+/** The column keys a row carries: every field, the currency and id columns they name, the status. */
+function projectionKeys(def: EntityDefinition): string[] {
+  const keys = new Set<string>();
+  for (const f of def.view.fields) {
+    keys.add(f.key);
+    if (f.currencyKey) keys.add(f.currencyKey);
+    if (f.ref?.idKey) keys.add(f.ref.idKey);
+  }
+  if (def.deletes.statusKey) keys.add(def.deletes.statusKey);
+  return [...keys];
+}
+
+function selection(def: EntityDefinition, sortKey: string, today: string) {
+  const cols = columnsOf(def);
+  const sel: Record<string, SQL | PgColumn> = {};
+  for (const k of projectionKeys(def)) sel[`v_${k}`] = columnOf(def, k);
+  for (const key of def.view.flags ?? []) sel[`f_${key}`] = sql<boolean>`coalesce((${conditionFilter(def, key).where({ today })}), false)`;
+  sel._tenantId = cols.tenantId!;
+  sel._deleted = cols.deletedInXeroAt!;
+  sel._updated = cols.xeroUpdatedAt!;
+  sel._k = sql<string | null>`(${sortColumnOf(def, sortKey).expr})::text`;
+  sel._id = sql<string>`${def.idColumn}::text`;
+  return sel;
+}
+
+function toRow(def: EntityDefinition, r: Record<string, unknown>): EntityRow {
+  const values: Record<string, unknown> = {};
+  const flags: string[] = [];
+  for (const [k, v] of Object.entries(r)) {
+    if (k.startsWith("v_")) values[k.slice(2)] = v;
+    else if (k.startsWith("f_") && v === true) flags.push(k.slice(2));
+  }
+  const status = def.deletes.statusKey ? values[def.deletes.statusKey] : undefined;
+  return {
+    tenantId: r._tenantId as string,
+    id: r._id as string,
+    values,
+    flags,
+    cancelled: typeof status === "string" && def.deletes.statuses.includes(status),
+    deletedInXeroAt: (r._deleted as Date | null) ?? null,
+    xeroUpdatedAt: (r._updated as Date | null) ?? null,
+  };
+}
+
+async function fetchPage(
+  db: Db,
+  def: EntityDefinition,
+  conds: SQL[],
+  q: Pick<EntityQuery, "sort" | "dir" | "q" | "last"> & { after: Cursor | null; before: Cursor | null; size: number },
+  today: string,
+) {
+  const sortCol = sortColumnOf(def, q.sort);
+  const sel = selection(def, q.sort, today);
+  return keysetPage<KeysetRow & Record<string, unknown>>(
+    {
+      sort: sortCol,
+      dir: q.dir,
+      id: def.idColumn,
+      idKind: idKindOf(def),
+      after: q.after,
+      before: q.before,
+      last: q.last,
+      limit: q.size,
+      selective: (q.q?.length ?? 0) >= 3,
+      fetch: (where, orderBy, limit) =>
+        db
+          .select(sel)
+          .from(def.table)
+          .where(and(...conds, where))
+          .orderBy(...orderBy)
+          .limit(limit) as unknown as Promise<KeysetRow[]>,
+    },
+    `${q.sort}.${q.dir}`,
+  );
+}
+
+async function withExtras(db: Db, def: EntityDefinition, tenantIds: string[], rows: EntityRow[], now: Date): Promise<EntityRow[]> {
+  const extras = entityExtras(def.name);
+  if (!extras?.rowExtras || rows.length === 0) return rows;
+  const got = await extras.rowExtras(db, tenantIds, rows, now);
+  return rows.map((r) => ({ ...r, extra: got.get(`${r.tenantId}:${r.id}`) }));
+}
+
+/** Rows of `def` meeting `extra` besides the query's filters (a relation's), one page. */
+async function listWhere(db: Db, def: EntityDefinition, tenantIds: string[], q: EntityQuery, extra: SQL[], now: Date): Promise<EntityPage> {
+  if (tenantIds.length === 0) return { rows: [], next: null, prev: null, total: 0 };
+  const today = todayUtc(now);
+  const conds = [...filterConditions(def, q, tenantIds, today), ...extra];
+  const [page, [countRow]] = await Promise.all([fetchPage(db, def, conds, q, today), db.select({ n: count() }).from(def.table).where(and(...conds))]);
+  const rows = await withExtras(db, def, tenantIds, page.rows.map((r) => toRow(def, r)), now);
+  return {
+    rows,
+    next: page.next ? encodeCursor(page.next) : null,
+    prev: page.prev ? encodeCursor(page.prev) : null,
+    total: Number(countRow?.n ?? 0),
+  };
+}
+
+/** One page of the user's records of an entity for a parsed query. */
+export async function listEntity(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<EntityPage> {
+  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+  return listWhere(db, def, ids, q, [], now);
+}
+
+/** Totals of one currency over the filtered rows. */
+export interface CurrencyTotal {
+  currency: string;
+  count: number;
+  /** By money column key of view.totals.money, then by the label of each conditional total. */
+  sums: Record<string, string>;
+}
+
+/**
+ * Totals of the filtered set per currency (amounts in different currencies are never added).
+ * Rows flagged deleted in Xero are always left out; cancelled statuses too, unless the status
+ * filter asks for a status (then the totals are of exactly the rows shown).
+ */
+export async function entityTotals(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<CurrencyTotal[]> {
+  const totals = def.view.totals;
+  if (!totals) return [];
+  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+  if (ids.length === 0) return [];
+  const today = todayUtc(now);
+  const cols = getTableColumns(def.table) as Record<string, PgColumn>;
+  const conds = filterConditions(def, q, ids, today);
+  conds.push(isNull(cols.deletedInXeroAt!));
+  const statusKey = def.deletes.statusKey;
+  if (statusKey && def.deletes.statuses.length) {
+    const statusFiltered = def.view.filters.some((f) => f.kind === "enum" && f.column === statusKey && q.filters[f.key] !== undefined);
+    if (!statusFiltered) conds.push(notInArray(columnOf(def, statusKey), [...def.deletes.statuses]));
+  }
+  const sel: Record<string, SQL> = {
+    currency: sql<string>`coalesce(${columnOf(def, totals.currencyKey)}, '—')`,
+    count: sql<number>`count(*)`,
+  };
+  totals.money.forEach((k, i) => (sel[`m${i}`] = sql<string>`coalesce(sum(${columnOf(def, k)}), 0)::text`));
+  (totals.conditional ?? []).forEach((c, i) => {
+    sel[`c${i}`] = sql<string>`coalesce(sum(${columnOf(def, c.money)}) filter (where ${conditionFilter(def, c.filter).where({ today })}), 0)::text`;
+  });
+  const rows = (await db
+    .select(sel)
+    .from(def.table)
+    .where(and(...conds))
+    .groupBy(sql`1`)
+    .orderBy(sql`2 desc`, sql`1`)
+    .limit(20)) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    currency: r.currency as string,
+    count: Number(r.count),
+    sums: Object.fromEntries([
+      ...totals.money.map((k, i) => [k, r[`m${i}`] as string]),
+      ...(totals.conditional ?? []).map((c, i) => [c.label, r[`c${i}`] as string]),
+    ]),
+  }));
+}
+
+/** entityTotals, remembered until the data version, the day or the TTL changes. */
+export async function cachedEntityTotals(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<CurrencyTotal[]> {
+  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+  if (ids.length === 0 || !def.view.totals) return [];
+  const key = `totals:${def.name}:${userId}:${JSON.stringify({ t: q.tenant, f: q.filters, q: q.q })}`;
+  return memoByDataVersion(db, ids, key, () => entityTotals(db, userId, def, q, now), now);
+}
+
+/**
+ * Streams the filtered set in keyset batches, for the CSV export: memory stays at one batch
+ * whatever the size of the set.
+ */
+export async function* entityBatches(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, batchSize = 2000, now = new Date()): AsyncGenerator<EntityRow[]> {
+  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+  if (ids.length === 0) return;
+  const today = todayUtc(now);
+  const conds = filterConditions(def, q, ids, today);
+  let after: Cursor | null = null;
+  for (;;) {
+    const page: Awaited<ReturnType<typeof fetchPage>> = await fetchPage(db, def, conds, { ...q, after, before: null, last: false, size: batchSize }, today);
+    if (page.rows.length) yield await withExtras(db, def, ids, page.rows.map((r) => toRow(def, r)), now);
+    if (!page.next) return;
+    after = page.next;
+  }
+}
+
+/** Another entity's records related to one record, as its detail page lists them. */
+export interface RelatedRecords {
+  spec: RelationSpec;
+  def: EntityDefinition;
+  rows: EntityRow[];
+  total: number;
+  /** The other entity's list narrowed to these records, when it has a filter for it. */
+  listHref: string | null;
+}
+
+export interface EntityDetail {
+  /** The whole row (typed columns, raw JSON, bookkeeping). */
+  record: Record<string, unknown>;
+  row: EntityRow;
+  tenant: { id: string; name: string; xeroTenantId: string };
+  relations: RelatedRecords[];
+  /** Sync sessions of this tenant's entity around when this record was first and last stored. */
+  syncs: XeroSession[];
+}
+
+const RELATED_ROWS = 10;
+
+/** One record of the user's, with its tenant, relations and sync history; undefined when not theirs or absent. */
+export async function getEntityDetail(db: Db, userId: string, def: EntityDefinition, tenantId: string, id: string, now = new Date()): Promise<EntityDetail | undefined> {
+  if (!UUID_RE.test(tenantId) || !validRecordId(def, id)) return undefined;
+  const today = todayUtc(now);
+  const cols = columnsOf(def);
+  const sel = selection(def, def.view.defaultSort, today);
+  const [found] = (await db
+    .select({ ...sel, _tenantName: xeroTenants.name, _xeroTenantId: xeroTenants.xeroTenantId })
+    .from(def.table)
+    .innerJoin(xeroTenants, eq(xeroTenants.id, cols.tenantId!))
+    .where(and(eq(cols.tenantId!, tenantId), eq(def.idColumn, id), eq(xeroTenants.userId, userId)))) as Record<string, unknown>[];
+  if (!found) return undefined;
+  const [record] = (await db.select().from(def.table).where(and(eq(cols.tenantId!, tenantId), eq(def.idColumn, id)))) as Record<string, unknown>[];
+  const [row] = await withExtras(db, def, [tenantId], [toRow(def, found)], now);
+  const relations = await Promise.all((def.view.relations ?? []).map((spec) => related(db, spec, tenantId, id, now)));
+  const firstSyncedAt = record!.firstSyncedAt as Date;
+  const lastSyncedAt = record!.lastSyncedAt as Date;
+  // A sync "touched" this record if it ran while the record was first or last stored. Sessions
+  // finish after their last write, so a window containing the timestamp identifies them.
+  const touched = (t: Date) =>
+    and(lte(xeroSessions.startedAt, t), or(sql`${xeroSessions.finishedAt} is null`, gte(xeroSessions.finishedAt, sql`${t.toISOString()}::timestamptz - interval '1 second'`)));
+  const syncs = await db
+    .select()
+    .from(xeroSessions)
+    .where(
+      and(
+        eq(xeroSessions.userId, userId),
+        eq(xeroSessions.tenantId, tenantId),
+        eq(xeroSessions.kind, "sync"),
+        // `entity` lists the entities a sync walked, comma-separated (null: all of them).
+        or(sql`(',' || ${xeroSessions.entity} || ',') like ${`%,${def.name},%`}`, sql`${xeroSessions.entity} is null`),
+        or(touched(firstSyncedAt), touched(lastSyncedAt), gte(xeroSessions.startedAt, lastSyncedAt)),
+        ne(xeroSessions.outcome, "cancelled"),
+      ),
+    )
+    .orderBy(sql`${xeroSessions.startedAt} desc`)
+    .limit(10);
+  return {
+    record: record!,
+    row: row!,
+    tenant: { id: tenantId, name: found._tenantName as string, xeroTenantId: found._xeroTenantId as string },
+    relations: relations.filter((r): r is RelatedRecords => r !== null),
+    syncs,
+  };
+}
+
+async function related(db: Db, spec: RelationSpec, tenantId: string, id: string, now: Date): Promise<RelatedRecords | null> {
+  // A relation to an entity not (yet) in the registry shows nothing rather than failing.
+  const other = entityByName(spec.entity);
+  if (!other) return null;
+  let cond: SQL;
+  if (spec.column) {
+    cond = eq(columnOf(other, spec.column), id);
+  } else if (spec.viaChild) {
+    const child = other.children?.find((c) => c.table === spec.viaChild!.table);
+    if (!child) throw new Error(`${other.name}: no child table for the relation ${spec.label}`);
+    const childCols = getTableColumns(child.table) as Record<string, PgColumn>;
+    const via = childCols[spec.viaChild.column];
+    if (!via) throw new Error(`${other.name}: no child column ${spec.viaChild.column}`);
+    cond = inArray(other.idColumn, db.select({ id: child.parentColumn }).from(child.table).where(and(eq(childCols.tenantId!, tenantId), eq(via, id))));
+  } else {
+    throw new Error(`relation ${spec.label}: column or viaChild`);
+  }
+  const q = { ...parseEntityQuery(other, {}), size: RELATED_ROWS };
+  const page = await listWhere(db, other, [tenantId], q, [cond], now);
+  const filter = spec.column ? other.view.filters.find((f) => f.kind === "ref" && f.column === spec.column) : undefined;
+  const listHref = filter ? `/${entitySlug(other)}?org=${tenantId}&${filter.key}=${encodeURIComponent(id)}` : null;
+  return { spec, def: other, rows: page.rows, total: page.total, listHref };
+}
+
+/** A record's title value (number, name) by id across the user's organisations, for filter labels. */
+export async function getRecordTitle(db: Db, userId: string, def: EntityDefinition, id: string): Promise<string | undefined> {
+  if (!validRecordId(def, id)) return undefined;
+  const cols = columnsOf(def);
+  const [row] = await db
+    .select({ title: sql<string | null>`${columnOf(def, def.view.titleKey)}::text` })
+    .from(def.table)
+    .innerJoin(xeroTenants, eq(xeroTenants.id, cols.tenantId!))
+    .where(and(eq(def.idColumn, id), eq(xeroTenants.userId, userId)))
+    .limit(1);
+  return row?.title ?? undefined;
+}
+
+export interface EntityCount {
+  entity: string;
+  /** Records held, those flagged deleted in Xero left out. */
+  records: number;
+}
+
+/** Records held per entity over the user's organisations (the overview's "Your data"), cached per data version. */
+export async function entityCounts(db: Db, userId: string, now = new Date()): Promise<EntityCount[]> {
+  const { ids } = await scopeTenantIds(db, userId);
+  if (ids.length === 0) return ENTITIES.map((def) => ({ entity: def.name, records: 0 }));
+  return memoByDataVersion(
+    db,
+    ids,
+    `counts:${userId}`,
+    () =>
+      Promise.all(
+        ENTITIES.map(async (def) => {
+          const [r] = await db
+            .select({ n: count() })
+            .from(def.table)
+            .where(and(tenantCondition(def, ids), isNull(columnOf(def, "deletedInXeroAt"))));
+          return { entity: def.name, records: Number(r?.n ?? 0) };
+        }),
+      ),
+    now,
+  );
+}
