@@ -4,10 +4,13 @@
  * tables.ts, `npm run db:generate`, and the simulator's fixture.
  */
 import type { EntityDefinition } from "./definition";
+import { bankTransactionsEntity } from "./bankTransactions";
 import { contactsEntity } from "./contacts";
 import { invoicesEntity } from "./invoices";
+import { manualJournalsEntity } from "./manualJournals";
+import { purchaseOrdersEntity } from "./purchaseOrders";
 
-export const ENTITIES: readonly EntityDefinition[] = [invoicesEntity, contactsEntity] as unknown as readonly EntityDefinition[];
+export const ENTITIES: readonly EntityDefinition[] = [invoicesEntity, contactsEntity, bankTransactionsEntity, manualJournalsEntity, purchaseOrdersEntity] as unknown as readonly EntityDefinition[];
 
 export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);
 export type SyncEntity = string;

@@ -1,3 +1,6 @@
 /** Every mirrored entity's table (lib/db/schema.ts re-exports them for drizzle and its migrations). */
 export * from "./invoices/table";
 export * from "./contacts/table";
+export * from "./bankTransactions/table";
+export * from "./manualJournals/table";
+export * from "./purchaseOrders/table";

@@ -62,6 +62,10 @@ export const contactsEntity = defineEntity({
       { kind: "boolean", key: "supplier", label: "Suppliers", column: "isSupplier" },
     ],
     search: ["name", "emailAddress"],
-    relations: [{ entity: "invoices", label: "Invoices and bills", column: "contactId" }],
+    relations: [
+      { entity: "invoices", label: "Invoices and bills", column: "contactId" },
+      { entity: "bankTransactions", label: "Bank transactions", column: "contactId" },
+      { entity: "purchaseOrders", label: "Purchase orders", column: "contactId" },
+    ],
   },
 });
