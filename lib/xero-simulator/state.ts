@@ -1,6 +1,7 @@
 /** Everything the simulator knows, in one object handed to the route modules. */
 import { SimClock } from "./clock";
 import { type Tenant, type TenantSpec, generateTenant } from "./data";
+import { seedEntities } from "./entities/registry";
 import { FaultQueue } from "./faults";
 import type { LogEntry } from "./http";
 import { type LimitConfig, RateLimiter } from "./limits";
@@ -185,6 +186,7 @@ export class Sim {
     this.tenants.clear();
     specs.forEach((spec, i) => {
       const t = generateTenant(seed, spec, i, anchor);
+      seedEntities(t, spec, anchor);
       if (this.tenants.has(t.id)) throw new Error(`duplicate tenantId ${t.id}`);
       this.tenants.set(t.id, t);
     });
