@@ -5,7 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bankTransactions, syncCursors } from "@/lib/db/schema";
+import { bankTransactions, syncCursors, xeroConnections } from "@/lib/db/schema";
 import { bankTransactionsEntity } from "@/lib/entities/bankTransactions";
 import { syncTenant, type EntitySyncResult } from "@/lib/sync";
 import { bankTransactionsTruth } from "@/tests/helpers/entity-truth/bankTransactions";
@@ -110,5 +110,24 @@ describe("bank transactions: sync from Xero", () => {
     expect(await ctl<unknown[]>(world.sim, "GET", "/__sim/faults")).toEqual([]); // both edits happened
     expect(result.pages).toBeGreaterThanOrEqual(3);
     await expectMirrors(world, paging);
+  });
+
+  it("needs accounting.banktransactions.read or the broad transactions scopes: without them the entity is unavailable and Xero is not asked", async () => {
+    const grant = eq(xeroConnections.id, world.user.connectionId);
+    const [{ scopes } = { scopes: "" }] = await world.db.db.select({ scopes: xeroConnections.scopes }).from(xeroConnections).where(grant);
+    try {
+      await world.db.db.update(xeroConnections).set({ scopes: "openid offline_access accounting.contacts.read accounting.settings.read" }).where(grant);
+      const before = (await apiLog(world.sim, tenant.xeroTenantId)).lastSeq;
+      const result = await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: [ENTITY] });
+      expect(result.status === "success" && result.entities[0]).toMatchObject({ outcome: "unavailable" });
+      expect((await apiLog(world.sim, tenant.xeroTenantId, before)).entries.filter((e) => e.path.endsWith("/BankTransactions"))).toEqual([]);
+      const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, tenant.id), eq(syncCursors.entity, ENTITY)));
+      expect(cursor?.unavailableReason).toContain("accounting.banktransactions.read");
+      // The granular scope alone (apps created after March 2026 get no broad ones) is enough.
+      await world.db.db.update(xeroConnections).set({ scopes: "openid offline_access accounting.banktransactions.read" }).where(grant);
+      expect(await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: [ENTITY] })).toMatchObject({ status: "success", entities: [{ outcome: "success" }] });
+    } finally {
+      await world.db.db.update(xeroConnections).set({ scopes }).where(grant);
+    }
   });
 });

@@ -7,7 +7,7 @@
  */
 import { and, asc, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { manualJournalLines, manualJournals } from "@/lib/db/schema";
+import { manualJournalLines, manualJournals, syncCursors, xeroConnections } from "@/lib/db/schema";
 import { syncTenant, type EntitySyncResult } from "@/lib/sync";
 import { manualJournalsTruth } from "@/tests/helpers/entity-truth/manualJournals";
 import { apiLog, createWorld, ctl, type SyncWorld } from "../sync/harness";
@@ -121,5 +121,24 @@ describe("manual journals: sync from Xero", () => {
     expect(await ctl<unknown[]>(world.sim, "GET", "/__sim/faults")).toEqual([]); // both edits happened
     expect(result.pages).toBeGreaterThanOrEqual(3);
     await expectMirrors(world, paging);
+  });
+
+  it("needs accounting.manualjournals.read or the broad transactions scopes: without them the entity is unavailable and Xero is not asked", async () => {
+    const grant = eq(xeroConnections.id, world.user.connectionId);
+    const [{ scopes } = { scopes: "" }] = await world.db.db.select({ scopes: xeroConnections.scopes }).from(xeroConnections).where(grant);
+    try {
+      await world.db.db.update(xeroConnections).set({ scopes: "openid offline_access accounting.contacts.read accounting.settings.read" }).where(grant);
+      const before = (await apiLog(world.sim, tenant.xeroTenantId)).lastSeq;
+      const result = await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: [ENTITY] });
+      expect(result.status === "success" && result.entities[0]).toMatchObject({ outcome: "unavailable" });
+      expect((await apiLog(world.sim, tenant.xeroTenantId, before)).entries.filter((e) => e.path.endsWith("/ManualJournals"))).toEqual([]);
+      const [cursor] = await world.db.db.select().from(syncCursors).where(and(eq(syncCursors.tenantId, tenant.id), eq(syncCursors.entity, ENTITY)));
+      expect(cursor?.unavailableReason).toContain("accounting.manualjournals.read");
+      // The granular scope alone (apps created after March 2026 get no broad ones) is enough.
+      await world.db.db.update(xeroConnections).set({ scopes: "openid offline_access accounting.manualjournals.read" }).where(grant);
+      expect(await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: [ENTITY] })).toMatchObject({ status: "success", entities: [{ outcome: "success" }] });
+    } finally {
+      await world.db.db.update(xeroConnections).set({ scopes }).where(grant);
+    }
   });
 });
