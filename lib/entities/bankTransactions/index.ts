@@ -56,7 +56,7 @@ export const bankTransactionsEntity = defineEntity({
       { key: "xeroUpdatedAt", label: "Updated in Xero", kind: "instant" },
     ],
     columns: ["date", "bankAccountName", "contactName", "reference", "type", "status", "isReconciled", "total"],
-    titleKey: "reference",
+    titleKey: "contactName",
     sorts: [
       { key: "date", label: "Date", column: "date", defaultDir: "desc" },
       { key: "contact", label: "Contact", column: "contactName", defaultDir: "asc" },
