@@ -37,11 +37,20 @@ export function entityNames(): string[] {
 }
 
 /** Seeds every fixture for a freshly generated tenant (counts from the spec, else in proportion). */
-export function seedEntities(t: Tenant, spec: Pick<TenantSpec, "counts">, anchorMs: number, only: readonly SimEntity[] = ENTITIES): void {
-  for (const [name, n] of Object.entries(spec.counts ?? {})) {
-    if (!entityByName(name)) throw new Error(`counts: unknown entity ${name} (one of ${ENTITIES.map((e) => e.name).join(", ")})`);
-    if (n !== undefined && (typeof n !== "number" || !Number.isFinite(n) || n < 0)) throw new Error(`counts.${name} must be a number ≥ 0`);
+/** Why a spec's counts cannot be seeded, or null. */
+export function countsProblem(spec: Pick<TenantSpec, "counts">): string | null {
+  if (spec.counts === undefined) return null;
+  if (!spec.counts || typeof spec.counts !== "object") return "counts must be an object {entity: number}";
+  for (const [name, n] of Object.entries(spec.counts)) {
+    if (!entityByName(name)) return `counts: unknown entity ${name} (one of ${ENTITIES.map((e) => e.name).join(", ")})`;
+    if (n !== undefined && (typeof n !== "number" || !Number.isFinite(n) || n < 0)) return `counts.${name} must be a number ≥ 0`;
   }
+  return null;
+}
+
+export function seedEntities(t: Tenant, spec: Pick<TenantSpec, "counts">, anchorMs: number, only: readonly SimEntity[] = ENTITIES): void {
+  const problem = countsProblem(spec);
+  if (problem) throw new Error(problem);
   for (const e of only) {
     const r = rng(mix(t.seed, hashString(e.name), 0x5eed));
     const asked = spec.counts?.[e.name];
