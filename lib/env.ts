@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ENTITIES, entityBySlug, entityByName } from "@/lib/entities/registry";
+import { connectScopes, defaultSyncEntities } from "@/lib/entities/scopes";
 
 /**
  * The typed environment (create-t3-app's habit): every variable is validated once, here, with a
@@ -9,9 +11,6 @@ import { z } from "zod";
  * simulator and fills XERO_* with the simulator's URLs and its demo client before the app starts,
  * so inside the app demo mode is just another set of values.
  */
-
-const DEFAULT_SCOPES =
-  "openid profile email offline_access accounting.invoices.read accounting.contacts.read accounting.settings.read";
 
 const optionalString = z
   .string()
@@ -70,6 +69,28 @@ const allowlist = z
   .refine((entries) => entries.every((e) => ALLOWLIST_ENTRY.test(e)), "must list email addresses or domains, separated by commas (e.g. ann@example.com, example.org)")
   .transform((entries) => entries.map((e) => e.replace(/^@/, "")));
 
+/**
+ * XERO_SYNC_ENTITIES as entity names in the registry's order. The registry is read when the value
+ * is parsed, not when this module loads, so the entity modules may import this one.
+ */
+const syncEntityList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const given = (v ?? "").split(/[\s,]+/).filter(Boolean);
+    if (!given.length) return undefined;
+    const unknown = given.filter((g) => !(entityByName(g) ?? entityBySlug(g)));
+    if (unknown.length) {
+      ctx.addIssue({
+        code: "custom",
+        message: `names ${unknown.length === 1 ? "an unknown entity" : "unknown entities"}: ${unknown.map((u) => `"${u.slice(0, 40)}"`).join(", ")} (known: ${ENTITIES.map((e) => e.name).join(", ")})`,
+      });
+      return z.NEVER;
+    }
+    const names = new Set(given.map((g) => (entityByName(g) ?? entityBySlug(g))!.name));
+    return ENTITIES.map((e) => e.name).filter((n) => names.has(n));
+  });
+
 const intFromString = (def: number, min: number, max: number) =>
   z
     .string()
@@ -93,7 +114,13 @@ export const envSchema = z
     XERO_CLIENT_ID: optionalString,
     XERO_CLIENT_SECRET: optionalString,
     XERO_REDIRECT_URI: httpUrl.optional(),
-    XERO_SCOPES: z.string().trim().default(DEFAULT_SCOPES),
+    /**
+     * The scopes Connect Xero asks for. Unset: the OpenID ones plus each enabled entity's granular
+     * scope. For apps that hold Xero's broad scopes (accounting.transactions.read …).
+     */
+    XERO_SCOPES: optionalString,
+    /** The mirrored entities, by name (credit-notes or creditNotes). Unset: defaultSyncEntities(). */
+    XERO_SYNC_ENTITIES: syncEntityList,
     XERO_GRANT_TYPE: z.enum(["authorization_code", "client_credentials"]).default("authorization_code"),
     /**
      * With XERO_GRANT_TYPE=client_credentials: email of the user who owns the Custom Connection and
@@ -238,7 +265,12 @@ export type Env = z.infer<typeof envSchema> & {
   /** The secret next-auth signs with (AUTH_SECRET, or NEXTAUTH_SECRET for next-auth v4 habits). */
   authSecret: string | undefined;
   redirectUri: string;
+  /** What Connect Xero asks for: XERO_SCOPES, or the OpenID scopes and the enabled entities' granular ones. */
   scopes: string[];
+  /** XERO_SCOPES is set: the app holds scopes of its own choosing (often Xero's broad ones). */
+  scopesConfigured: boolean;
+  /** The enabled entities' names, in the order a sync walks them. */
+  syncEntities: string[];
   demo: boolean;
 };
 
@@ -264,11 +296,15 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     );
   }
   const env = result.data;
+  const syncEntities = env.XERO_SYNC_ENTITIES ?? defaultSyncEntities().map((e) => e.name);
+  const configuredScopes = (env.XERO_SCOPES ?? "").split(/[\s,]+/).filter(Boolean);
   return {
     ...env,
     authSecret: env.AUTH_SECRET ?? env.NEXTAUTH_SECRET,
     redirectUri: env.XERO_REDIRECT_URI ?? `${env.NEXTAUTH_URL}/api/xero/callback`,
-    scopes: env.XERO_SCOPES.split(/[\s,]+/).filter(Boolean),
+    scopes: configuredScopes.length ? configuredScopes : connectScopes(syncEntities.map((n) => entityByName(n)!)),
+    scopesConfigured: configuredScopes.length > 0,
+    syncEntities,
     demo: env.XERO_DEMO === "1",
   };
 }

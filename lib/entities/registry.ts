@@ -6,11 +6,25 @@
 import type { EntityDefinition } from "./definition";
 import { bankTransactionsEntity } from "./bankTransactions";
 import { contactsEntity } from "./contacts";
+import { creditNotesEntity } from "./creditNotes";
 import { invoicesEntity } from "./invoices";
 import { manualJournalsEntity } from "./manualJournals";
+import { overpaymentsEntity } from "./overpayments";
+import { paymentsEntity } from "./payments";
+import { prepaymentsEntity } from "./prepayments";
 import { purchaseOrdersEntity } from "./purchaseOrders";
 
-export const ENTITIES: readonly EntityDefinition[] = [invoicesEntity, contactsEntity, bankTransactionsEntity, manualJournalsEntity, purchaseOrdersEntity] as unknown as readonly EntityDefinition[];
+export const ENTITIES: readonly EntityDefinition[] = [
+  invoicesEntity,
+  contactsEntity,
+  paymentsEntity,
+  creditNotesEntity,
+  overpaymentsEntity,
+  prepaymentsEntity,
+  bankTransactionsEntity,
+  manualJournalsEntity,
+  purchaseOrdersEntity,
+] as unknown as readonly EntityDefinition[];
 
 export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);
 export type SyncEntity = string;

@@ -1,6 +1,11 @@
 /** Every mirrored entity's table (lib/db/schema.ts re-exports them for drizzle and its migrations). */
 export * from "./invoices/table";
 export * from "./contacts/table";
+export * from "./payments/table";
+export * from "./creditNotes/table";
+export * from "./overpayments/table";
+export * from "./prepayments/table";
+export * from "./allocations/table";
 export * from "./bankTransactions/table";
 export * from "./manualJournals/table";
 export * from "./purchaseOrders/table";

@@ -38,7 +38,15 @@ export async function dataVersion(db: Db, tenantIds: string[]): Promise<string> 
  * `tenantIds`, the UTC day or the TTL changes.
  */
 export async function memoByDataVersion<T>(db: Db, tenantIds: string[], key: string, compute: () => Promise<T>, now = new Date()): Promise<T> {
-  const full = `${key}:${now.toISOString().slice(0, 10)}:${await dataVersion(db, tenantIds)}`;
+  return memoByVersion(`${key}:${await dataVersion(db, tenantIds)}`, compute, now);
+}
+
+/**
+ * The same, for a caller that has already read the rows a data version is made of (the overview's
+ * sync status holds every cursor and organisation row): `versionedKey` is the key with that version.
+ */
+export async function memoByVersion<T>(versionedKey: string, compute: () => Promise<T>, now = new Date()): Promise<T> {
+  const full = `${versionedKey}:${now.toISOString().slice(0, 10)}`;
   const hit = cache.get(full);
   if (hit && now.getTime() - hit.at < TTL_MS) return hit.value as T;
   const value = await compute();

@@ -1,173 +1,47 @@
-import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { invoices, contacts, syncCursors, xeroConnections, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
-import { SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
+import { invoices } from "@/lib/db/schema";
 import { todayUtc } from "@/lib/invoices/read-model";
-import { isInterrupted } from "@/lib/history/read-model";
+import { memoByVersion } from "@/lib/lists/data-version-cache";
+import { getTenantSyncStatuses, type TenantSyncStatus } from "./sync-status";
 
 /**
- * The overview read model: each organisation of the user with its state, per-entity sync facts and
- * any sync in progress, plus the two charts (receivables by age, invoiced vs paid per month).
+ * The overview read model: the sync status of each organisation of the user (./sync-status.ts)
+ * and the two charts (receivables by age, invoiced vs paid per month).
  */
 
-export type OrgState = "active" | "syncing" | "rate_limited" | "needs_reconnect" | "disconnected";
-
-export interface EntityStatus {
-  entity: SyncEntity;
-  records: number;
-  lastSuccessAt: Date | null;
-  lastAttemptAt: Date | null;
-  lastError: string | null;
-  lastErrorAt: Date | null;
-  /** When the scheduler will next sync it, or null when scheduling is off / not applicable. */
-  nextSyncAt: Date | null;
+export interface Overview {
+  orgs: TenantSyncStatus[];
+  aging: AgingSeries[];
+  monthly: MonthlySeries[];
 }
 
-export interface SyncProgress {
-  sessionId: string;
-  entity: string | null;
-  startedAt: Date;
-  pages: number;
-  apiCalls: number;
-  recordsFetched: number;
-  recordsInserted: number;
-  recordsUpdated: number;
-  rateLimitWaits: number;
-  rateLimitWaitMs: number;
-  outcome: XeroSession["outcome"];
-  finishedAt: Date | null;
-  error: string | null;
-}
-
-export interface OrgOverview {
-  id: string;
-  name: string;
-  xeroTenantId: string;
-  connectionId: string;
-  state: OrgState;
-  statusReason: string | null;
-  rateLimitedUntil: Date | null;
-  connectedAt: Date;
-  entities: EntityStatus[];
-  /** The running sync (if any), else the latest finished sync, for the progress line. */
-  progress: SyncProgress | null;
-}
-
-export interface TenantRow {
-  id: string;
-  name: string;
-  xeroTenantId: string;
-  connectionId: string;
-  status: string;
-  statusReason: string | null;
-  rateLimitedUntil: Date | null;
-  connectedAt: Date;
-  syncSessionId: string | null;
-  syncLockExpiresAt: Date | null;
-  connectionStatus: string;
-}
-
-function progressOf(s: XeroSession): SyncProgress {
-  return {
-    sessionId: s.id,
-    entity: s.entity,
-    startedAt: s.startedAt,
-    pages: s.pages,
-    apiCalls: s.apiCalls,
-    recordsFetched: s.recordsFetched,
-    recordsInserted: s.recordsInserted,
-    recordsUpdated: s.recordsUpdated,
-    rateLimitWaits: s.rateLimitWaits,
-    rateLimitWaitMs: s.rateLimitWaitMs,
-    outcome: s.outcome,
-    finishedAt: s.finishedAt,
-    error: s.error,
-  };
-}
-
-export function orgState(t: TenantRow, running: boolean, now: Date): OrgState {
-  if (t.status === "disconnected") return "disconnected";
-  if (t.status === "needs_reconnect" || t.connectionStatus !== "active") return "needs_reconnect";
-  if (running) return "syncing";
-  if (t.rateLimitedUntil && t.rateLimitedUntil > now) return "rate_limited";
-  return "active";
-}
-
-/** Organisations of the user with per-entity status and sync progress (tenantId narrows to one). */
-export async function getOrgOverviews(db: Db, userId: string, opts: { now?: Date; intervalMinutes?: number; tenantId?: string } = {}): Promise<OrgOverview[]> {
-  const now = opts.now ?? new Date();
-  const tenantRows: TenantRow[] = await db
-    .select({
-      id: xeroTenants.id,
-      name: xeroTenants.name,
-      xeroTenantId: xeroTenants.xeroTenantId,
-      connectionId: xeroTenants.connectionId,
-      status: xeroTenants.status,
-      statusReason: xeroTenants.statusReason,
-      rateLimitedUntil: xeroTenants.rateLimitedUntil,
-      connectedAt: xeroTenants.connectedAt,
-      syncSessionId: xeroTenants.syncSessionId,
-      syncLockExpiresAt: xeroTenants.syncLockExpiresAt,
-      connectionStatus: xeroConnections.status,
-    })
-    .from(xeroTenants)
-    .innerJoin(xeroConnections, eq(xeroConnections.id, xeroTenants.connectionId))
-    .where(and(eq(xeroTenants.userId, userId), opts.tenantId ? eq(xeroTenants.id, opts.tenantId) : undefined))
-    .orderBy(xeroTenants.name, xeroTenants.id);
-  if (tenantRows.length === 0) return [];
-  const ids = tenantRows.map((t) => t.id);
-
-  const [cursorRows, invoiceCounts, contactCounts, latestSyncs] = await Promise.all([
-    db.select().from(syncCursors).where(inArray(syncCursors.tenantId, ids)),
-    db.select({ tenantId: invoices.tenantId, n: count() }).from(invoices).where(inArray(invoices.tenantId, ids)).groupBy(invoices.tenantId),
-    db.select({ tenantId: contacts.tenantId, n: count() }).from(contacts).where(inArray(contacts.tenantId, ids)).groupBy(contacts.tenantId),
-    // The latest sync session per tenant (running or not), via xero_sessions_tenant_started_idx.
-    db
-      .selectDistinctOn([xeroSessions.tenantId])
-      .from(xeroSessions)
-      .where(and(inArray(xeroSessions.tenantId, ids), eq(xeroSessions.userId, userId), eq(xeroSessions.kind, "sync")))
-      .orderBy(xeroSessions.tenantId, desc(xeroSessions.startedAt)),
+/**
+ * Everything the overview page shows, in a fixed number of queries whatever the number of
+ * organisations. The charts aggregate every invoice yet change only when a sync stores
+ * something, so they are kept per data version, taken from the sync status just read.
+ */
+export async function getOverview(db: Db, userId: string, now = new Date()): Promise<Overview> {
+  const orgs = await getTenantSyncStatuses(db, userId, { now });
+  const ids = orgs.map((o) => o.id);
+  const version = mirrorVersion(orgs);
+  const [aging, monthly] = await Promise.all([
+    memoByVersion(`aging:${userId}:${ids.join(",")}:${version}`, () => receivablesAging(db, ids, now), now),
+    memoByVersion(`monthly:${userId}:${ids.join(",")}:${version}`, () => invoicedVsPaid(db, ids, now), now),
   ]);
-  const counts: Record<string, Map<string, number>> = { invoices: new Map(invoiceCounts.map((r) => [r.tenantId, Number(r.n)])), contacts: new Map(contactCounts.map((r) => [r.tenantId, Number(r.n)])) };
-  const interval = opts.intervalMinutes ?? 0;
+  return { orgs, aging, monthly };
+}
 
-  return tenantRows.map((t) => {
-    const latest = latestSyncs.find((s) => s.tenantId === t.id);
-    // Running: the tenant's sync lease is held, or its latest run is still beating.
-    const leaseHeld = !!t.syncSessionId && !!t.syncLockExpiresAt && t.syncLockExpiresAt > now;
-    const running = leaseHeld || (!!latest && latest.outcome === "running" && !isInterrupted(latest, now));
-    const state = orgState(t, running, now);
-    const entities: EntityStatus[] = SYNC_ENTITIES.map((entity) => {
-      const c = cursorRows.find((r) => r.tenantId === t.id && r.entity === entity);
-      const base = c?.lastSuccessAt ?? c?.lastAttemptAt ?? null;
-      let nextSyncAt: Date | null = null;
-      if (interval > 0 && (state === "active" || state === "rate_limited")) {
-        nextSyncAt = base ? new Date(base.getTime() + interval * 60_000) : now;
-        if (state === "rate_limited" && t.rateLimitedUntil && t.rateLimitedUntil > nextSyncAt) nextSyncAt = t.rateLimitedUntil;
-      }
-      return {
-        entity,
-        records: counts[entity]?.get(t.id) ?? 0,
-        lastSuccessAt: c?.lastSuccessAt ?? null,
-        lastAttemptAt: c?.lastAttemptAt ?? null,
-        lastError: c?.lastError ?? null,
-        lastErrorAt: c?.lastErrorAt ?? null,
-        nextSyncAt,
-      };
-    });
-    return {
-      id: t.id,
-      name: t.name,
-      xeroTenantId: t.xeroTenantId,
-      connectionId: t.connectionId,
-      state,
-      statusReason: t.statusReason,
-      rateLimitedUntil: t.rateLimitedUntil,
-      connectedAt: t.connectedAt,
-      entities,
-      progress: latest ? progressOf(latest) : null,
-    };
-  });
+/**
+ * The data version (lib/lists/data-version-cache.ts) from rows the sync status already read: the
+ * cursors move in the transaction that stores records, a disconnect changes the status, and every
+ * run that starts or ends changes the latest run.
+ */
+function mirrorVersion(orgs: TenantSyncStatus[]): string {
+  const at = (d: Date | null) => d?.getTime() ?? "";
+  return orgs
+    .map((o) => [o.id, o.status, o.lastRun?.sessionId ?? "", o.lastRun?.outcome ?? "", ...o.entities.map((e) => `${e.entity}${at(e.highWaterMark)}/${at(e.lastSuccessAt)}/${at(e.lastAttemptAt)}`)].join(";"))
+    .join("|");
 }
 
 export const AGE_BUCKETS = ["current", "1–30", "31–60", "61–90", "90+"] as const;

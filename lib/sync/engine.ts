@@ -17,7 +17,8 @@ import { advanceSyncCursor, advanceSyncPosition, getSyncCursor, markSyncAttempt,
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
 import { xeroConnections, xeroTenants, type XeroTenant } from "@/lib/db/schema";
 import type { EntityDefinition } from "@/lib/entities/definition";
-import { entity as entityNamed, SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
+import { enabledEntityNames } from "@/lib/entities/enabled";
+import { entity as entityNamed, type SyncEntity } from "@/lib/entities/registry";
 import { hasEntityScope, missingScopeMessage } from "@/lib/entities/scopes";
 import { writeSpecOf } from "@/lib/entities/write-spec";
 import { getEnv } from "@/lib/env";
@@ -51,7 +52,7 @@ export interface SyncProgressEvent {
 export interface SyncTenantOptions {
   /** xero_tenants.id (our uuid, not Xero's tenant id). */
   tenantId: string;
-  /** Default: every entity of the registry (lib/entities/registry.ts). */
+  /** Default: the enabled entities (XERO_SYNC_ENTITIES; lib/entities/enabled.ts). */
   entities?: readonly SyncEntity[];
   /** Ignore the cursor and walk everything; also repairs rows whose JSON changed without a newer UpdatedDateUTC. */
   full?: boolean;
@@ -214,7 +215,8 @@ type Started = { run: () => Promise<SyncResult>; sessionId: string };
 
 /** Checks the tenant, takes the lease and opens the session; `run` does the work. */
 export async function startSync(db: Db, options: SyncTenantOptions): Promise<Started | Extract<SyncResult, { status: "already_running" | "skipped" }>> {
-  const entities = [...new Set(options.entities ?? SYNC_ENTITIES)];
+  const enabled = enabledEntityNames();
+  const entities = [...new Set(options.entities ?? enabled)];
   const loaded = await loadTenant(db, options.tenantId);
   if (!loaded) return { status: "skipped", reason: "not_found" };
   const { tenant, connectionStatus, scopes } = loaded;
@@ -235,7 +237,7 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
       trigger: options.trigger,
       detail: { full: Boolean(options.full), entities },
     },
-    { ttlMs: options.leaseTtlMs, everyEntity: SYNC_ENTITIES.every((e) => entities.includes(e)) },
+    { ttlMs: options.leaseTtlMs, everyEntity: enabled.every((e) => entities.includes(e)) },
   );
   if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
   const lease = acquired.lease;
@@ -471,7 +473,7 @@ async function syncEntity(ctx: RunContext, def: EntityDefinition, result: Entity
     case "unpaged": {
       // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
       const reconcile = def.deletes.hardDeletes && (ctx.full || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
-      return walkWhole(ctx, def, spec, reconcile ? null : cursor, reconcile, result);
+      return walkWhole(ctx, def, spec, ctx.full || reconcile ? null : cursor, reconcile, result);
     }
     case "refresh":
       return walkWhole(ctx, def, spec, null, true, result);
@@ -554,7 +556,8 @@ async function walkWhole(ctx: RunContext, def: EntityDefinition, spec: MirrorSpe
   const answer = await ctx.caller.call((token) => ctx.source.list(def, token, ctx.tenant.xeroTenantId, { ifModifiedSince: since ?? undefined }));
   const prepared = preparePage(def, spec, ctx.tenant.id, answer.value);
   await commitPage(ctx, def, spec, { rows: prepared.rows, cursor: spec.versioned ? maxUpdated(prepared.rows) : null, reconcile }, result);
-  return { xeroTime: prepared.serverTime, full: reconcile };
+  // An answer without If-Modified-Since held everything: a full walk (what reconciliation is timed by).
+  return { xeroTime: prepared.serverTime, full: since === null };
 }
 
 /**

@@ -4,8 +4,9 @@
  * and the repositories; no next/* imports, so the app, the CLI, the scheduler and tests share it.
  */
 export { syncTenant, describeSyncError, type SyncResult, type SyncTenantOptions, type SyncTrigger, type SyncProgressEvent, type EntitySyncResult } from "./engine";
-export { requestSync, startFirstSyncs, getSyncStatus, type RequestSyncInput, type RequestSyncResult, type TenantSyncStatus, type EntitySyncStatus, type RunningSync } from "./service";
+export { requestSync, startFirstSyncs, type RequestSyncInput, type RequestSyncResult } from "./service";
 export { startScheduler, stopScheduler, runScheduledSyncs, runHousekeeping, listSchedulableTenants } from "./scheduler";
 export { runDueWebhookSyncs } from "./webhook-syncs";
 export { DailyRateLimitError, SyncAlreadyRunningError, TenantForbiddenError, XeroUnavailableError } from "./errors";
-export { drainSyncs, isDraining, poolSize, reopenSyncs, waitForBackgroundSyncs } from "./background";
+export { drainSyncs, isDraining, poolSize, reopenSyncs, waitForBackgroundSyncs, waitingTenantIds } from "./background";
+export { schedulerState } from "./scheduler-state";

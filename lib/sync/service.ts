@@ -1,19 +1,17 @@
 /**
- * The sync engine as the app sees it: start a sync in the background ("Sync now"), and read the
- * state of every tenant's sync for the dashboard. Scoped by user: a tenant that is not the user's
- * is "not found".
+ * The sync engine as the app sees it: start a sync in the background ("Sync now", the first syncs
+ * after Connect Xero). Scoped by user: a tenant that is not the user's is "not found". The state of
+ * every organisation's sync is read by lib/overview/sync-status.ts.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { listSyncCursorsByTenants } from "@/lib/db/queries/sync-cursors";
-import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
-import { SYNC_ENTITIES, type SyncEntity } from "@/lib/entities/registry";
-import { getEnv } from "@/lib/env";
+import { xeroTenants } from "@/lib/db/schema";
+import type { SyncEntity } from "@/lib/entities/registry";
 import { AppError } from "@/lib/errors";
-import { isDraining, reserveSlot, submit, syncStopSignal, track, waitingTenantIds } from "./background";
+import { isDraining, reserveSlot, submit, syncStopSignal, track } from "./background";
 import { startSync, type SyncResult, type SyncTenantOptions, type SyncTrigger } from "./engine";
 import { requestFollowUpSync } from "./lease";
-import { schedulerState } from "./scheduler-state";
 import { logServerError } from "@/lib/log";
 
 export interface RequestSyncInput {
@@ -154,124 +152,4 @@ export async function startFirstSyncs(db: Db, userId: string, tenantIds: string[
     },
   });
   return admitted === "started" || admitted === "queued" ? [...fresh] : [];
-}
-
-export interface EntitySyncStatus {
-  entity: SyncEntity;
-  lastSuccessAt: Date | null;
-  lastAttemptAt: Date | null;
-  lastError: string | null;
-  lastErrorAt: Date | null;
-  lastFullSyncAt: Date | null;
-  /** Largest UpdatedDateUTC stored (the cursor). */
-  highWaterMark: Date | null;
-}
-
-export interface RunningSync {
-  sessionId: string;
-  startedAt: Date;
-  heartbeatAt: Date | null;
-  entity: string | null;
-  trigger: string | null;
-  apiCalls: number;
-  pages: number;
-  recordsFetched: number;
-  recordsInserted: number;
-  recordsUpdated: number;
-  recordsUnchanged: number;
-  rateLimitWaits: number;
-  retries: number;
-}
-
-export interface TenantSyncStatus {
-  tenantId: string;
-  name: string;
-  status: "active" | "disconnected" | "needs_reconnect";
-  statusReason: string | null;
-  /** Set while Xero's daily limit stops syncing. */
-  rateLimitedUntil: Date | null;
-  running: RunningSync | null;
-  /** Waiting in this process for a background slot (or its turn among a connection's first syncs). */
-  queued: boolean;
-  lastRun: { sessionId: string; outcome: XeroSession["outcome"]; startedAt: Date; finishedAt: Date | null; error: string | null } | null;
-  nextScheduledAt: Date | null;
-  entities: EntitySyncStatus[];
-}
-
-/** Per tenant of the user: each entity's last success / error, the running sync's progress, limits, next run. */
-export async function getSyncStatus(db: Db, userId: string, now = new Date()): Promise<TenantSyncStatus[]> {
-  const waiting = waitingTenantIds();
-  const tenants = await db.select().from(xeroTenants).where(eq(xeroTenants.userId, userId)).orderBy(xeroTenants.name);
-  if (tenants.length === 0) return [];
-  const ids = tenants.map((t) => t.id);
-  const cursors = await listSyncCursorsByTenants(db, ids);
-  const runningIds = tenants
-    .filter((t) => t.syncLockOwner && t.syncLockExpiresAt && t.syncLockExpiresAt > now && t.syncSessionId)
-    .map((t) => t.syncSessionId!);
-  const running = runningIds.length ? await db.select().from(xeroSessions).where(inArray(xeroSessions.id, runningIds)) : [];
-  const lastRuns = await Promise.all(
-    ids.map(async (id) => {
-      const [row] = await db
-        .select()
-        .from(xeroSessions)
-        .where(and(eq(xeroSessions.tenantId, id), eq(xeroSessions.kind, "sync")))
-        .orderBy(desc(xeroSessions.startedAt))
-        .limit(1);
-      return row;
-    }),
-  );
-  const env = getEnv();
-  return tenants.map((t, i) => {
-    const r = running.find((s) => s.id === t.syncSessionId && s.outcome === "running");
-    const last = lastRuns[i];
-    const schedulable = env.SYNC_INTERVAL_MINUTES > 0 && t.status === "active";
-    return {
-      tenantId: t.id,
-      name: t.name,
-      status: t.status,
-      statusReason: t.statusReason,
-      rateLimitedUntil: t.rateLimitedUntil && t.rateLimitedUntil > now ? t.rateLimitedUntil : null,
-      running: r
-        ? {
-            sessionId: r.id,
-            startedAt: r.startedAt,
-            heartbeatAt: r.heartbeatAt,
-            entity: r.entity,
-            trigger: r.trigger,
-            apiCalls: r.apiCalls,
-            pages: r.pages,
-            recordsFetched: r.recordsFetched,
-            recordsInserted: r.recordsInserted,
-            recordsUpdated: r.recordsUpdated,
-            recordsUnchanged: r.recordsUnchanged,
-            rateLimitWaits: r.rateLimitWaits,
-            retries: r.retries,
-          }
-        : null,
-      queued: !r && waiting.has(t.id),
-      lastRun: last ? { sessionId: last.id, outcome: last.outcome, startedAt: last.startedAt, finishedAt: last.finishedAt, error: last.error } : null,
-      nextScheduledAt: schedulable ? nextRunFor(t.rateLimitedUntil, last?.startedAt ?? null, env.SYNC_INTERVAL_MINUTES, now) : null,
-      entities: SYNC_ENTITIES.map((entity) => {
-        const c = cursors.find((x) => x.tenantId === t.id && x.entity === entity);
-        return {
-          entity,
-          lastSuccessAt: c?.lastSuccessAt ?? null,
-          lastAttemptAt: c?.lastAttemptAt ?? null,
-          lastError: c?.lastError ?? null,
-          lastErrorAt: c?.lastErrorAt ?? null,
-          lastFullSyncAt: c?.lastFullSyncAt ?? null,
-          highWaterMark: c?.highWaterMark ?? null,
-        };
-      }),
-    };
-  });
-}
-
-/** The scheduler's next tick in this process, or (another process schedules) last run + interval. */
-function nextRunFor(rateLimitedUntil: Date | null, lastStarted: Date | null, intervalMinutes: number, now: Date): Date {
-  const tick = schedulerState.nextRunAt;
-  let next = tick ?? (lastStarted ? new Date(lastStarted.getTime() + intervalMinutes * 60_000) : now);
-  if (next < now) next = now;
-  if (rateLimitedUntil && rateLimitedUntil > next) next = rateLimitedUntil;
-  return next;
 }

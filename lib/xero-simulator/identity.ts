@@ -178,11 +178,16 @@ export function authorizePost(sim: Sim, ctx: Ctx): void {
 /** Records the consent: a grant (auth event), its connections, a one-time code; redirects back. */
 function consent(sim: Sim, ctx: Ctx, a: AuthzRequest, user: DemoUser, tenantIds: string[]): void {
   const now = sim.clock.now();
+  // Xero keeps what a user has granted an app: a new consent adds its scopes to those of the
+  // user's live grants for the app, and the token lists them all (so a reconnect may ask for the
+  // missing scopes only).
+  const earlier = [...sim.grants.values()].filter((g) => g.clientId === a.client.clientId && g.userId === user.xeroUserId && g.kind === "authorization_code" && !g.revoked);
+  const scopes = [...new Set([...a.scopes, ...earlier.flatMap((g) => g.scopes)])];
   const grant: Grant = {
     id: sim.newId(),
     clientId: a.client.clientId,
     userId: user.xeroUserId,
-    scopes: a.scopes,
+    scopes,
     tenantIds,
     kind: "authorization_code",
     revoked: false,
@@ -211,7 +216,7 @@ function consent(sim: Sim, ctx: Ctx, a: AuthzRequest, user: DemoUser, tenantIds:
     expMs: now + sim.config.codeTtlMs,
     used: false,
   });
-  backTo(ctx.res, a.redirectUri, { code, scope: a.scopes.join(" "), state: a.state, session_state: token(16) });
+  backTo(ctx.res, a.redirectUri, { code, scope: scopes.join(" "), state: a.state, session_state: token(16) });
 }
 
 // ---------------------------------------------------------------- token endpoint

@@ -19,6 +19,7 @@
  *   whose message is safe to log (no token, code, verifier or secret).
  */
 import { type Client, Issuer, type TokenSet, custom } from "openid-client";
+import { IDENTITY_SCOPES } from "@/lib/entities/scopes";
 import { getEnv } from "@/lib/env";
 import { toXeroApiError, xeroErrorFrom } from "./errors";
 import { accessTokenClaims, assertAccessTokenFor, issuerOfConfig } from "./issuer";
@@ -158,7 +159,7 @@ export function xeroEndpoints(config: Pick<XeroConfig, "identityUrl" | "apiUrl">
 
 /** Scopes a client_credentials request may carry (no OpenID / offline_access scopes). */
 export function apiScopes(scopes: string[]): string[] {
-  return scopes.filter((s) => !["openid", "profile", "email", "offline_access"].includes(s));
+  return scopes.filter((s) => !(IDENTITY_SCOPES as readonly string[]).includes(s));
 }
 
 // ---------------------------------------------------------------- discovery and the openid-client Client

@@ -6,6 +6,7 @@ import { readBodyWithLimit } from "@/lib/http/read-body";
 import type { Db } from "@/lib/db";
 import { finishXeroSession, logXeroSession } from "@/lib/db/queries/xero-sessions";
 import { xeroSessions, xeroTenants, xeroWebhookDeliveries } from "@/lib/db/schema";
+import { isEnabledEntity } from "@/lib/entities/enabled";
 import { ENTITIES, type SyncEntity } from "@/lib/entities/registry";
 import { markWebhookSyncDue, startWebhookSync, takeWebhookSyncWindow, type WebhookSyncOutcome } from "@/lib/sync/webhook-syncs";
 
@@ -66,13 +67,13 @@ export interface WebhookSyncRequest {
 /**
  * Turns a verified payload into the syncs it calls for: for every active tenant row (of any user)
  * that mirrors an organisation named in the events, the entities whose records changed. Events of
- * categories we do not mirror are ignored.
+ * categories we do not mirror (no entity, or one XERO_SYNC_ENTITIES leaves out) are ignored.
  */
 export async function planWebhookSyncs(db: Db, payload: WebhookPayload): Promise<WebhookSyncRequest[]> {
   const byOrg = new Map<string, { entities: Set<SyncEntity>; events: number }>();
   for (const event of payload.events) {
     const entity = CATEGORY_ENTITY[event.eventCategory];
-    if (!entity) continue;
+    if (!entity || !isEnabledEntity(entity)) continue;
     const org = byOrg.get(event.tenantId) ?? { entities: new Set<SyncEntity>(), events: 0 };
     org.entities.add(entity);
     org.events++;

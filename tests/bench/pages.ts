@@ -22,9 +22,9 @@ import { listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { encodeCursor } from "@/lib/lists/keyset";
 import { invoiceTotals, listInvoices, parseInvoiceQuery } from "@/lib/invoices/read-model";
 import { cachedInvoiceTotals } from "@/lib/invoices/cached-totals";
-import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
-import { getOrgOverviews, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
+import { getOverview, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
+import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { startPostgresServer, freePort, type PostgresServer } from "../helpers/postgres-server";
 import { analyze, seedContacts, seedInvoices, seedSession, seedSyncHistory, seedTenant, seedUser } from "../helpers/seed-mirror";
@@ -118,19 +118,12 @@ async function main() {
       Promise.all([listUserTenants(db, user.id), listInvoices(db, user.id, inv(qs)), cachedInvoiceTotals(db, user.id, inv(qs))]);
     const contactsPage = (qs: string) => () => Promise.all([listUserTenants(db, user.id), listContacts(db, user.id, con(qs))]);
     const overview = async () => {
-      const orgs = await getOrgOverviews(db, user.id, { intervalMinutes: 15 });
+      const orgs = await getTenantSyncStatuses(db, user.id, { intervalMinutes: 15 });
       const ids = orgs.map((o) => o.id);
       await Promise.all([receivablesAging(db, ids), invoicedVsPaid(db, ids)]);
     };
 
-    const overviewWarm = async () => {
-      const orgs = await getOrgOverviews(db, user.id, { intervalMinutes: 15 });
-      const ids = orgs.map((o) => o.id);
-      await Promise.all([
-        memoByDataVersion(db, ids, `aging:${user.id}:${ids.join(",")}`, () => receivablesAging(db, ids)),
-        memoByDataVersion(db, ids, `monthly:${user.id}:${ids.join(",")}`, () => invoicedVsPaid(db, ids)),
-      ]);
-    };
+    const overviewWarm = () => getOverview(db, user.id);
 
     const cases: Record<string, () => Promise<unknown>> = {
       "invoices: page 1": invoicesPage(""),

@@ -304,10 +304,9 @@ describe("control endpoints", () => {
     }
   });
 
-  it("reset is deterministic per seed, regenerates 100,000 invoices in seconds, and keepAuth keeps grants", async () => {
-    const started = Date.now();
+  it("reset is deterministic per seed, regenerates 100,000 invoices, and keepAuth keeps grants", async () => {
+    // How fast is measured by tests/bench/simulator-seed.ts, not here (a shared machine's timing is noise).
     const big = await ctl<{ tenants: TenantInfo[]; ms: number }>(sim, "POST", "/__sim/reset", { seed: 7, tenants: [{ name: "Big Co (UK)", invoices: 100_000, contacts: 5000 }] });
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(big.tenants[0]!.invoices).toBe(100_000);
     const specs = [{ name: "Big Co (UK)", invoices: 3000, contacts: 300 }];
     const a = await ctl<{ tenants: TenantInfo[] }>(sim, "POST", "/__sim/reset", { seed: 7, tenants: specs });

@@ -280,14 +280,19 @@ describe("GET /BankTransactions", () => {
   });
 
   it("needs a bank-transactions scope: accounting.banktransactions.read or the broad transactions scope", async () => {
+    // Other users than the suite's: Xero adds a user's earlier scopes for the app to a new consent.
     const narrow = configFor(sim, { scopes: ["openid", "offline_access", "accounting.payments.read"] });
-    const api = createApiClient(narrow, (await connect(sim, narrow)).access_token!);
+    const api = createApiClient(narrow, (await connect(sim, narrow, { user: "1" })).access_token!);
     expect((await api.accountingApi.getPayments(tenantId)).body.payments?.length).toBeGreaterThan(0);
     const err = toXeroApiError(await api.accountingApi.getBankTransactions(tenantId).then(() => null, (e: unknown) => e));
     expect(err.status).toBe(401);
     const bank = configFor(sim, { scopes: ["openid", "offline_access", "accounting.banktransactions.read"] });
-    const api2 = createApiClient(bank, (await connect(sim, bank)).access_token!);
+    const second = await connect(sim, bank, { user: "1" });
+    const api2 = createApiClient(bank, second.access_token!);
     expect((await api2.accountingApi.getBankTransactions(tenantId)).body.bankTransactions?.length).toBeGreaterThan(0);
+    // The second consent asked for bank transactions only and still holds payments.
+    expect(String(second.scope).split(" ")).toEqual(expect.arrayContaining(["accounting.banktransactions.read", "accounting.payments.read"]));
+    expect((await api2.accountingApi.getPayments(tenantId)).body.payments?.length).toBeGreaterThan(0);
   });
 });
 

@@ -3,10 +3,9 @@ import Link from "next/link";
 import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { getSyncStatus } from "@/lib/sync";
-import { getOrgOverviews, invoicedVsPaid, receivablesAging, type OrgOverview } from "@/lib/overview/read-model";
+import { getOverview } from "@/lib/overview/read-model";
+import type { TenantSyncStatus } from "@/lib/overview/sync-status";
 import type { RawSearchParams } from "@/lib/lists/search-params";
-import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { Badge } from "../_components/badges";
 import { formatInt, formatUtc } from "../_components/format";
 import { Table, Td, Th } from "../_components/table";
@@ -14,6 +13,7 @@ import { RelativeTime } from "../_components/time";
 import { AgingChart, MonthlyChart } from "./charts";
 import { DisconnectForm } from "./disconnect-form";
 import { toProgressView, type ProgressView } from "./progress-view";
+import { ScopeNotices } from "./scope-notices";
 import { SyncPanel } from "./sync-panel";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: "Overview" };
 
 const CONNECT_HREF = "/api/xero/connect";
 
-function StateBadge({ org, now }: { org: OrgOverview; now: Date }) {
+function StateBadge({ org, now }: { org: TenantSyncStatus; now: Date }) {
   switch (org.state) {
     case "syncing":
       return <Badge color="blue">Syncing</Badge>;
@@ -40,8 +40,8 @@ function StateBadge({ org, now }: { org: OrgOverview; now: Date }) {
   }
 }
 
-function progressView(org: OrgOverview): ProgressView {
-  return toProgressView(org.state, org.progress);
+function progressView(org: TenantSyncStatus): ProgressView {
+  return toProgressView(org.state, org.lastRun);
 }
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
@@ -50,23 +50,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const db = await getDb();
   const now = new Date();
   const interval = getEnv().SYNC_INTERVAL_MINUTES;
-  const [orgs, schedule] = await Promise.all([
-    getOrgOverviews(db, user.id, { now, intervalMinutes: interval }),
-    // The sync engine knows the scheduler's real next tick; our own estimate is the fallback.
-    getSyncStatus(db, user.id, now).catch(() => []),
-  ]);
-  const nextTick = new Map(schedule.map((s) => [s.tenantId, s.nextScheduledAt]));
+  const { orgs, aging, monthly } = await getOverview(db, user.id, now);
   const connected = orgs.filter((o) => o.state !== "disconnected");
-  const ids = orgs.map((o) => o.id);
-  // The charts aggregate every invoice; they change only when a sync stores something.
-  const [aging, monthly] = await Promise.all([
-    memoByDataVersion(db, ids, `aging:${user.id}:${ids.join(",")}`, () => receivablesAging(db, ids, now), now),
-    memoByDataVersion(db, ids, `monthly:${user.id}:${ids.join(",")}`, () => invoicedVsPaid(db, ids, now), now),
-  ]);
   // Right after Connect Xero (the callback adds ?connected and starts the first syncs): what each new
   // organisation's first sync is doing, as the sync engine reports it, until every one has landed.
   const granted = typeof sp.connected === "string" && /^\d{1,3}$/.test(sp.connected) ? Number(sp.connected) : 0;
-  const firstSyncs = firstSyncStates(granted, orgs, schedule);
+  const firstSyncs = firstSyncStates(granted, orgs);
   const connectedFlag = granted > 0 && firstSyncs.pending.length > 0;
 
   if (orgs.length === 0) {
@@ -115,6 +104,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </p>
       ) : null}
 
+      <ScopeNotices userId={user.id} />
       <section aria-label="Organisations" className="space-y-4">
         {orgs.map((org) => (
           <article key={org.id} className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby={`org-${org.id}`}>
@@ -136,7 +126,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                   </a>
                 ) : null}
               </div>
-              <SyncPanel key={`${org.progress?.sessionId ?? "none"}:${org.state}`} tenantId={org.id} name={org.name} initial={progressView(org)} canSync={org.state === "active" || org.state === "syncing"} />
+              <SyncPanel key={`${org.lastRun?.sessionId ?? "none"}:${org.state}`} tenantId={org.id} name={org.name} initial={progressView(org)} canSync={org.state === "active" || org.state === "syncing"} />
             </div>
             <div className="p-4">
               <Table caption={`Sync status of ${org.name}`}>
@@ -162,11 +152,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                         <RelativeTime date={e.lastSuccessAt} now={now} empty="not yet" />
                       </Td>
                       <Td>
-                        {(nextTick.get(org.id) ?? e.nextSyncAt) && org.state !== "syncing" ? (
-                          (nextTick.get(org.id) ?? e.nextSyncAt)! <= now ? (
+                        {org.nextSyncAt ? (
+                          org.nextSyncAt <= now ? (
                             <span className="text-slate-600">due now</span>
                           ) : (
-                            <RelativeTime date={nextTick.get(org.id) ?? e.nextSyncAt} now={now} />
+                            <RelativeTime date={org.nextSyncAt} now={now} />
                           )
                         ) : (
                           <span className="text-slate-500">{org.state === "syncing" ? "running now" : "—"}</span>
@@ -209,22 +199,16 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 const FIRST_SYNC_LABEL = { queued: "queued", syncing: "syncing now", failed: "failed (see Sync history)", waiting: "waits for the schedule" } as const;
 
 /**
- * The first syncs after Connect Xero, as the sync engine reports them: each organisation without a
+ * The first syncs after Connect Xero, as the sync status reports them: each organisation without a
  * successful sync yet (queued, syncing, failed, or left to the schedule), and how many of the
  * `granted` organisations are done.
  */
-function firstSyncStates(
-  granted: number,
-  orgs: { id: string; name: string; entities: { lastSuccessAt: Date | null }[] }[],
-  schedule: { tenantId: string; queued: boolean; running: unknown; lastRun: { outcome: string } | null }[],
-): { pending: { name: string; state: keyof typeof FIRST_SYNC_LABEL }[]; done: number } {
-  const byId = new Map(schedule.map((s) => [s.tenantId, s]));
+function firstSyncStates(granted: number, orgs: TenantSyncStatus[]): { pending: { name: string; state: keyof typeof FIRST_SYNC_LABEL }[]; done: number } {
   const pending = orgs.flatMap((o) => {
-    const s = byId.get(o.id);
     const synced = o.entities.some((e) => e.lastSuccessAt);
-    if (synced && !s?.running) return [];
-    const last = s?.lastRun?.outcome;
-    const state: keyof typeof FIRST_SYNC_LABEL = s?.running ? "syncing" : s?.queued ? "queued" : last && last !== "running" && last !== "success" ? "failed" : "waiting";
+    if (synced && !o.running) return [];
+    const last = o.lastRun?.outcome;
+    const state: keyof typeof FIRST_SYNC_LABEL = o.running ? "syncing" : o.queued ? "queued" : last && last !== "running" && last !== "success" ? "failed" : "waiting";
     return [{ name: o.name, state }];
   });
   return { pending, done: Math.max(0, granted - pending.length) };

@@ -25,9 +25,8 @@ export function SyncPanel({ tenantId, name, initial, canSync }: { tenantId: stri
     try {
       const res = await fetch(`/api/v1/tenants/${tenantId}/sync`, { cache: "no-store" });
       if (!res.ok) return;
-      const body = (await res.json()) as { tenant: { state: string; progress: Omit<ProgressView, "state"> & { sessionId: string } | null } };
-      const p = body.tenant.progress;
-      setView(toProgressView(body.tenant.state, p));
+      const body = (await res.json()) as { tenant: { state: string; lastRun: (Omit<ProgressView, "state"> & { sessionId: string }) | null } };
+      setView(toProgressView(body.tenant.state, body.tenant.lastRun));
     } catch {
       // transient network error: the next tick tries again
     }

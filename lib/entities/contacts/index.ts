@@ -64,6 +64,10 @@ export const contactsEntity = defineEntity({
     search: ["name", "emailAddress"],
     relations: [
       { entity: "invoices", label: "Invoices and bills", column: "contactId" },
+      { entity: "creditNotes", label: "Credit notes", column: "contactId" },
+      { entity: "payments", label: "Payments", column: "contactId" },
+      { entity: "overpayments", label: "Overpayments", column: "contactId" },
+      { entity: "prepayments", label: "Prepayments", column: "contactId" },
       { entity: "bankTransactions", label: "Bank transactions", column: "contactId" },
       { entity: "purchaseOrders", label: "Purchase orders", column: "contactId" },
     ],

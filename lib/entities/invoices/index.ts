@@ -1,3 +1,4 @@
+import { allocations } from "../allocations/table";
 import { defineEntity } from "../definition";
 import { mapInvoice } from "./map";
 import { invoices } from "./table";
@@ -83,5 +84,11 @@ export const invoicesEntity = defineEntity({
     ],
     search: ["invoiceNumber", "reference", "contactName"],
     totals: { money: ["total", "amountDue"], currencyKey: "currencyCode" },
+    relations: [
+      { entity: "payments", label: "Payments", column: "invoiceId" },
+      { entity: "creditNotes", label: "Credit notes allocated", viaChild: { table: allocations, column: "invoiceId" } },
+      { entity: "prepayments", label: "Prepayments allocated", viaChild: { table: allocations, column: "invoiceId" } },
+      { entity: "overpayments", label: "Overpayments allocated", viaChild: { table: allocations, column: "invoiceId" } },
+    ],
   },
 });

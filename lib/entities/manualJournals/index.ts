@@ -37,7 +37,6 @@ export const manualJournalsEntity = defineEntity({
       { key: "date", label: "Date", kind: "date" },
       { key: "status", label: "Status", kind: "status" },
       { key: "totalDebit", label: "Debits", kind: "money" },
-      { key: "lineCount", label: "Lines", kind: "number" },
       { key: "lineAmountTypes", label: "Amounts are", kind: "code" },
       { key: "showOnCashBasisReports", label: "On cash basis reports", kind: "boolean" },
       { key: "hasAttachments", label: "Attachments", kind: "boolean" },

@@ -69,7 +69,6 @@ export function mapManualJournal(tenantId: string, wire: XeroManualJournalWire, 
     // Xero's default when the field is left out.
     showOnCashBasisReports: wire.ShowOnCashBasisReports !== false,
     totalDebit: addDecimals(debits),
-    lineCount: amounts.length,
     hasAttachments: wire.HasAttachments === true,
     xeroUpdatedAt: recordUpdated("manual journal", manualJournalId, record),
     raw,

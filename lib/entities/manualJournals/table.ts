@@ -15,7 +15,6 @@ export const manualJournals = pgTable(
     showOnCashBasisReports: boolean("show_on_cash_basis_reports").notNull().default(true),
     /** The sum of the journal's debit lines (positive line amounts), added exactly: what the journal moves. */
     totalDebit: money("total_debit"),
-    lineCount: integer("line_count").notNull().default(0),
     hasAttachments: boolean("has_attachments").notNull().default(false),
     ...mirrorColumns(),
   },

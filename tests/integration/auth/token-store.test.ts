@@ -13,7 +13,7 @@ import { refreshTokenGrant, revokeRefreshToken } from "@/lib/xero/identity";
 import { decryptTokenSet, getValidAccessToken, type TokenGrants } from "@/lib/xero/token-store";
 import { ciphertextKeyId, isKeyConfigurationError, KEY_MISMATCH_MESSAGE, keyId } from "@/lib/xero/token-crypto";
 import { decodeKey } from "@/lib/env";
-import { getOrgOverviews } from "@/lib/overview/read-model";
+import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 import { syncTenant } from "@/lib/sync";
 import { holdTokenRequest } from "@/lib/xero-simulator";
 import { testDbKind, type TestDatabase } from "../../helpers/db";
@@ -290,7 +290,7 @@ describe("getValidAccessToken", () => {
     const refreshing = getValidAccessToken(tdb.db, connection.id);
     try {
       await hold.arrived; // the refresh is now waiting for Xero
-      const page = getOrgOverviews(tdb.db, user.id);
+      const page = getTenantSyncStatuses(tdb.db, user.id);
       // Without a bound, a blocked query would only show as a test timeout.
       const blocked = new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 5_000).unref());
       const answered = await Promise.race([page, blocked]);

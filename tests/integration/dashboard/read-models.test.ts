@@ -6,7 +6,8 @@ import { getInvoiceDetail, invoiceBatches, invoiceTotals, listInvoices, parseInv
 import { fromURLSearchParams } from "@/lib/lists/search-params";
 import { contactBatches, getContactDetail, listContacts, parseContactQuery } from "@/lib/contacts/read-model";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
-import { getOrgOverviews, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
+import { getOverview, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
+import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 import { invoices, syncCursors } from "@/lib/db/schema";
 import { cachedInvoiceTotals } from "@/lib/invoices/cached-totals";
 import { and, eq } from "drizzle-orm";
@@ -270,13 +271,13 @@ describe("history and overview", () => {
   });
 
   it("overview: per-org state, records held, next sync, and both charts", async () => {
-    const orgs = await getOrgOverviews(t.db, userId, { now: NOW, intervalMinutes: 15 });
+    const orgs = await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 15 });
     expect(orgs).toHaveLength(1);
     const org = orgs[0]!;
     expect(org.state).toBe("active");
     expect(org.entities.find((e) => e.entity === "invoices")?.records).toBe(N + 2);
     expect(org.entities.find((e) => e.entity === "contacts")?.records).toBe(120);
-    expect(org.entities[0]?.nextSyncAt?.getTime()).toBe(NOW.getTime());
+    expect(org.nextSyncAt?.getTime()).toBe(NOW.getTime()); // the last run started 15 minutes ago
     const aging = await receivablesAging(t.db, [tenantId], NOW);
     const nzd = aging.find((a) => a.currency === "NZD")!;
     expect(nzd.buckets.map((b) => b.bucket)).toEqual(["current", "1–30", "31–60", "61–90", "90+"]);
@@ -284,7 +285,11 @@ describe("history and overview", () => {
     const monthly = await invoicedVsPaid(t.db, [tenantId], NOW);
     expect(monthly[0]?.months).toHaveLength(12);
     expect(monthly[0]?.months.at(-1)?.month).toBe("2026-06");
-    expect(await getOrgOverviews(t.db, otherUserId, { now: NOW, tenantId })).toEqual([]);
+    expect(await getTenantSyncStatuses(t.db, otherUserId, { now: NOW, tenantId })).toEqual([]);
+    const page = await getOverview(t.db, userId, NOW);
+    expect(page.orgs.map((o) => o.id)).toEqual([tenantId]);
+    expect(page.aging).toEqual(aging);
+    expect(page.monthly).toEqual(monthly);
   });
 });
 

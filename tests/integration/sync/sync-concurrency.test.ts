@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { xeroSessions, xeroTenants } from "@/lib/db/schema";
-import { getSyncStatus, requestSync, runScheduledSyncs, syncTenant, waitForBackgroundSyncs } from "@/lib/sync";
+import { requestSync, runScheduledSyncs, syncTenant, waitForBackgroundSyncs } from "@/lib/sync";
+import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 import { testDbKind } from "@/tests/helpers/db";
 import { connectUser, createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "./harness";
 
@@ -65,11 +66,11 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
     expect(again).toEqual({ status: "already_running", sessionId: started.sessionId });
 
     await ctl(world.sim, "GET", "/__sim/faults/held?atLeast=1");
-    const running = (await getSyncStatus(world.db.db, world.user.userId)).find((s) => s.tenantId === tenant.id)!;
+    const running = (await getTenantSyncStatuses(world.db.db, world.user.userId)).find((s) => s.id === tenant.id)!;
     expect(running.running?.sessionId).toBe(started.sessionId);
     await releaseHeldRequest();
     await waitForBackgroundSyncs();
-    const status = (await getSyncStatus(world.db.db, world.user.userId)).find((s) => s.tenantId === tenant.id)!;
+    const status = (await getTenantSyncStatuses(world.db.db, world.user.userId)).find((s) => s.id === tenant.id)!;
     expect(status.running).toBeNull();
     expect(status.lastRun).toMatchObject({ sessionId: started.sessionId, outcome: "success", error: null });
     for (const e of status.entities) {

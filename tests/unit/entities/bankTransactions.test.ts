@@ -1,94 +1,79 @@
 import { describe, expect, it } from "vitest";
-import { JsonText, prepareMirrorRow } from "@/lib/db/queries/mirror-batch";
-import { bankTransactionsEntity } from "@/lib/entities/bankTransactions";
 import { mapBankTransaction } from "@/lib/entities/bankTransactions/map";
-import { writeSpecOf } from "@/lib/entities/write-spec";
-import type { EntityDefinition } from "@/lib/entities/definition";
+import { bankTransactions } from "@/lib/entities/bankTransactions/table";
+import type { MirrorRow } from "@/lib/db/queries/mirror-batch";
 import { XeroRecordError } from "@/lib/sync/errors";
-import { specExamples, specProperties } from "@/tests/helpers/xero-spec-examples";
+import { everyFieldFilled, expectKnownProperties, expectLossless, expectPropertiesCovered, propertiesRead, type ColumnSource } from "@/tests/helpers/mapping-check";
+import { specExamples, specProperties } from "@/tests/helpers/spec-examples";
 
 const tenantId = "00000000-0000-4000-8000-000000000001";
-type Json = Record<string, unknown>;
 
-/** Xero's /Date(ms+0000)/ as its UTC calendar day, read independently of the mapper. */
-const day = (v: unknown) => (typeof v === "string" ? new Date(Number(/\((\d+)/.exec(v)![1])).toISOString().slice(0, 10) : null);
-const instant = (v: unknown) => new Date(Number(/\((\d+)/.exec(v as string)![1]));
-const text = (v: unknown) => (v === undefined || v === null || v === "" ? null : String(v));
-/** A decimal string that denotes exactly Xero's number (or both absent). */
-const sameMoney = (got: unknown, want: unknown) => (want === undefined || want === null ? got === null : typeof got === "string" && /^-?\d+(\.\d+)?$/.test(got) && Number(got) === want);
+const SOURCES: ColumnSource[] = [
+  { column: "bankTransactionId", from: "BankTransactionID", as: "text" },
+  { column: "type", from: "Type", as: "text" },
+  { column: "status", from: "Status", as: "text" },
+  { column: "reference", from: "Reference", as: "text" },
+  { column: "contactId", from: "Contact.ContactID", as: "text" },
+  { column: "contactName", from: "Contact.Name", as: "text" },
+  { column: "bankAccountId", from: "BankAccount.AccountID", as: "text" },
+  { column: "bankAccountCode", from: "BankAccount.Code", as: "text" },
+  { column: "bankAccountName", from: "BankAccount.Name", as: "text" },
+  { column: "date", from: "Date", as: "date" },
+  { column: "isReconciled", from: "IsReconciled", as: "bool" },
+  { column: "currencyCode", from: "CurrencyCode", as: "text" },
+  { column: "currencyRate", from: "CurrencyRate", as: "money" },
+  { column: "lineAmountTypes", from: "LineAmountTypes", as: "text" },
+  { column: "subTotal", from: "SubTotal", as: "money" },
+  { column: "totalTax", from: "TotalTax", as: "money" },
+  { column: "total", from: "Total", as: "money" },
+  { column: "prepaymentId", from: "PrepaymentID", as: "text" },
+  { column: "overpaymentId", from: "OverpaymentID", as: "text" },
+  { column: "hasAttachments", from: "HasAttachments", as: "bool" },
+  { column: "xeroUpdatedAt", from: "UpdatedDateUTC", as: "instant" },
+];
 
-/** Where each property of Xero's BankTransaction goes: a column, or kept in `raw` only. */
-const COLUMNS: Record<string, string> = {
-  BankTransactionID: "bankTransactionId",
-  Type: "type",
-  Status: "status",
-  Reference: "reference",
-  Contact: "contactId, contactName",
-  BankAccount: "bankAccountId, bankAccountCode, bankAccountName",
-  IsReconciled: "isReconciled",
-  Date: "date",
-  CurrencyCode: "currencyCode",
-  CurrencyRate: "currencyRate",
-  LineAmountTypes: "lineAmountTypes",
-  SubTotal: "subTotal",
-  TotalTax: "totalTax",
-  Total: "total",
-  PrepaymentID: "prepaymentId",
-  OverpaymentID: "overpaymentId",
-  HasAttachments: "hasAttachments",
-  UpdatedDateUTC: "xeroUpdatedAt",
-};
-/** Line items (read from raw), a source document link, and the answer's own validation messages. */
+/** Kept in raw only: the lines, a source document's link, and an answer's own validation messages. */
 const RAW_ONLY = ["LineItems", "Url", "StatusAttributeString", "ValidationErrors"];
+/** What real Xero sends beyond the schema (its own examples show them). */
+const EXTRAS = ["DateString", "BatchPayment", "Attachments"];
 
-const examples = specExamples("BankTransactions");
+const mapper = { table: bankTransactions, idColumn: bankTransactions.bankTransactionId, map: (t: string, w: Record<string, unknown>, raw: unknown) => mapBankTransaction(t, w, raw) as MirrorRow, sources: SOURCES };
 
-describe("bank transactions: every example in Xero's spec maps without loss", () => {
-  it("the spec has examples to map, and every BankTransaction property is a column or kept in raw", () => {
+describe("bank transactions: Xero's own examples", () => {
+  const examples = specExamples("BankTransactions");
+
+  it("the spec has examples to map (list, by id, create, update)", () => {
     expect(examples.length).toBeGreaterThanOrEqual(6);
-    expect([...Object.keys(COLUMNS), ...RAW_ONLY].sort()).toEqual(specProperties("BankTransaction").sort());
+    expect(new Set(examples.map((e) => e.record.Type))).toEqual(new Set(["RECEIVE", "SPEND", "SPEND-OVERPAYMENT"]));
   });
 
-  it.each(examples.map((e) => [e.where, e.record] as const))("%s", (_where, wire: Json) => {
-    const row = mapBankTransaction(tenantId, wire);
-    const contact = wire.Contact as Json | undefined;
-    const account = wire.BankAccount as Json;
-    expect(row).toMatchObject({
-      tenantId,
-      bankTransactionId: wire.BankTransactionID,
-      type: wire.Type,
-      status: wire.Status,
-      reference: text(wire.Reference),
-      contactId: text(contact?.ContactID),
-      contactName: text(contact?.Name),
-      bankAccountId: account.AccountID,
-      bankAccountCode: account.Code,
-      bankAccountName: account.Name,
-      date: day(wire.Date),
-      isReconciled: wire.IsReconciled === true,
-      currencyCode: text(wire.CurrencyCode),
-      lineAmountTypes: text(wire.LineAmountTypes),
-      prepaymentId: text(wire.PrepaymentID),
-      overpaymentId: text(wire.OverpaymentID),
-      hasAttachments: wire.HasAttachments === true,
-      xeroUpdatedAt: instant(wire.UpdatedDateUTC),
-    });
-    for (const [key, prop] of [["currencyRate", "CurrencyRate"], ["subTotal", "SubTotal"], ["totalTax", "TotalTax"], ["total", "Total"]] as const) {
-      expect(sameMoney(row[key], wire[prop]), `${key} ${String(row[key])} vs ${String(wire[prop])}`).toBe(true);
-    }
-    // Written as the engine writes it: the record's own text is `raw`, every column a plain value.
-    const spec = writeSpecOf(bankTransactionsEntity as unknown as EntityDefinition);
-    const prepared = JSON.parse(prepareMirrorRow(spec, mapBankTransaction(tenantId, wire, new JsonText(JSON.stringify(wire)))).json) as Json;
-    expect(prepared.raw).toEqual(wire);
-    expect(prepared.bank_account_id).toBe(account.AccountID);
-    expect(prepared.xero_updated_at).toBe(instant(wire.UpdatedDateUTC).toISOString());
+  it("every property of BankTransaction is mapped or knowingly left to raw", () => {
+    expectPropertiesCovered(specProperties("BankTransaction"), propertiesRead(SOURCES), RAW_ONLY);
   });
 
-  it("keeps each example's money exactly as Xero wrote it", () => {
+  it.each(examples.map((e) => [e.where, e] as const))("maps %s without loss", (_where, example) => {
+    expectKnownProperties(example, specProperties("BankTransaction"), EXTRAS);
+    expect(expectLossless(mapper, example, tenantId).tenantId).toBe(tenantId);
+  });
+
+  it("maps every property of BankTransaction it types from its own field (each filled with a distinct value)", () => {
+    expectLossless(mapper, everyFieldFilled(SOURCES), tenantId);
+  });
+
+  it("reads the examples as an accountant would: which account, which way, how much", () => {
     const at = (where: string) => mapBankTransaction(tenantId, examples.find((e) => e.where === where)!.record);
-    expect(at("PUT /BankTransactions #1")).toMatchObject({ subTotal: "18.26", totalTax: "1.74", total: "20", currencyRate: "1", type: "SPEND", reference: null });
-    expect(at("POST /BankTransactions/{BankTransactionID} #1")).toMatchObject({ reference: "You just updated", date: "2019-02-25" });
-    expect(at("GET /BankTransactions #2")).toMatchObject({ type: "SPEND-OVERPAYMENT", overpaymentId: "7d457db3-3b0a-47e9-8b79-81252a7bcdcb", total: "9", date: "2016-10-13" });
+    expect(at("PUT /BankTransactions 200 #1")).toMatchObject({
+      type: "SPEND",
+      bankAccountId: "6f7594f2-f059-4d56-9e67-47ac9733bfe9",
+      bankAccountCode: "088",
+      bankAccountName: "Business Wells Fargo",
+      contactName: "Katherine Warren",
+      subTotal: "18.26",
+      totalTax: "1.74",
+      total: "20",
+      reference: null,
+    });
+    expect(at("GET /BankTransactions 200 #2")).toMatchObject({ type: "SPEND-OVERPAYMENT", overpaymentId: "7d457db3-3b0a-47e9-8b79-81252a7bcdcb", total: "9", date: "2016-10-13" });
   });
 });
 

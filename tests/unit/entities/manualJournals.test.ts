@@ -1,120 +1,106 @@
 import { describe, expect, it } from "vitest";
-import { JsonText, prepareChildRows, prepareMirrorRow } from "@/lib/db/queries/mirror-batch";
-import type { EntityDefinition } from "@/lib/entities/definition";
+import { prepareChildRows, childSpec, type MirrorRow } from "@/lib/db/queries/mirror-batch";
 import { manualJournalsEntity } from "@/lib/entities/manualJournals";
 import { addDecimals, mapManualJournal, mapManualJournalLines } from "@/lib/entities/manualJournals/map";
-import { writeSpecOf } from "@/lib/entities/write-spec";
+import { manualJournalLines, manualJournals } from "@/lib/entities/manualJournals/table";
 import { XeroRecordError } from "@/lib/sync/errors";
-import { specExamples, specProperties } from "@/tests/helpers/xero-spec-examples";
+import { everyFieldFilled, expected, expectKnownProperties, expectLossless, expectPropertiesCovered, mappedColumns, propertiesRead, type ColumnSource } from "@/tests/helpers/mapping-check";
+import { specExamples, specProperties } from "@/tests/helpers/spec-examples";
 
 const tenantId = "00000000-0000-4000-8000-000000000001";
 type Json = Record<string, unknown>;
 
-const day = (v: unknown) => (typeof v === "string" ? new Date(Number(/\((\d+)/.exec(v)![1])).toISOString().slice(0, 10) : null);
-const instant = (v: unknown) => new Date(Number(/\((\d+)/.exec(v as string)![1]));
-const text = (v: unknown) => (v === undefined || v === null || v === "" ? null : String(v));
-const sameMoney = (got: unknown, want: unknown) => (want === undefined || want === null ? got === null : typeof got === "string" && /^-?\d+(\.\d+)?$/.test(got) && Number(got) === want);
+/** The journal's debits: its positive line amounts (in these examples whole numbers, so the float sum is exact). */
+const debits = (w: Json) => ((w.JournalLines as Json[] | undefined) ?? []).map((l) => l.LineAmount as number).filter((n) => n > 0).reduce((a, b) => a + b, 0);
 
-/** Where each property of Xero's ManualJournal goes: a column (or the child table), or kept in `raw` only. */
-const COLUMNS: Record<string, string> = {
-  ManualJournalID: "manualJournalId",
-  Narration: "narration",
-  Status: "status",
-  Date: "date",
-  LineAmountTypes: "lineAmountTypes",
-  ShowOnCashBasisReports: "showOnCashBasisReports",
-  HasAttachments: "hasAttachments",
-  UpdatedDateUTC: "xeroUpdatedAt",
-  JournalLines: "manual_journal_lines, totalDebit, lineCount",
-};
-const RAW_ONLY = ["Url", "StatusAttributeString", "Warnings", "ValidationErrors", "Attachments"];
-const LINE_COLUMNS: Record<string, string> = {
-  LineAmount: "lineAmount",
-  AccountCode: "accountCode",
-  AccountID: "accountId",
-  Description: "description",
-  TaxType: "taxType",
-  TaxAmount: "taxAmount",
-  IsBlank: "isBlank",
-  Tracking: "tracking",
-};
+const SOURCES: ColumnSource[] = [
+  { column: "manualJournalId", from: "ManualJournalID", as: "text" },
+  { column: "narration", from: "Narration", as: "text" },
+  { column: "status", from: "Status", as: "text" },
+  { column: "date", from: "Date", as: "date" },
+  { column: "lineAmountTypes", from: "LineAmountTypes", as: "text" },
+  // Xero's default when the field is left out is true.
+  { column: "showOnCashBasisReports", from: (w) => w.ShowOnCashBasisReports !== false, as: "bool" },
+  { column: "totalDebit", from: debits, as: "money" },
+  { column: "hasAttachments", from: "HasAttachments", as: "bool" },
+  { column: "xeroUpdatedAt", from: "UpdatedDateUTC", as: "instant" },
+];
 
-const examples = specExamples("ManualJournals");
+/** Where each ManualJournalLine property goes in manual_journal_lines. */
+const LINE_SOURCES: ColumnSource[] = [
+  { column: "accountId", from: "AccountID", as: "text" },
+  { column: "accountCode", from: "AccountCode", as: "text" },
+  { column: "description", from: "Description", as: "text" },
+  { column: "lineAmount", from: "LineAmount", as: "money" },
+  { column: "taxType", from: "TaxType", as: "text" },
+  { column: "taxAmount", from: "TaxAmount", as: "money" },
+  { column: "isBlank", from: "IsBlank", as: "bool" },
+];
 
-describe("manual journals: every example in Xero's spec maps without loss", () => {
-  it("the spec has examples to map, and every ManualJournal and ManualJournalLine property is a column or kept in raw", () => {
+const RAW_ONLY = ["Url", "Attachments", "StatusAttributeString", "Warnings", "ValidationErrors"];
+
+const mapper = { table: manualJournals, idColumn: manualJournals.manualJournalId, map: (t: string, w: Json, raw: unknown) => mapManualJournal(t, w, raw) as MirrorRow, sources: SOURCES };
+
+/** The lines as manual_journal_lines rows must hold them: in order, each field as Xero wrote it. */
+function expectLinesLossless(where: string, id: string, wire: Json): void {
+  const lines = (wire.JournalLines as Json[] | undefined) ?? [];
+  const rows = mapManualJournalLines(id, wire) as unknown as Json[];
+  expect(rows, where).toHaveLength(lines.length);
+  // Every column of the child table is accounted for (tenant_id is added by the write).
+  expect([...LINE_SOURCES.map((s) => s.column), "manualJournalId", "lineNumber", "tracking"].sort()).toEqual(mappedColumns(manualJournalLines).sort());
+  rows.forEach((row, i) => {
+    const line = lines[i]!;
+    expect(row.manualJournalId).toBe(id);
+    expect(row.lineNumber, where).toBe(i + 1);
+    for (const s of LINE_SOURCES) expect(row[s.column], `${where} line ${i + 1}: ${s.column}`).toEqual(expected(line[s.from as string], s.as));
+    expect(row.tracking).toEqual(Array.isArray(line.Tracking) && line.Tracking.length ? line.Tracking : null);
+  });
+  // Written as the engine writes a child table: one JSON array, in order, tracking as JSON.
+  const written = JSON.parse(prepareChildRows(childSpec(manualJournalLines, manualJournalLines.manualJournalId), manualJournalsEntity.children![0]!.rows(id, wire))) as Json[];
+  expect(written.map((r) => r.line_number)).toEqual(lines.map((_, i) => i + 1));
+  expect(written.map((r) => r.tracking)).toEqual(rows.map((r) => r.tracking));
+}
+
+describe("manual journals: Xero's own examples", () => {
+  const examples = specExamples("ManualJournals");
+
+  it("the spec has examples to map (list, by id, create, update)", () => {
     expect(examples.length).toBeGreaterThanOrEqual(6);
-    expect([...Object.keys(COLUMNS), ...RAW_ONLY].sort()).toEqual(specProperties("ManualJournal").sort());
-    expect(Object.keys(LINE_COLUMNS).sort()).toEqual(specProperties("ManualJournalLine").sort());
+    expect(examples.some((e) => ((e.record.JournalLines as unknown[]) ?? []).length > 0)).toBe(true);
   });
 
-  it.each(examples.map((e) => [e.where, e.record] as const))("%s", (_where, wire: Json) => {
-    const id = wire.ManualJournalID as string;
-    const row = mapManualJournal(tenantId, wire);
-    const lines = (wire.JournalLines as Json[]) ?? [];
-    expect(row).toMatchObject({
-      tenantId,
-      manualJournalId: id,
-      narration: wire.Narration,
-      status: wire.Status,
-      date: day(wire.Date),
-      lineAmountTypes: text(wire.LineAmountTypes),
-      showOnCashBasisReports: wire.ShowOnCashBasisReports !== false,
-      hasAttachments: wire.HasAttachments === true,
-      lineCount: lines.length,
-      xeroUpdatedAt: instant(wire.UpdatedDateUTC),
-    });
-    const debits = lines.map((l) => l.LineAmount as number).filter((n) => n > 0);
-    expect(Number(row.totalDebit)).toBe(debits.reduce((a, b) => a + b, 0));
-
-    const childRows = mapManualJournalLines(id, wire);
-    expect(childRows).toHaveLength(lines.length);
-    childRows.forEach((line, i) => {
-      const w = lines[i]!;
-      expect(line).toMatchObject({
-        manualJournalId: id,
-        lineNumber: i + 1,
-        accountId: text(w.AccountID),
-        accountCode: text(w.AccountCode),
-        description: text(w.Description),
-        taxType: text(w.TaxType),
-        isBlank: w.IsBlank === true,
-        tracking: Array.isArray(w.Tracking) && w.Tracking.length ? w.Tracking : null,
-      });
-      expect(sameMoney(line.lineAmount, w.LineAmount)).toBe(true);
-      expect(sameMoney(line.taxAmount, w.TaxAmount)).toBe(true);
-    });
-
-    // Written as the engine writes it: the record's own text is `raw`, the lines one JSON array per journal.
-    const def = manualJournalsEntity as unknown as EntityDefinition;
-    const spec = writeSpecOf(def);
-    const prepared = JSON.parse(prepareMirrorRow(spec, mapManualJournal(tenantId, wire, new JsonText(JSON.stringify(wire)))).json) as Json;
-    expect(prepared.raw).toEqual(wire);
-    const written = JSON.parse(prepareChildRows(spec.children[0]!, def.children![0]!.rows(id, wire))) as Json[];
-    expect(written.map((l) => l.line_number)).toEqual(lines.map((_, i) => i + 1));
-    expect(written.map((l) => l.tracking)).toEqual(lines.map((l) => (Array.isArray(l.Tracking) && l.Tracking.length ? l.Tracking : null)));
+  it("every property of ManualJournal and ManualJournalLine is mapped or knowingly left to raw", () => {
+    expectPropertiesCovered(specProperties("ManualJournal"), propertiesRead(SOURCES, ["ShowOnCashBasisReports", "JournalLines"]), RAW_ONLY);
+    expectPropertiesCovered(specProperties("ManualJournalLine"), propertiesRead(LINE_SOURCES, ["Tracking"]), []);
   });
 
-  it("keeps each example's lines, amounts and tracking exactly as Xero wrote them", () => {
-    const put = examples.find((e) => e.where === "PUT /ManualJournals #1")!.record;
-    expect(mapManualJournal(tenantId, put)).toMatchObject({ totalDebit: "100", lineCount: 2, status: "DRAFT", date: "2019-03-14" });
-    expect(mapManualJournalLines(put.ManualJournalID as string, put)).toEqual([
-      { manualJournalId: put.ManualJournalID, lineNumber: 1, accountId: "c4f29c22-28c2-4a13-9eab-ecbbd641ffdf", accountCode: "400", description: "Hello there", lineAmount: "100", taxType: "NONE", taxAmount: null, isBlank: false, tracking: null },
+  it.each(examples.map((e) => [e.where, e] as const))("maps %s without loss, lines and all", (where, example) => {
+    expectKnownProperties(example, specProperties("ManualJournal"), []);
+    const row = expectLossless(mapper, example, tenantId);
+    expectLinesLossless(where, row.manualJournalId as string, example.record);
+  });
+
+  it("maps every property it types from its own field (each filled with a distinct value)", () => {
+    expectLossless(mapper, everyFieldFilled(SOURCES), tenantId);
+    const line = everyFieldFilled(LINE_SOURCES).record;
+    expectLinesLossless("every line property filled", "5b0f0d0a-0000-4000-8000-000000000002", { JournalLines: [line, { ...line, Tracking: [{ Name: "Region", Option: "North" }] }] });
+  });
+
+  it("reads the examples as an accountant would: lines in order, debits and credits, tracking", () => {
+    const put = examples.find((e) => e.where === "PUT /ManualJournals 200 #1")!.record;
+    expect(mapManualJournal(tenantId, put)).toMatchObject({ totalDebit: "100", status: "DRAFT", date: "2019-03-14" });
+    expect(mapManualJournalLines(put.ManualJournalID as string, put)).toMatchObject([
+      { lineNumber: 1, accountCode: "400", description: "Hello there", lineAmount: "100", taxType: "NONE", taxAmount: null, tracking: null },
       {
-        manualJournalId: put.ManualJournalID,
         lineNumber: 2,
-        accountId: "c4f29c22-28c2-4a13-9eab-ecbbd641ffdf",
         accountCode: "400",
         description: "Goodbye",
         lineAmount: "-100",
-        taxType: "NONE",
-        taxAmount: null,
-        isBlank: false,
         tracking: [{ Name: "Simpsons", Option: "Bart", TrackingCategoryID: "6a68adde-f210-4465-b0a9-0d8cc6f50762", TrackingOptionID: "dc54c220-0140-495a-b925-3246adc0075f" }],
       },
     ]);
-    const list = examples.find((e) => e.where === "GET /ManualJournals #1")!.record;
-    expect(mapManualJournal(tenantId, list)).toMatchObject({ totalDebit: "0", lineCount: 0 });
+    const list = examples.find((e) => e.where === "GET /ManualJournals 200 #1")!.record;
+    expect(mapManualJournal(tenantId, list)).toMatchObject({ totalDebit: "0" });
     expect(mapManualJournalLines(list.ManualJournalID as string, list)).toEqual([]);
   });
 });
@@ -129,13 +115,8 @@ describe("manual journals: debits are added exactly", () => {
   });
 
   it("sums the positive lines only (credits are negative)", () => {
-    const wire = {
-      ManualJournalID: "5b0f0d0a-0000-4000-8000-000000000002",
-      Narration: "Accrual",
-      UpdatedDateUTC: "/Date(1706781600123+0000)/",
-      JournalLines: [{ LineAmount: 0.1 }, { LineAmount: 0.2 }, { LineAmount: -0.3 }, { LineAmount: 0 }],
-    };
-    expect(mapManualJournal(tenantId, wire)).toMatchObject({ totalDebit: "0.3", lineCount: 4, status: "DRAFT", showOnCashBasisReports: true });
+    const wire = { ManualJournalID: "5b0f0d0a-0000-4000-8000-000000000002", Narration: "Accrual", UpdatedDateUTC: "/Date(1706781600123+0000)/", JournalLines: [{ LineAmount: 0.1 }, { LineAmount: 0.2 }, { LineAmount: -0.3 }, { LineAmount: 0 }] };
+    expect(mapManualJournal(tenantId, wire)).toMatchObject({ totalDebit: "0.3", status: "DRAFT", showOnCashBasisReports: true });
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * GET  /api/v1/tenants/{tenantId}/sync — the organisation's state and its latest sync's progress
- *      (pages, records, rate-limit waits), polled by the overview's Sync now button.
+ * GET  /api/v1/tenants/{tenantId}/sync — the organisation's sync status, as one entry of
+ *      GET /api/v1/tenants (state, running and latest sync with pages, records, rate-limit waits),
+ *      polled by the overview's Sync now button.
  * POST /api/v1/tenants/{tenantId}/sync — start a sync now; 202 { status: "started" | "already_running" | "queued", sessionId }
  *      ("queued": the server runs as many syncs as it allows; it starts when one ends).
  * Session required; another user's organisation is 404.
@@ -8,9 +9,8 @@
 import { z } from "zod";
 import { withUser } from "@/lib/http/handler";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { getOrgOverviews } from "@/lib/overview/read-model";
+import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 import { requestSyncForUser } from "@/lib/overview/sync-request";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,7 @@ export const dynamic = "force-dynamic";
 const input = z.object({ tenantId: z.uuid() });
 
 export const GET = withUser(input, async ({ user, input }) => {
-  const [org] = await getOrgOverviews(await getDb(), user.id, { tenantId: input.tenantId, intervalMinutes: getEnv().SYNC_INTERVAL_MINUTES });
+  const [org] = await getTenantSyncStatuses(await getDb(), user.id, { tenantId: input.tenantId });
   if (!org) throw new AppError("not_found", "No such organisation.");
   return { tenant: org };
 }, { name: "GET /api/v1/tenants/:id/sync" });

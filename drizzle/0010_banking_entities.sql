@@ -52,7 +52,6 @@ CREATE TABLE "manual_journals" (
 	"line_amount_types" text,
 	"show_on_cash_basis_reports" boolean DEFAULT true NOT NULL,
 	"total_debit" numeric(19, 4),
-	"line_count" integer DEFAULT 0 NOT NULL,
 	"has_attachments" boolean DEFAULT false NOT NULL,
 	"xero_updated_at" timestamp with time zone NOT NULL,
 	"raw" jsonb NOT NULL,
