@@ -148,6 +148,8 @@ export interface EntityChild {
   parentColumn: PgColumn;
   /** The child rows of one record (keys: the child table's column keys; tenantId is added). */
   rows(parentId: string, wire: Record<string, unknown>): Record<string, unknown>[];
+  /** How the record's detail page lists them (a journal's lines, a tracking category's options). */
+  view?: { label: string; fields: readonly FieldSpec[]; /** the child table's column key giving their order */ orderBy?: string };
 }
 
 export interface EntityDefinition<TTable extends PgTable = PgTable, TRow extends Record<string, unknown> = Record<string, unknown>> {

@@ -13,6 +13,11 @@ import { overpaymentsEntity } from "./overpayments";
 import { paymentsEntity } from "./payments";
 import { prepaymentsEntity } from "./prepayments";
 import { purchaseOrdersEntity } from "./purchaseOrders";
+import { accountsEntity } from "./accounts";
+import { itemsEntity } from "./items";
+import { journalsEntity } from "./journals";
+import { taxRatesEntity } from "./taxRates";
+import { trackingCategoriesEntity } from "./trackingCategories";
 
 export const ENTITIES: readonly EntityDefinition[] = [
   invoicesEntity,
@@ -21,6 +26,11 @@ export const ENTITIES: readonly EntityDefinition[] = [
   creditNotesEntity,
   overpaymentsEntity,
   prepaymentsEntity,
+  accountsEntity,
+  taxRatesEntity,
+  trackingCategoriesEntity,
+  itemsEntity,
+  journalsEntity,
   bankTransactionsEntity,
   manualJournalsEntity,
   purchaseOrdersEntity,

@@ -13,7 +13,8 @@ async function restrictedImports(filePath: string, code: string): Promise<string
   return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
 }
 
-describe("import boundaries", () => {
+// The first lint loads the whole config and its plugins: seconds on a busy machine, not a defect.
+describe("import boundaries", { timeout: 60_000 }, () => {
   it("refuses drizzle-orm and the schema in app/", async () => {
     const code = 'import { sql } from "drizzle-orm";\nimport { invoices } from "@/lib/db/schema";\nexport const probe = [sql, invoices];\n';
     const messages = await restrictedImports("app/(dashboard)/probe/page.tsx", code);
