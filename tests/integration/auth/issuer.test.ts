@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SYNC_ENTITIES } from "@/lib/entities/registry";
+import { enabledEntityNames } from "@/lib/entities/enabled";
 import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { syncTenant } from "@/lib/sync";
 import type { RunningSimulator } from "@/lib/xero-simulator";
@@ -89,7 +89,7 @@ describe("the issuer of a connection", () => {
     if (result.status !== "error") return;
     expect(result.error).toMatch(/authorised by .* configured for/);
     expect(result.calls).toBe(0);
-    expect(result.entities.map((e) => e.outcome)).toEqual(["error", ...SYNC_ENTITIES.slice(1).map(() => "skipped")]);
+    expect(result.entities.map((e) => e.outcome)).toEqual(["error", ...enabledEntityNames().slice(1).map(() => "skipped")]);
     expect(await traffic()).toEqual([]);
     expect(await statuses(connection.id)).toEqual({ connection: "active", tenants: ["active"] });
   });

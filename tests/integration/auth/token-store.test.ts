@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { SYNC_ENTITIES } from "@/lib/entities/registry";
+import { enabledEntityNames } from "@/lib/entities/enabled";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import type { RunningSimulator } from "@/lib/xero-simulator";
@@ -258,7 +258,7 @@ describe("getValidAccessToken", () => {
       const result = await syncTenant(tdb.db, { tenantId: tenants[0]!.id, trigger: "manual" });
       expect(result.status).toBe("error");
       expect("error" in result && result.error).toBe(KEY_MISMATCH_MESSAGE);
-      expect("entities" in result && result.entities.map((e) => e.outcome)).toEqual(["error", ...SYNC_ENTITIES.slice(1).map(() => "skipped")]);
+      expect("entities" in result && result.entities.map((e) => e.outcome)).toEqual(["error", ...enabledEntityNames().slice(1).map(() => "skipped")]);
 
       const [row] = await tdb.db.select().from(xeroConnections).where(eq(xeroConnections.id, connection.id));
       expect(row).toMatchObject({ status: "active", statusReason: null, tokenSetEncrypted: connection.tokenSetEncrypted });

@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { syncCursors, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
-import { SYNC_ENTITIES } from "@/lib/entities/registry";
+import { enabledEntityNames } from "@/lib/entities/enabled";
 import { syncTenant, type SyncResult } from "@/lib/sync";
 import type { FaultKind, FaultSpec } from "@/lib/xero-simulator";
 import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, pointEnvAtSimulator, type SyncWorld } from "./harness";
@@ -116,7 +116,7 @@ describe("sync under faults", () => {
     if (r.status !== "rate_limited") return;
     expect(r.rateLimitedUntil!.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
     // The entity that met the limit, then every other one skipped.
-    expect(r.entities.map((e) => e.outcome)).toEqual(["rate_limited", ...SYNC_ENTITIES.slice(1).map(() => "skipped")]);
+    expect(r.entities.map((e) => e.outcome)).toEqual(["rate_limited", ...enabledEntityNames().slice(1).map(() => "skipped")]);
     const [tenantRow] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, t.id));
     expect(tenantRow!.rateLimitedUntil?.getTime()).toBe(r.rateLimitedUntil!.getTime());
     expect(tenantRow!.syncLockOwner).toBeNull();
