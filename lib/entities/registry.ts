@@ -4,12 +4,15 @@
  * tables.ts, `npm run db:generate`, and the simulator's fixture.
  */
 import type { EntityDefinition } from "./definition";
+import { bankTransactionsEntity } from "./bankTransactions";
 import { contactsEntity } from "./contacts";
 import { creditNotesEntity } from "./creditNotes";
 import { invoicesEntity } from "./invoices";
+import { manualJournalsEntity } from "./manualJournals";
 import { overpaymentsEntity } from "./overpayments";
 import { paymentsEntity } from "./payments";
 import { prepaymentsEntity } from "./prepayments";
+import { purchaseOrdersEntity } from "./purchaseOrders";
 import { accountsEntity } from "./accounts";
 import { itemsEntity } from "./items";
 import { journalsEntity } from "./journals";
@@ -28,6 +31,9 @@ export const ENTITIES: readonly EntityDefinition[] = [
   trackingCategoriesEntity,
   itemsEntity,
   journalsEntity,
+  bankTransactionsEntity,
+  manualJournalsEntity,
+  purchaseOrdersEntity,
 ] as unknown as readonly EntityDefinition[];
 
 export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);

@@ -11,3 +11,6 @@ export * from "./items/table";
 export * from "./taxRates/table";
 export * from "./trackingCategories/table";
 export * from "./journals/table";
+export * from "./bankTransactions/table";
+export * from "./manualJournals/table";
+export * from "./purchaseOrders/table";

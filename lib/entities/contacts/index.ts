@@ -77,6 +77,8 @@ export const contactsEntity = defineEntity({
       { entity: "payments", label: "Payments", column: "contactId" },
       { entity: "overpayments", label: "Overpayments", column: "contactId" },
       { entity: "prepayments", label: "Prepayments", column: "contactId" },
+      { entity: "bankTransactions", label: "Bank transactions", column: "contactId" },
+      { entity: "purchaseOrders", label: "Purchase orders", column: "contactId" },
     ],
     csv: ["name", "emailAddress", "isCustomer", "isSupplier", "contactStatus", "defaultCurrency", "xeroUpdatedAt"],
   },

@@ -24,6 +24,7 @@ export const contacts = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.contactId] }),
     index("contacts_tenant_name_idx").on(t.tenantId, t.name),
+    index("contacts_tenant_email_idx").on(t.tenantId, t.emailAddress, t.contactId),
     index("contacts_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
     index("contacts_email_trgm_idx").using("gin", sql`${t.emailAddress} gin_trgm_ops`),
     index("contacts_tenant_status_idx").on(t.tenantId, t.contactStatus),

@@ -37,6 +37,9 @@ export const invoices = pgTable(
     index("invoices_tenant_contact_idx").on(t.tenantId, t.contactId),
     index("invoices_tenant_updated_idx").on(t.tenantId, t.xeroUpdatedAt),
     index("invoices_tenant_total_idx").on(t.tenantId, t.total),
+    index("invoices_tenant_number_idx").on(t.tenantId, t.invoiceNumber, t.invoiceId),
+    index("invoices_tenant_contact_name_idx").on(t.tenantId, t.contactName, t.invoiceId),
+    index("invoices_tenant_amount_due_idx").on(t.tenantId, t.amountDue, t.invoiceId),
     // Dashboard: totals per currency, receivables by age and invoiced-vs-paid aggregate
     // every invoice of a tenant; with all the columns they read in one index they run as an
     // index-only scan instead of reading the whole table with its jsonb (measured at 100,000

@@ -30,6 +30,7 @@ export const taxRates = pgTable(
     index("tax_rates_tenant_rate_idx").on(t.tenantId, t.effectiveRate, t.taxType),
     index("tax_rates_tenant_status_idx").on(t.tenantId, t.status),
     index("tax_rates_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
+    index("tax_rates_tax_type_trgm_idx").using("gin", sql`${t.taxType} gin_trgm_ops`),
   ],
 );
 
