@@ -7,7 +7,7 @@ import { encodeCursor, keysetPage, UUID_RE, type Cursor, type KeysetRow } from "
 import { escapeLike } from "@/lib/lists/search-params";
 import { scopeTenantIds } from "@/lib/lists/tenant-scope";
 import { todayUtc } from "@/lib/lists/today";
-import type { EntityDefinition, FilterSpec, RelationSpec } from "./definition";
+import type { EntityDefinition, FieldSpec, FilterSpec, RelationSpec } from "./definition";
 import { entityExtras } from "./read-model-extras";
 import { columnOf, columnsOf, idKindOf, parseEntityQuery, sortColumnOf, validRecordId, type EntityQuery } from "./read-model-params";
 import { ENTITIES, entityByName, entitySlug } from "./registry";
@@ -291,9 +291,22 @@ export interface EntityDetail {
   row: EntityRow;
   tenant: { id: string; name: string; xeroTenantId: string };
   relations: RelatedRecords[];
+  /** The record's own child rows that its definition shows (a journal's lines, a category's options). */
+  children: ChildRecords[];
   /** Sync sessions of this tenant's entity around when this record was first and last stored. */
   syncs: XeroSession[];
 }
+
+export interface ChildRecords {
+  label: string;
+  fields: readonly FieldSpec[];
+  rows: Record<string, unknown>[];
+  /** Rows beyond CHILD_ROWS are counted, not shown. */
+  total: number;
+}
+
+/** A detail page lists at most this many child rows of a record (a journal rarely has more). */
+const CHILD_ROWS = 500;
 
 const RELATED_ROWS = 10;
 
@@ -312,6 +325,24 @@ export async function getEntityDetail(db: Db, userId: string, def: EntityDefinit
   const [record] = (await db.select().from(def.table).where(and(eq(cols.tenantId!, tenantId), eq(def.idColumn, id)))) as Record<string, unknown>[];
   const [row] = await withExtras(db, def, [tenantId], [toRow(def, found)], now);
   const relations = await Promise.all((def.view.relations ?? []).map((spec) => related(db, spec, tenantId, id, now)));
+  const children = await Promise.all(
+    (def.children ?? []).flatMap((child) => {
+      const view = child.view;
+      if (!view) return [];
+      const childCols = getTableColumns(child.table) as Record<string, PgColumn>;
+      const where = and(eq(childCols.tenantId!, tenantId), eq(child.parentColumn, id));
+      const order = view.orderBy && childCols[view.orderBy] ? childCols[view.orderBy]! : child.parentColumn;
+      return [
+        (async (): Promise<ChildRecords> => {
+          const [rows, [counted]] = await Promise.all([
+            db.select().from(child.table).where(where).orderBy(order).limit(CHILD_ROWS) as Promise<Record<string, unknown>[]>,
+            db.select({ n: count() }).from(child.table).where(where),
+          ]);
+          return { label: view.label, fields: view.fields, rows, total: Number(counted?.n ?? rows.length) };
+        })(),
+      ];
+    }),
+  );
   const firstSyncedAt = record!.firstSyncedAt as Date;
   const lastSyncedAt = record!.lastSyncedAt as Date;
   // A sync "touched" this record if it ran while the record was first or last stored. Sessions
@@ -339,6 +370,7 @@ export async function getEntityDetail(db: Db, userId: string, def: EntityDefinit
     row: row!,
     tenant: { id: tenantId, name: found._tenantName as string, xeroTenantId: found._xeroTenantId as string },
     relations: relations.filter((r): r is RelatedRecords => r !== null),
+    children,
     syncs,
   };
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requireDashboardUser } from "../_components/user";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { entity, entitySlug } from "@/lib/entities/registry";
 import { getOverview } from "@/lib/overview/read-model";
 import type { TenantSyncStatus } from "@/lib/overview/sync-status";
 import type { RawSearchParams } from "@/lib/lists/search-params";
@@ -143,9 +144,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 <tbody className="divide-y divide-slate-100">
                   {org.entities.map((e) => (
                     <tr key={e.entity}>
-                      <Td className="font-medium capitalize">
-                        <Link href={`/${e.entity}?org=${org.id}`} className="text-brand-700 hover:underline">
-                          {e.entity}
+                      <Td className="font-medium">
+                        <Link href={`/${entitySlug(entity(e.entity))}?org=${org.id}`} className="text-brand-700 hover:underline">
+                          {entity(e.entity).label}
                         </Link>
                       </Td>
                       <Td align="right">{formatInt(e.records)}</Td>
@@ -164,7 +165,13 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                         )}
                       </Td>
                       <Td className="max-w-[22rem] truncate text-xs text-red-800">
-                        {e.lastError && (!e.lastSuccessAt || (e.lastErrorAt && e.lastErrorAt > e.lastSuccessAt)) ? <span title={e.lastError}>{e.lastError}</span> : null}
+                        {e.unavailableReason ? (
+                          <span className="text-amber-800" title={e.unavailableReason}>
+                            {e.unavailableReason}
+                          </span>
+                        ) : e.lastError && (!e.lastSuccessAt || (e.lastErrorAt && e.lastErrorAt > e.lastSuccessAt)) ? (
+                          <span title={e.lastError}>{e.lastError}</span>
+                        ) : null}
                       </Td>
                     </tr>
                   ))}

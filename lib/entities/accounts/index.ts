@@ -1,3 +1,4 @@
+import { manualJournalLines } from "../manualJournals/table";
 import { defineEntity } from "../definition";
 import { journalLines } from "../journals/table";
 import { mapAccount } from "./map";
@@ -86,6 +87,7 @@ export const accountsEntity = defineEntity({
     relations: [
       { entity: "journals", label: "Journal lines", viaChild: { table: journalLines, column: "accountId" } },
       { entity: "bankTransactions", label: "Bank transactions", column: "bankAccountId" },
+      { entity: "manualJournals", label: "Manual journals", viaChild: { table: manualJournalLines, column: "accountId" } },
     ],
   },
 });

@@ -8,5 +8,14 @@ export function allocationsChild(sourceEntity: string, what: string): EntityChil
     table: allocations,
     parentColumn: allocations.sourceId,
     rows: (parentId, wire) => mapAllocations(sourceEntity, what, parentId, wire),
+    view: {
+      label: "Allocations",
+      fields: [
+        { key: "invoiceNumber", label: "Invoice", kind: "code", ref: { entity: "invoices", idKey: "invoiceId" } },
+        { key: "date", label: "Date", kind: "date" },
+        { key: "amount", label: "Amount", kind: "money", currencyKey: "currencyCode" },
+      ],
+      orderBy: "position",
+    },
   };
 }

@@ -29,7 +29,24 @@ export const manualJournalsEntity = defineEntity({
   table: manualJournals,
   idColumn: manualJournals.manualJournalId,
   map: (tenantId, wire, raw) => mapManualJournal(tenantId, wire, raw),
-  children: [{ table: manualJournalLines, parentColumn: manualJournalLines.manualJournalId, rows: (id, wire) => mapManualJournalLines(id, wire) }],
+  children: [
+    {
+      table: manualJournalLines,
+      parentColumn: manualJournalLines.manualJournalId,
+      rows: (id, wire) => mapManualJournalLines(id, wire),
+      view: {
+        label: "Lines",
+        fields: [
+          { key: "accountCode", label: "Account", kind: "code", ref: { entity: "accounts", idKey: "accountId" } },
+          { key: "description", label: "Description", kind: "text" },
+          { key: "taxType", label: "Tax type", kind: "code" },
+          { key: "taxAmount", label: "Tax", kind: "money" },
+          { key: "lineAmount", label: "Amount", kind: "money" },
+        ],
+        orderBy: "lineNumber",
+      },
+    },
+  ],
   deletes: { statusKey: "status", statuses: ["DELETED", "VOIDED"], hardDeletes: false },
   view: {
     fields: [

@@ -41,7 +41,7 @@ export default async function EntityDetailPage({ params }: Props) {
   const now = new Date();
   const detail = await getEntityDetail(await getDb(), user.id, def, tenantId, safeDecode(rawId), now);
   if (!detail) notFound();
-  const { row, record, tenant, relations, syncs } = detail;
+  const { row, record, tenant, relations, children, syncs } = detail;
   const extras = pageExtras(def.name);
   const title = recordTitle(def, row);
   const status = def.view.fields.find((f) => f.kind === "status");
@@ -89,6 +89,41 @@ export default async function EntityDetailPage({ params }: Props) {
       </section>
 
       {extras.detailSections ? extras.detailSections(detail) : null}
+
+      {children.map((c) => (
+        <section key={c.label} aria-label={c.label} className="mb-6">
+          <h2 className="mb-2 text-base font-semibold text-ink">
+            {c.label} <span className="font-normal text-slate-500">({formatInt(c.total)})</span>
+          </h2>
+          {c.rows.length === 0 ? (
+            <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-600 shadow-sm">None.</p>
+          ) : (
+            <Table caption={`${c.label} of this ${def.singular.toLowerCase()}`}>
+              <thead>
+                <tr>
+                  {c.fields.map((f) => (
+                    <Th key={f.key} align={f.kind === "money" || f.kind === "number" ? "right" : undefined}>
+                      {f.label}
+                    </Th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {c.rows.map((child, i) => (
+                  <tr key={i}>
+                    {c.fields.map((f) => (
+                      <Td key={f.key} align={f.kind === "money" || f.kind === "number" ? "right" : undefined}>
+                        <FieldValue def={def} field={f} row={{ ...row, values: { ...row.values, ...child } }} now={now} />
+                      </Td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+          {c.total > c.rows.length ? <p className="mt-2 text-sm text-slate-600">Showing the first {formatInt(c.rows.length)}; Xero&apos;s JSON below has them all.</p> : null}
+        </section>
+      ))}
 
       {relations.map((rel) => (
         <Relation key={rel.spec.label} rel={rel} parent={def.name} now={now} />
