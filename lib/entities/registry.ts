@@ -26,14 +26,15 @@ export const ENTITIES: readonly EntityDefinition[] = [
   creditNotesEntity,
   overpaymentsEntity,
   prepaymentsEntity,
+  bankTransactionsEntity,
+  manualJournalsEntity,
+  purchaseOrdersEntity,
   accountsEntity,
   taxRatesEntity,
   trackingCategoriesEntity,
   itemsEntity,
+  // Last: a first walk of the general ledger is the longest (100 a page).
   journalsEntity,
-  bankTransactionsEntity,
-  manualJournalsEntity,
-  purchaseOrdersEntity,
 ] as unknown as readonly EntityDefinition[];
 
 export const SYNC_ENTITIES: readonly string[] = ENTITIES.map((e) => e.name);
