@@ -374,14 +374,15 @@ describe("Journals", () => {
   });
 
   it("need accounting.journals.read: without it Xero answers 401 (other settings read fine)", async () => {
-    const plain = (await connect(sim, configFor(sim))).access_token!;
+    // Users of their own: Xero adds a user's earlier scopes for the app to a new consent.
+    const plain = (await connect(sim, configFor(sim), { user: "1" })).access_token!;
     const other = createApiClient(configFor(sim), plain);
     const err = await rejection(other.accountingApi.getJournals(tenantId));
     expect(err.status).toBe(401);
     expect(err.body).toMatchObject({ Detail: "AuthorizationUnsuccessful" });
     expect((await other.accountingApi.getAccounts(tenantId)).body.accounts!.length).toBeGreaterThan(0);
     expect((await other.accountingApi.getTaxRates(tenantId)).body.taxRates!.length).toBeGreaterThan(0);
-    const onlyJournals = (await connect(sim, configFor(sim, { scopes: ["openid", "offline_access", "accounting.journals.read"] }))).access_token!;
+    const onlyJournals = (await connect(sim, configFor(sim, { scopes: ["openid", "offline_access", "accounting.journals.read"] }), { user: "2" })).access_token!;
     expect((await createApiClient(configFor(sim), onlyJournals).accountingApi.getJournals(tenantId)).body.journals).toHaveLength(100);
     expect((await rejection(createApiClient(configFor(sim), onlyJournals).accountingApi.getItems(tenantId))).status).toBe(401);
   });
