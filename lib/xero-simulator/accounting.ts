@@ -13,7 +13,9 @@
  *   status, DELETED and VOIDED included.
  * - summaryOnly=true leaves out line items, payments and the heavier contact details.
  */
-import { type ContactRec, type InvoiceRec, type Tenant, contactDetails, contactIndex, invoiceIndex, invoiceLines } from "./data";
+import { type ContactRec, type InvoiceRec, type Tenant, amountDue, contactDetails, contactIndex, invoiceIndex, invoiceLines } from "./data";
+import { sortedIndex, store } from "./entities/store";
+import type { QueryParams, SimEntity, SimRecord } from "./entities/types";
 import { DAY_MS, dayString, money, msDate, msDay } from "./format";
 import { type Ctx, HttpError, sendJson } from "./http";
 import { type Authenticated, forbidden, tenantsOf } from "./identity";
@@ -60,7 +62,11 @@ const SCOPE_FOR: Record<string, string[]> = {
 
 /** Missing scope: Xero answers 401 with Detail "AuthorizationUnsuccessful". */
 export function requireScope(auth: Authenticated, what: keyof typeof SCOPE_FOR): void {
-  const ok = SCOPE_FOR[what]?.some((s) => auth.grant.scopes.includes(s));
+  requireAnyScope(auth, SCOPE_FOR[what] ?? []);
+}
+
+function requireAnyScope(auth: Authenticated, scopes: string[]): void {
+  const ok = scopes.some((s) => auth.grant.scopes.includes(s));
   if (!ok) throw new HttpError(401, { Type: null, Title: "Unauthorized", Status: 401, Detail: "AuthorizationUnsuccessful", Instance: auth.grant.id, Extensions: {} }, { "WWW-Authenticate": `Bearer error="insufficient_scope"` });
 }
 
@@ -95,13 +101,13 @@ function invoiceJson(t: Tenant, inv: InvoiceRec, detail: "full" | "list" | "summ
       HasAccount: false,
       HasValidationErrors: false,
     }));
-    out.CreditNotes = [];
-    out.Prepayments = [];
-    out.Overpayments = [];
+    out.CreditNotes = creditsJson(t, inv, "creditNotes");
+    out.Prepayments = creditsJson(t, inv, "prepayments");
+    out.Overpayments = creditsJson(t, inv, "overpayments");
   }
-  out.AmountDue = inv.status === "VOIDED" || inv.status === "DELETED" ? 0 : money(inv.total - inv.paid);
+  out.AmountDue = money(amountDue(inv));
   out.AmountPaid = money(inv.paid);
-  out.AmountCredited = 0;
+  out.AmountCredited = money(inv.credited);
   out.CurrencyRate = inv.rate;
   out.IsDiscounted = false;
   out.HasAttachments = false;
@@ -142,6 +148,25 @@ function invoiceJson(t: Tenant, inv: InvoiceRec, detail: "full" | "list" | "summ
     if (last) out.FullyPaidOnDate = msDay(last.day);
   }
   if (inv.type === "ACCREC") out.SentToContact = inv.sentToContact;
+  return out;
+}
+
+/** An invoice's allocated credits of one kind, as Xero lists them on the invoice. */
+function creditsJson(t: Tenant, inv: InvoiceRec, entity: "creditNotes" | "prepayments" | "overpayments") {
+  const out: Record<string, unknown>[] = [];
+  for (const c of inv.credits ?? []) {
+    if (c.entity !== entity) continue;
+    const doc = store<{ id: string; updatedMs: number; number?: string; total?: number }>(t, entity).byId.get(c.id);
+    const key = entity === "creditNotes" ? "CreditNoteID" : entity === "prepayments" ? "PrepaymentID" : "OverpaymentID";
+    out.push({
+      [key]: c.id,
+      ...(entity === "creditNotes" && doc?.number ? { CreditNoteNumber: doc.number } : {}),
+      AppliedAmount: money(c.cents),
+      Date: msDay(c.day),
+      LineItems: [],
+      ...(doc?.total !== undefined ? { Total: money(doc.total) } : {}),
+    });
+  }
   return out;
 }
 
@@ -236,8 +261,9 @@ const INVOICE_FIELDS: Record<string, (t: Tenant, r: InvoiceRec) => string | numb
   subtotal: (_t, r) => r.sub / 100,
   totaltax: (_t, r) => r.tax / 100,
   total: (_t, r) => r.total / 100,
-  amountdue: (_t, r) => (r.status === "VOIDED" || r.status === "DELETED" ? 0 : (r.total - r.paid) / 100),
+  amountdue: (_t, r) => amountDue(r) / 100,
   amountpaid: (_t, r) => r.paid / 100,
+  amountcredited: (_t, r) => r.credited / 100,
   currencycode: (_t, r) => r.currency,
   senttocontact: (_t, r) => r.sentToContact,
 };
@@ -333,11 +359,12 @@ function select<T extends { id: string; updatedMs: number }>(
   index: T[],
   fields: Record<string, (t: Tenant, r: T) => string | number | boolean | null>,
   filters: ((r: T) => boolean)[],
+  opts: { paged?: boolean; modifiedSince?: boolean; where?: boolean } = {},
 ): { rows: T[]; paging: Paging | null; itemCount: number } {
-  const paging = parsePaging(ctx);
-  const since = parseIfModifiedSince(ctx);
+  const paging = opts.paged === false ? null : parsePaging(ctx);
+  const since = opts.modifiedSince === false ? null : parseIfModifiedSince(ctx);
   const order = parseOrder(q(ctx, "order"), t, fields);
-  const where = q(ctx, "where");
+  const where = opts.where === false ? null : q(ctx, "where");
   if (where && where.trim()) {
     try {
       filters.push(compileWhere(where, accessor(t, fields)));
@@ -451,6 +478,55 @@ export function getContact(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, c
   const c = t.contactById.get(id.toLowerCase()) ?? t.contacts.find((x) => x.name === id);
   if (!c) throw notFound();
   sendJson(ctx.res, 200, envelope(sim, clientName, "Contacts", [contactJson(t, c, false)]), rateHeaders(ctx));
+}
+
+function queryParams(ctx: Ctx): QueryParams {
+  return {
+    get: (name) => q(ctx, name),
+    bool: (name) => bool(ctx, name),
+    ids: (name) => idList(ctx, name),
+    upper: (name) => {
+      const v = q(ctx, name);
+      if (v === null || v.trim() === "") return null;
+      return new Set(v.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean));
+    },
+    invalid: (message) => validationError(message),
+  };
+}
+
+/** How many records an `offset` endpoint (Journals) answers at most. */
+const OFFSET_BATCH = 100;
+
+/** GET /{Endpoint} for every registry fixture. */
+export function listEntity(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string, fx: SimEntity): ListResult {
+  requireAnyScope(auth, fx.scopes);
+  const filters = fx.filters?.(queryParams(ctx), t) ?? [];
+  const summary = bool(ctx, "summaryOnly");
+  const opts = { paged: fx.paging === "paged", modifiedSince: fx.modifiedSince !== false, where: fx.where !== false };
+  if (fx.paging === "offset") {
+    const offsetOf = fx.offsetOf;
+    if (!offsetOf) throw new Error(`${fx.name}: paging "offset" needs offsetOf`);
+    const raw = q(ctx, "offset");
+    const offset = raw === null || raw === "" ? 0 : Number(raw);
+    if (!Number.isInteger(offset) || offset < 0) throw validationError("The offset parameter must be a whole number");
+    filters.push((r) => offsetOf(r) > offset);
+    const { rows } = select(ctx, t, sortedIndex<SimRecord>(t, fx.name), fx.fields, filters, opts);
+    const out = [...rows].sort((a, b) => offsetOf(a) - offsetOf(b)).slice(0, OFFSET_BATCH);
+    sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, out.map((r) => fx.json(t, r, { paged: false, summary })))), rateHeaders(ctx));
+    return { page: 1 };
+  }
+  const { rows, paging, itemCount } = select(ctx, t, sortedIndex<SimRecord>(t, fx.name), fx.fields, filters, opts);
+  const paged = paging !== null;
+  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, rows.map((r) => fx.json(t, r, { paged, summary }))), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
+  return { page: paging?.page ?? 1 };
+}
+
+/** GET /{Endpoint}/{id}: the full record (line items included, as Xero answers a single record). */
+export function getEntity(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string, fx: SimEntity, ref: string): void {
+  requireAnyScope(auth, fx.scopes);
+  const rec = store(t, fx.name).byId.get(ref.toLowerCase()) ?? fx.lookup?.(t, ref);
+  if (!rec) throw notFound();
+  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, [fx.json(t, rec, { paged: true, summary: false })]), rateHeaders(ctx));
 }
 
 export function getOrganisation(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string): void {

@@ -3,7 +3,10 @@
  * See README.md in this folder for each endpoint's body and answer.
  */
 import { timingSafeEqual } from "node:crypto";
-import { type Change, type Entity, type TenantSpec, mutate } from "./data";
+import { type Change, type Entity, type TenantSpec, amountDue, mutate } from "./data";
+import { ENTITIES, entityByName, entityNames } from "./entities/registry";
+import { mutateEntity } from "./entities/mutate";
+import { store } from "./entities/store";
 import { faultSpecProblem, type FaultSpec } from "./faults";
 import { moneyString } from "./format";
 import { type Ctx, HttpError, jsonBody, sendJson } from "./http";
@@ -58,18 +61,21 @@ export function tenantSummary(sim: Sim) {
     baseCurrency: t.profile.baseCurrency,
     invoices: t.invoices.length,
     contacts: t.contacts.length,
+    /** Records per entity (every /__sim/mutate name), hard-deleted ones left out. */
+    counts: Object.fromEntries([["invoices", t.invoices.length], ["contacts", t.contacts.length], ...ENTITIES.map((e) => [e.name, store(t, e.name).list.length])]),
     customConnection: t.id === sim.customConnectionTenant,
   }));
 }
 
 /** Applies a mutation and fans it out to webhooks. Used by /__sim/mutate and the between-pages fault. */
-export function applyMutation(sim: Sim, tenantRef: string | undefined, entity: Entity, count: number, kinds?: string[]): Change[] {
+export function applyMutation(sim: Sim, tenantRef: string | undefined, entity: string, count: number, kinds?: string[]): Change[] {
   const t = sim.findTenant(tenantRef) ?? (tenantRef ? undefined : sim.tenantList()[0]);
   if (!t) throw bad(`unknown tenant ${tenantRef}`);
-  if (entity !== "invoices" && entity !== "contacts") throw bad("entity must be invoices or contacts");
+  const fixture = entityByName(entity);
+  if (entity !== "invoices" && entity !== "contacts" && !fixture) throw bad(`entity must be one of ${entityNames().join(", ")}`);
   let changes: Change[];
   try {
-    changes = mutate(t, entity, count, kinds, sim.clock.now());
+    changes = fixture ? mutateEntity(t, fixture, count, kinds, sim.clock.now()) : mutate(t, entity as Entity, count, kinds, sim.clock.now());
   } catch (e) {
     throw bad(e instanceof Error ? e.message : String(e));
   }
@@ -97,14 +103,18 @@ function state(sim: Sim, ctx: Ctx) {
       totalTax: moneyString(i.tax),
       total: moneyString(i.total),
       amountPaid: moneyString(i.paid),
-      amountDue: moneyString(i.status === "VOIDED" || i.status === "DELETED" ? 0 : i.total - i.paid),
+      amountCredited: moneyString(i.credited),
+      amountDue: moneyString(amountDue(i)),
       updatedDateUtc: new Date(i.updatedMs).toISOString(),
     }));
   }
   if (entity === "contacts") {
     return t.contacts.map((c) => ({ id: c.id, name: c.name, status: c.status, isCustomer: c.isCustomer, isSupplier: c.isSupplier, updatedDateUtc: new Date(c.updatedMs).toISOString() }));
   }
-  throw bad("entity must be invoices or contacts");
+  const fixture = entityByName(entity);
+  if (!fixture) throw bad(`entity must be one of ${entityNames().join(", ")}`);
+  const s = store(t, fixture.name);
+  return (ctx.query.get("deleted") === "1" ? s.deleted : s.list).map((r) => fixture.state(t, r));
 }
 
 /** Handles /__sim/* ; returns false when the path is not a control endpoint. */
@@ -125,7 +135,7 @@ export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
       const b = jsonBody(ctx);
       const seed = num(b.seed, "seed", true) ?? sim.seed;
       const specs = b.tenants === undefined ? DEFAULT_TENANTS : b.tenants;
-      if (!Array.isArray(specs) || specs.some((s) => !s || typeof s !== "object" || typeof (s as TenantSpec).name !== "string")) throw bad("tenants must be [{name, invoices?, contacts?, tenantId?, country?, sharedTimestamp?}]");
+      if (!Array.isArray(specs) || specs.some((s) => !s || typeof s !== "object" || typeof (s as TenantSpec).name !== "string")) throw bad("tenants must be [{name, invoices?, contacts?, tenantId?, country?, sharedTimestamp?, counts?}]");
       const started = Date.now();
       try {
         sim.reset(seed, specs as TenantSpec[], { customConnectionTenant: b.customConnectionTenant as string | undefined, keepAuth: b.keepAuth === true });
@@ -218,7 +228,7 @@ export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
       const b = jsonBody(ctx);
       const count = num(b.count ?? 1, "count") ?? 1;
       const kinds = Array.isArray(b.kinds) ? b.kinds.map(String) : undefined;
-      const changes = applyMutation(sim, b.tenantId as string | undefined, (b.entity ?? "invoices") as Entity, count, kinds);
+      const changes = applyMutation(sim, b.tenantId as string | undefined, String(b.entity ?? "invoices"), count, kinds);
       sendJson(res, 200, { changes });
       return true;
     }

@@ -7,6 +7,8 @@
  * All money is integer cents: SubTotal + TotalTax = Total exactly, line by line.
  */
 import { DAY_MS, dayOf } from "./format";
+import { addRecord } from "./entities/store";
+import type { Change, EntityStore } from "./entities/types";
 import { type Rng, hashString, int, mix, pick, rng, uuid } from "./prng";
 
 export type InvoiceStatus = "DRAFT" | "SUBMITTED" | "AUTHORISED" | "PAID" | "VOIDED" | "DELETED";
@@ -70,6 +72,11 @@ export interface TenantSpec {
    * bulk edit in Xero. Default: min(20, 10% of invoices).
    */
   sharedTimestamp?: number;
+  /**
+   * Records per fixture ("payments", "creditNotes", …; see entities/registry.ts). Default: each
+   * fixture's realistic proportion to the invoices.
+   */
+  counts?: Partial<Record<string, number>>;
 }
 
 export interface PaymentRec {
@@ -78,6 +85,10 @@ export interface PaymentRec {
   day: number;
   updatedMs: number;
   reference: string;
+  /** The invoice paid (the payments fixture serves these same objects). */
+  invoiceId: string;
+  /** A DELETED payment is gone from its invoice's Payments and AmountPaid. */
+  status: "AUTHORISED" | "DELETED";
 }
 
 export interface InvoiceRec {
@@ -100,8 +111,34 @@ export interface InvoiceRec {
   total: number;
   paid: number;
   payments: PaymentRec[] | null;
+  /** Cents allocated from credit notes, overpayments and prepayments (AmountCredited). */
+  credited: number;
+  /** Those allocations, newest last (the invoice's CreditNotes / Overpayments / Prepayments). */
+  credits: CreditRef[] | null;
   updatedMs: number;
   sentToContact: boolean;
+}
+
+/** One allocation of a credit (credit note, overpayment, prepayment) to an invoice. */
+export interface CreditRef {
+  /** The fixture the credit belongs to: creditNotes, overpayments or prepayments. */
+  entity: string;
+  /** The credit's id (CreditNoteID, OverpaymentID, PrepaymentID). */
+  id: string;
+  allocationId: string;
+  cents: number;
+  day: number;
+}
+
+/** AmountDue: what is left after payments and credits (0 once voided or deleted). */
+export function amountDue(inv: InvoiceRec): number {
+  return inv.status === "VOIDED" || inv.status === "DELETED" ? 0 : inv.total - inv.paid - inv.credited;
+}
+
+/** Settles the status after money moved: PAID when nothing is due, back to AUTHORISED otherwise. */
+export function settle(inv: InvoiceRec): void {
+  if (inv.status === "AUTHORISED" && inv.paid + inv.credited >= inv.total) inv.status = "PAID";
+  else if (inv.status === "PAID" && inv.paid + inv.credited < inv.total) inv.status = "AUTHORISED";
 }
 
 export interface ContactRec {
@@ -147,6 +184,10 @@ export interface Tenant {
   nextInvoiceNumber: number;
   nextBillNumber: number;
   mutationCounter: number;
+  /** Every other fixture's records, by fixture name (entities/registry.ts). */
+  records: Record<string, EntityStore>;
+  /** Fixtures' running numbers (CN-00012, …), by name. */
+  counters: Record<string, number>;
 }
 
 const FIRST = ["Olivia", "Liam", "Amelia", "Noah", "Isla", "Oliver", "Ava", "Jack", "Mia", "Leo", "Grace", "Harry", "Ruby", "Arlo", "Charlotte", "Hemi", "Aroha", "Sophie", "James", "Lucy", "Tama", "Priya", "Wei", "Hannah"];
@@ -210,8 +251,8 @@ export function invoiceLines(t: Tenant, inv: Pick<InvoiceRec, "seed" | "rev" | "
   return lines;
 }
 
-/** Sets sub / tax / total from the line items (integer cents, exact). */
-function applyTotals(t: Tenant, inv: InvoiceRec): void {
+/** Sets sub / tax / total from the line items (integer cents, exact); credit notes and the like too. */
+export function applyTotals(t: Tenant, inv: Pick<InvoiceRec, "seed" | "rev" | "type" | "lat" | "sub" | "tax" | "total">): void {
   const lines = invoiceLines(t, inv, false);
   let lineSum = 0;
   let tax = 0;
@@ -296,6 +337,8 @@ function newInvoice(t: Tenant, r: Rng, d: InvoiceDraft, updatedMs: number): Invo
     total: 0,
     paid: 0,
     payments: null,
+    credited: 0,
+    credits: null,
     updatedMs,
     sentToContact: d.type === "ACCREC" && d.status !== "DRAFT" && r() < 0.7,
   };
@@ -303,11 +346,12 @@ function newInvoice(t: Tenant, r: Rng, d: InvoiceDraft, updatedMs: number): Invo
   return inv;
 }
 
-function addPayment(inv: InvoiceRec, r: Rng, cents: number, day: number, updatedMs: number): void {
-  const p: PaymentRec = { id: uuid(r), cents, day, updatedMs, reference: r() < 0.5 ? `Payment ${int(r, 100, 9999)}` : "" };
+export function addPayment(inv: InvoiceRec, r: Rng, cents: number, day: number, updatedMs: number): PaymentRec {
+  const p: PaymentRec = { id: uuid(r), cents, day, updatedMs, reference: r() < 0.5 ? `Payment ${int(r, 100, 9999)}` : "", invoiceId: inv.id, status: "AUTHORISED" };
   inv.payments = [...(inv.payments ?? []), p];
   inv.paid += cents;
-  if (inv.paid >= inv.total) inv.status = "PAID";
+  settle(inv);
+  return p;
 }
 
 function contactForType(t: Tenant, r: Rng, type: "ACCREC" | "ACCPAY"): number {
@@ -338,6 +382,7 @@ export function generateTenant(seed: number, spec: TenantSpec, index: number, an
     id, name: spec.name, shortCode: shortCode(r), profile, createdMs, seed: tseed,
     contacts: [], invoices: [], invoiceById: new Map(), contactById: new Map(),
     invoiceIndex: null, contactIndex: null, nextInvoiceNumber: 1, nextBillNumber: 1, mutationCounter: 0,
+    records: {}, counters: {},
   };
 
   const names = new Set<string>();
@@ -417,14 +462,7 @@ function byUpdated(a: { updatedMs: number; id: string }, b: { updatedMs: number;
 
 export type InvoiceMutation = "create" | "edit" | "authorise" | "pay" | "void" | "delete";
 export type ContactMutation = "create" | "edit" | "archive" | "unarchive";
-export interface Change {
-  entity: Entity;
-  id: string;
-  kind: InvoiceMutation | ContactMutation;
-  eventType: "CREATE" | "UPDATE";
-  status: string;
-  updatedDateUtc: string;
-}
+export type { Change };
 
 export const INVOICE_MUTATIONS: InvoiceMutation[] = ["create", "edit", "authorise", "pay", "void", "delete"];
 export const CONTACT_MUTATIONS: ContactMutation[] = ["create", "edit", "archive", "unarchive"];
@@ -432,14 +470,14 @@ export const CONTACT_MUTATIONS: ContactMutation[] = ["create", "edit", "archive"
 function eligible(inv: InvoiceRec, kind: InvoiceMutation): boolean {
   switch (kind) {
     case "edit":
-      return inv.status === "DRAFT" || inv.status === "SUBMITTED" || (inv.status === "AUTHORISED" && inv.paid === 0);
+      return inv.status === "DRAFT" || inv.status === "SUBMITTED" || (inv.status === "AUTHORISED" && inv.paid === 0 && inv.credited === 0);
     case "authorise":
     case "delete":
       return inv.status === "DRAFT" || inv.status === "SUBMITTED";
     case "pay":
-      return inv.status === "AUTHORISED";
+      return inv.status === "AUTHORISED" && amountDue(inv) > 0;
     case "void":
-      return inv.status === "AUTHORISED" && inv.paid === 0;
+      return inv.status === "AUTHORISED" && inv.paid === 0 && inv.credited === 0;
     default:
       return true;
   }
@@ -493,8 +531,10 @@ export function mutate(t: Tenant, entity: Entity, count: number, kinds: string[]
           inv.status = "VOIDED";
           break;
         case "pay": {
-          const due = inv.total - inv.paid;
-          addPayment(inv, r, r() < 0.6 ? due : Math.max(1, Math.floor(due / 2)), dayOf(nowMs), nowMs);
+          const due = amountDue(inv);
+          const p = addPayment(inv, r, r() < 0.6 ? due : Math.max(1, Math.floor(due / 2)), dayOf(nowMs), nowMs);
+          // GET /Payments serves the same object.
+          addRecord(t, "payments", p);
           break;
         }
       }

@@ -23,6 +23,7 @@
  * the client gives up: a Xero that hangs, or a way to keep a sync mid-request for exactly as long
  * as a test needs.
  */
+import { entityNames } from "./entities/registry";
 
 export type FaultKind =
   | "500"
@@ -62,8 +63,8 @@ export interface FaultSpec {
   /** bad-value: the field of the answer's first record to replace, and what with (any JSON). */
   field?: string;
   value?: unknown;
-  /** mutate-between-pages: what to change. */
-  entity?: "invoices" | "contacts";
+  /** mutate-between-pages: what to change (a /__sim/mutate entity name; default: the listed one). */
+  entity?: string;
   kinds?: string[];
 }
 
@@ -102,6 +103,7 @@ export function faultSpecProblem(spec: unknown): string | null {
   }
   for (const k of ["path", "tenantId", "field"] as const) if (f[k] !== undefined && typeof f[k] !== "string") return `${k} must be a string`;
   if (f.kind === "bad-value" && !f.field) return "a bad-value fault needs field (and value)";
+  if (f.entity !== undefined && !entityNames().includes(f.entity as string)) return `entity must be one of ${entityNames().join(", ")}`;
   return null;
 }
 

@@ -48,7 +48,7 @@ export function discovery(sim: Sim, ctx: Ctx): void {
     frontchannel_logout_session_supported: true,
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
-    scopes_supported: ["openid", "profile", "email", "offline_access", "accounting.transactions", "accounting.transactions.read", "accounting.contacts", "accounting.contacts.read", "accounting.settings", "accounting.settings.read", "accounting.invoices", "accounting.invoices.read"],
+    scopes_supported: ["openid", "profile", "email", "offline_access", "accounting.transactions", "accounting.transactions.read", "accounting.contacts", "accounting.contacts.read", "accounting.settings", "accounting.settings.read", "accounting.invoices", "accounting.invoices.read", "accounting.payments", "accounting.payments.read", "accounting.banktransactions", "accounting.banktransactions.read", "accounting.manualjournals", "accounting.manualjournals.read", "accounting.journals.read"],
     claims_supported: ["sub", "name", "family_name", "given_name", "email", "xero_userid", "global_session_id", "preferred_username", "authentication_event_id"],
     grant_types_supported: ["authorization_code", "client_credentials", "refresh_token", "implicit"],
     response_types_supported: ["code"],

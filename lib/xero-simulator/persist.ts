@@ -7,13 +7,20 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PROFILES, type OrgProfile, type Tenant } from "./data";
+import { ENTITIES, seedEntities } from "./entities/registry";
+import { emptyStore } from "./entities/store";
+import type { SimRecord } from "./entities/types";
 import { exportSigningKey, adoptSigningKey } from "./jwt";
 import type { Sim } from "./state";
 
 const VERSION = 1;
 const DEMO_CLIENT_PREFIX = "SIM";
 
-type SavedTenant = Omit<Tenant, "profile" | "invoiceById" | "contactById" | "invoiceIndex" | "contactIndex"> & { country: OrgProfile["countryCode"] };
+type SavedTenant = Omit<Tenant, "profile" | "invoiceById" | "contactById" | "invoiceIndex" | "contactIndex" | "records"> & {
+  country: OrgProfile["countryCode"];
+  /** Each fixture's records (absent in files from before the fixtures: those are seeded afresh). */
+  records?: Record<string, { list: SimRecord[]; deleted: SimRecord[] }>;
+};
 
 interface Snapshot {
   version: number;
@@ -42,6 +49,8 @@ export function snapshot(sim: Sim): Snapshot {
     tenants: sim.tenantList().map((t) => ({
       id: t.id, name: t.name, shortCode: t.shortCode, createdMs: t.createdMs, seed: t.seed, country: t.profile.countryCode,
       contacts: t.contacts, invoices: t.invoices, nextInvoiceNumber: t.nextInvoiceNumber, nextBillNumber: t.nextBillNumber, mutationCounter: t.mutationCounter,
+      counters: t.counters,
+      records: Object.fromEntries(Object.entries(t.records).map(([name, st]) => [name, { list: st.list, deleted: st.deleted }])),
     })),
     clients: [...sim.clients.values()].filter((c) => !c.clientId.startsWith(DEMO_CLIENT_PREFIX)),
     grants: [...sim.grants.values()],
@@ -68,15 +77,26 @@ export function restore(sim: Sim, file: string): boolean {
   sim.clock.advance(snap.clockOffsetMs - sim.clock.offset);
   sim.tenants.clear();
   for (const s of snap.tenants) {
+    const { country, records, ...rest } = s;
     const t: Tenant = {
-      ...s,
-      profile: PROFILES[s.country] ?? PROFILES.GB,
+      ...rest,
+      counters: s.counters ?? {},
+      profile: PROFILES[country] ?? PROFILES.GB,
       invoiceById: new Map(s.invoices.map((i) => [i.id, i])),
       contactById: new Map(s.contacts.map((c) => [c.id, c])),
       invoiceIndex: null,
       contactIndex: null,
+      records: {},
     };
-    delete (t as Partial<SavedTenant>).country;
+    for (const inv of t.invoices) {
+      inv.credited ??= 0;
+      inv.credits ??= null;
+    }
+    for (const [name, st] of Object.entries(records ?? {})) t.records[name] = emptyStore(st.list, st.deleted);
+    // Fixtures the file does not have yet get seeded; then cross references become shared objects again.
+    const missing = ENTITIES.filter((e) => !t.records[e.name]);
+    if (missing.length) seedEntities(t, {}, sim.clock.now(), missing);
+    for (const e of ENTITIES) e.relink?.(t);
     sim.tenants.set(t.id, t);
   }
   sim.customConnectionTenant = snap.customConnectionTenant;

@@ -2,9 +2,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getContact, getInvoice, getOrganisation, listContacts, listInvoices, resolveTenant, type ListResult } from "./accounting";
+import { getContact, getEntity, getInvoice, getOrganisation, listContacts, listEntity, listInvoices, resolveTenant, type ListResult } from "./accounting";
 import { applyMutation, control, guardControl } from "./control";
 import type { TenantSpec } from "./data";
+import { entityByEndpoint } from "./entities/registry";
 import type { ActiveFault } from "./faults";
 import { type Ctx, HttpError, type LogEntry, readBody, sendHtml, sendJson, sendText } from "./http";
 import {
@@ -203,7 +204,11 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
   if (ctx.method !== "GET") throw new HttpError(405, { Title: "Method Not Allowed", Status: 405, Detail: "The simulator serves reads only" }, admission.headers);
   const name = client?.name ?? sim.config.providerName;
   let listed: ListResult | null = null;
-  if (resource === "invoices" && parts.length <= 2) {
+  const fixture = entityByEndpoint(resource);
+  if (fixture && parts.length <= 2) {
+    if (id) getEntity(sim, ctx, auth, tenant, name, fixture, id);
+    else listed = listEntity(sim, ctx, auth, tenant, name, fixture);
+  } else if (resource === "invoices" && parts.length <= 2) {
     if (id) getInvoice(sim, ctx, auth, tenant, name, id);
     else listed = listInvoices(sim, ctx, auth, tenant, name);
   } else if (resource === "contacts" && parts.length <= 2) {
@@ -218,7 +223,7 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
   if (listed) {
     // Someone edits in Xero right after this page went out (mutate-between-pages faults).
     for (const f of sim.faults.takeAfterPage({ path: ctx.path, tenantId: tenant.id, page: listed.page })) {
-      applyMutation(sim, f.tenantId ?? tenant.id, f.entity ?? (resource === "contacts" ? "contacts" : "invoices"), f.count ?? 1, f.kinds);
+      applyMutation(sim, f.tenantId ?? tenant.id, f.entity ?? fixture?.name ?? (resource === "contacts" ? "contacts" : "invoices"), f.count ?? 1, f.kinds);
     }
   }
 }

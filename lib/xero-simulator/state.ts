@@ -1,6 +1,7 @@
 /** Everything the simulator knows, in one object handed to the route modules. */
 import { SimClock } from "./clock";
 import { type Tenant, type TenantSpec, generateTenant } from "./data";
+import { countsProblem, seedEntities } from "./entities/registry";
 import { FaultQueue } from "./faults";
 import type { LogEntry } from "./http";
 import { type LimitConfig, RateLimiter } from "./limits";
@@ -181,10 +182,16 @@ export class Sim {
   reset(seed: number, specs: TenantSpec[], opts: { customConnectionTenant?: string | number; keepAuth?: boolean } = {}): Tenant[] {
     this.seed = seed;
     this.idRng = rng(mix(seed, 0x1d5));
+    // Refuse a bad spec before anything is thrown away.
+    for (const spec of specs) {
+      const problem = countsProblem(spec);
+      if (problem) throw new Error(`${spec.name}: ${problem}`);
+    }
     const anchor = this.clock.now();
     this.tenants.clear();
     specs.forEach((spec, i) => {
       const t = generateTenant(seed, spec, i, anchor);
+      seedEntities(t, spec, anchor);
       if (this.tenants.has(t.id)) throw new Error(`duplicate tenantId ${t.id}`);
       this.tenants.set(t.id, t);
     });

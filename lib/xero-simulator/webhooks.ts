@@ -8,6 +8,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Change } from "./data";
+import { entityByName } from "./entities/registry";
 import type { Sim } from "./state";
 
 export interface WebhookDelivery {
@@ -24,9 +25,18 @@ export interface WebhookEvent {
   resourceId: string;
   eventDateUtc: string;
   eventType: "CREATE" | "UPDATE";
-  eventCategory: "INVOICE" | "CONTACT";
+  /** INVOICE, CONTACT or CREDITNOTE: the only categories Xero sends. */
+  eventCategory: string;
   tenantId: string;
   tenantType: "ORGANISATION";
+}
+
+/** Where Xero sends webhooks for an entity (INVOICE, CONTACT, CREDITNOTE only), or null. */
+function webhookTarget(entity: string): { endpoint: string; eventCategory: string } | null {
+  if (entity === "invoices") return { endpoint: "Invoices", eventCategory: "INVOICE" };
+  if (entity === "contacts") return { endpoint: "Contacts", eventCategory: "CONTACT" };
+  const fx = entityByName(entity);
+  return fx?.webhooks ? { endpoint: fx.endpoint, eventCategory: fx.webhooks.eventCategory } : null;
 }
 
 export function sign(body: string, key: string): string {
@@ -88,20 +98,26 @@ export class Webhooks {
     if (this.deliveries.length > 1000) this.deliveries.shift();
   }
 
-  /** Sends one batch for these changes (in order, one batch at a time). */
+  /** Sends one batch for these changes (in order, one batch at a time); entities Xero has no webhooks for are left out. */
   deliver(tenantId: string, changes: Change[]): void {
     if (!this.active || !this.url || !this.key || changes.length === 0) return;
     const key = this.key;
-    const events: WebhookEvent[] = changes.map((c) => ({
-      resourceUrl: `${this.sim.url}/api.xro/2.0/${c.entity === "invoices" ? "Invoices" : "Contacts"}/${c.id}`,
-      resourceId: c.id,
-      // Xero's eventDateUtc has milliseconds and no zone designator.
-      eventDateUtc: c.updatedDateUtc.replace(/Z$/, ""),
-      eventType: c.eventType,
-      eventCategory: c.entity === "invoices" ? "INVOICE" : "CONTACT",
-      tenantId,
-      tenantType: "ORGANISATION",
-    }));
+    const events: WebhookEvent[] = [];
+    for (const c of changes) {
+      const target = webhookTarget(c.entity);
+      if (!target) continue;
+      events.push({
+        resourceUrl: `${this.sim.url}/api.xro/2.0/${target.endpoint}/${c.id}`,
+        resourceId: c.id,
+        // Xero's eventDateUtc has milliseconds and no zone designator.
+        eventDateUtc: c.updatedDateUtc.replace(/Z$/, ""),
+        eventType: c.eventType,
+        eventCategory: target.eventCategory,
+        tenantId,
+        tenantType: "ORGANISATION",
+      });
+    }
+    if (events.length === 0) return;
     const first = this.sequence + 1;
     this.sequence += events.length;
     const body = JSON.stringify({ events, firstEventSequence: first, lastEventSequence: this.sequence, entropy: entropy() });

@@ -416,7 +416,7 @@ class ChaosRun {
       if (hits === 0) continue;
       bump(rep.faultsHit, "mutate-between-pages", hits);
       hit.push(...Array<string>(hits).fill("mutate-between-pages"));
-      const entity = f.entity ?? "invoices";
+      const entity = (f.entity ?? "invoices") as "invoices" | "contacts"; // the chaos run only schedules these two
       const pages = entries.filter((e) => listed(e, entity) && Number(e.query.page ?? e.query.Page ?? 1) >= (f.afterPage ?? 1));
       const trigger = pages[hits - 1];
       const last = entries.filter((e) => listed(e, entity)).at(-1);

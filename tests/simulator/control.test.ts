@@ -275,7 +275,7 @@ describe("control endpoints", () => {
     await ctl(sim, "POST", "/__sim/clock", { advanceMs: 5000 });
     const { changes } = await ctl<{ changes: { id: string; kind: string; status: string; updatedDateUtc: string }[] }>(sim, "POST", "/__sim/mutate", { tenantId, entity: "invoices", count: 12 });
     expect(changes.length).toBe(12);
-    const state = await ctl<{ id: string; status: string; updatedDateUtc: string; total: string; subTotal: string; totalTax: string; amountPaid: string; amountDue: string }[]>(sim, "GET", `/__sim/state?tenantId=${tenantId}&entity=invoices`);
+    const state = await ctl<{ id: string; status: string; updatedDateUtc: string; total: string; subTotal: string; totalTax: string; amountPaid: string; amountCredited: string; amountDue: string }[]>(sim, "GET", `/__sim/state?tenantId=${tenantId}&entity=invoices`);
     for (const c of changes) {
       const row = state.find((s) => s.id === c.id)!;
       expect(row.status).toBe(c.status);
@@ -285,7 +285,7 @@ describe("control endpoints", () => {
     for (const row of state) {
       expect(row.total).toMatch(/^-?\d+\.\d\d$/);
       expect(cents(row.subTotal) + cents(row.totalTax)).toBe(cents(row.total));
-      if (row.status !== "VOIDED" && row.status !== "DELETED") expect(cents(row.amountPaid) + cents(row.amountDue)).toBe(cents(row.total));
+      if (row.status !== "VOIDED" && row.status !== "DELETED") expect(cents(row.amountPaid) + cents(row.amountCredited) + cents(row.amountDue)).toBe(cents(row.total));
     }
     const contacts = await ctl<{ changes: { kind: string }[] }>(sim, "POST", "/__sim/mutate", { tenantId, entity: "contacts", count: 3, kinds: ["archive"] });
     expect(contacts.changes.map((c) => c.kind)).toEqual(["archive", "archive", "archive"]);

@@ -6,6 +6,8 @@
  *   extras, which real Xero sends although the spec omits them: the envelope's Id / Status /
  *   ProviderName / DateTimeUTC, an invoice's DateString / DueDateString, and `scope` in token
  *   responses.
+ * - a bank transaction's LineItems are not required: Xero leaves them out of list answers without
+ *   `page` (like an invoice's), although the spec lists them as required.
  * - "date-time" accepts Xero's zone-less identity timestamps ("2019-12-07T18:46:19.5165400",
  *   the spec's own example for Connection.createdDateUtc), which standard date-time rejects.
  */
@@ -18,6 +20,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "@/lib/xero-simulator";
 import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET } from "@/lib/xero-simulator";
+import { ENTITIES } from "@/lib/xero-simulator/entities/registry";
 import { ALL_SCOPES, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 const SPEC_DIR = path.resolve(process.cwd(), "../shared/xero-openapi");
@@ -28,8 +31,18 @@ const EXTRAS: Record<string, string[]> = {
   Contacts: ["Id", "Status", "ProviderName", "DateTimeUTC"],
   Organisations: ["Id", "Status", "ProviderName", "DateTimeUTC"],
   Invoice: ["DateString", "DueDateString"],
+  CreditNote: ["DateString"],
+  Overpayment: ["DateString"],
+  Prepayment: ["DateString"],
+  BankTransaction: ["DateString"],
+  PurchaseOrder: ["DateString", "DeliveryDateString"],
   AccessToken: ["scope"],
+  // Every fixture's list envelope carries the same four fields as Invoices'.
+  ...Object.fromEntries(ENTITIES.map((e) => [e.endpoint, ["Id", "Status", "ProviderName", "DateTimeUTC"]])),
 };
+
+/** Properties the spec requires that Xero leaves out of list answers without `page`. */
+const NOT_REQUIRED: Record<string, string[]> = { BankTransaction: ["LineItems"] };
 
 /** Deep copy of components.schemas with additionalProperties:false on every object schema. */
 function strictSchemas(schemas: Json): Json {
@@ -41,6 +54,8 @@ function strictSchemas(schemas: Json): Json {
     if (out.properties && out.additionalProperties === undefined && !out.allOf && !out.oneOf) {
       out.additionalProperties = false;
       for (const extra of EXTRAS[name ?? ""] ?? []) (out.properties as Json)[extra] = {};
+      const optional = NOT_REQUIRED[name ?? ""];
+      if (optional && Array.isArray(out.required)) out.required = (out.required as string[]).filter((p) => !optional.includes(p));
     }
     return out;
   };
@@ -133,6 +148,26 @@ describe("Xero's OpenAPI schemas", () => {
     validate("accounting#/components/schemas/Invoices", await getJson("/api.xro/2.0/Invoices?page=1&pageSize=1000", { "If-Modified-Since": since }));
     validate("accounting#/components/schemas/Contacts", await getJson("/api.xro/2.0/Contacts?page=1&includeArchived=true", { "If-Modified-Since": since }));
   });
+
+  for (const fx of ENTITIES) {
+    it(`GET /${fx.endpoint}: every page, unpaged, If-Modified-Since, by id, and after every mutation kind`, async () => {
+      const schema = `accounting#/components/schemas/${fx.endpoint}`;
+      const base = `/api.xro/2.0/${fx.endpoint}`;
+      const first = (await getJson(`${base}?page=1&pageSize=1000`)) as Json & { pagination?: { pageCount: number } };
+      validate(schema, first);
+      for (let page = 2; page <= (first.pagination?.pageCount ?? 1); page++) validate(schema, await getJson(`${base}?page=${page}&pageSize=1000`));
+      const all = (await getJson(base)) as Json;
+      validate(schema, all);
+      const records = all[fx.endpoint] as Json[];
+      expect(records.length, fx.name).toBeGreaterThan(0);
+      validate(schema, await getJson(base, { "If-Modified-Since": new Date(Date.now() - 60 * 86_400_000).toISOString() }));
+      const idKey = Object.keys(records[0]!).find((k) => k.endsWith("ID") && typeof records[0]![k] === "string")!;
+      validate(schema, await getJson(`${base}/${String(records[0]![idKey])}`));
+      for (const kind of fx.mutations) await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: fx.name, count: 3, kinds: [kind] });
+      validate(schema, await getJson(`${base}?page=1&pageSize=1000`, { "If-Modified-Since": new Date(Date.now() - 5000).toISOString() }));
+      validate(schema, await getJson(base, { "If-Modified-Since": new Date(Date.now() - 5000).toISOString() }));
+    });
+  }
 
   it("400 answers are Xero's Error schema", async () => {
     for (const q of ["pageSize=0&page=1", "pageSize=5000&page=1", "order=Nope", "where=Status%3D%3D", "IDs=not-a-guid", "page=-1"]) {

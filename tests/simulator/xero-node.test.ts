@@ -229,7 +229,7 @@ describe("accounting reads through xero-node", () => {
         expect(cents(inv.totalTax)).toBe(taxSum);
         expect(cents(inv.subTotal) + cents(inv.totalTax)).toBe(cents(inv.total));
         expect(cents(inv.subTotal)).toBe(String(inv.lineAmountTypes) === "Inclusive" ? lineSum - taxSum : lineSum);
-        if (String(inv.status) !== "VOIDED" && String(inv.status) !== "DELETED") expect(cents(inv.amountPaid) + cents(inv.amountDue)).toBe(cents(inv.total));
+        if (String(inv.status) !== "VOIDED" && String(inv.status) !== "DELETED") expect(cents(inv.amountPaid) + cents(inv.amountCredited) + cents(inv.amountDue)).toBe(cents(inv.total));
         expect(inv.contact?.contactID).toMatch(/^[0-9a-f-]{36}$/);
       }
       if (page >= pageCount) break;
