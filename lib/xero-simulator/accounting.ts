@@ -500,7 +500,8 @@ const OFFSET_BATCH = 100;
 /** GET /{Endpoint} for every registry fixture. */
 export function listEntity(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string, fx: SimEntity): ListResult {
   requireAnyScope(auth, fx.scopes);
-  const filters = fx.filters?.(queryParams(ctx), t) ?? [];
+  const query = queryParams(ctx);
+  const filters = fx.filters?.(query, t) ?? [];
   const summary = bool(ctx, "summaryOnly");
   const opts = { paged: fx.paging === "paged", modifiedSince: fx.modifiedSince !== false, where: fx.where !== false };
   if (fx.paging === "offset") {
@@ -509,15 +510,28 @@ export function listEntity(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, c
     const raw = q(ctx, "offset");
     const offset = raw === null || raw === "" ? 0 : Number(raw);
     if (!Number.isInteger(offset) || offset < 0) throw validationError("The offset parameter must be a whole number");
-    filters.push((r) => offsetOf(r) > offset);
-    const { rows } = select(ctx, t, sortedIndex<SimRecord>(t, fx.name), fx.fields, filters, opts);
-    const out = [...rows].sort((a, b) => offsetOf(a) - offsetOf(b)).slice(0, OFFSET_BATCH);
-    sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, out.map((r) => fx.json(t, r, { paged: false, summary })))), rateHeaders(ctx));
+    // The list is kept in offset order (records are only appended): find the offset by binary
+    // search and walk up to the batch, so a walk of 200,000 journals stays linear.
+    const since = opts.modifiedSince ? parseIfModifiedSince(ctx) : null;
+    const list = store(t, fx.name).list;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsetOf(list[mid] as SimRecord) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: SimRecord[] = [];
+    for (let i = lo; i < list.length && out.length < OFFSET_BATCH; i++) {
+      const r = list[i] as SimRecord;
+      if ((since === null || r.updatedMs >= since) && filters.every((f) => f(r))) out.push(r);
+    }
+    sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, out.map((r) => fx.json(t, r, { paged: false, summary, query })))), rateHeaders(ctx));
     return { page: 1 };
   }
   const { rows, paging, itemCount } = select(ctx, t, sortedIndex<SimRecord>(t, fx.name), fx.fields, filters, opts);
   const paged = paging !== null;
-  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, rows.map((r) => fx.json(t, r, { paged, summary }))), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
+  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, spoil(ctx, rows.map((r) => fx.json(t, r, { paged, summary, query }))), paging ? pagination(paging, itemCount) : undefined), rateHeaders(ctx));
   return { page: paging?.page ?? 1 };
 }
 
@@ -526,7 +540,7 @@ export function getEntity(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, cl
   requireAnyScope(auth, fx.scopes);
   const rec = store(t, fx.name).byId.get(ref.toLowerCase()) ?? fx.lookup?.(t, ref);
   if (!rec) throw notFound();
-  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, [fx.json(t, rec, { paged: true, summary: false })]), rateHeaders(ctx));
+  sendJson(ctx.res, 200, envelope(sim, clientName, fx.endpoint, [fx.json(t, rec, { paged: true, summary: false, single: true, query: queryParams(ctx) })]), rateHeaders(ctx));
 }
 
 export function getOrganisation(sim: Sim, ctx: Ctx, auth: Authenticated, t: Tenant, clientName: string): void {

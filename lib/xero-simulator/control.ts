@@ -74,11 +74,14 @@ export function applyMutation(sim: Sim, tenantRef: string | undefined, entity: s
   const fixture = entityByName(entity);
   if (entity !== "invoices" && entity !== "contacts" && !fixture) throw bad(`entity must be one of ${entityNames().join(", ")}`);
   let changes: Change[];
+  const now = sim.clock.now();
   try {
-    changes = fixture ? mutateEntity(t, fixture, count, kinds, sim.clock.now()) : mutate(t, entity as Entity, count, kinds, sim.clock.now());
+    changes = fixture ? mutateEntity(t, fixture, count, kinds, now) : mutate(t, entity as Entity, count, kinds, now);
   } catch (e) {
     throw bad(e instanceof Error ? e.message : String(e));
   }
+  // Whatever path changed a document, what follows from it happens too (the journals it posts).
+  for (const e of ENTITIES) e.react?.(t, changes, now);
   sim.webhooks.deliver(t.id, changes);
   return changes;
 }

@@ -195,7 +195,8 @@ const LAST = ["Smith", "Williams", "Brown", "Taylor", "Wilson", "Ngata", "Singh"
 const ADJ = ["Blue", "Harbour", "Summit", "Kauri", "Silver", "Redwood", "Northern", "Coastal", "Urban", "Golden", "Southern", "Alpine", "Bright", "Ironbark", "Pacific", "Cedar", "Meridian", "Orchard", "Granite", "Willow"];
 const NOUN = ["Bakery", "Logistics", "Design", "Plumbing", "Electrical", "Consulting", "Catering", "Print", "Joinery", "Garden Supplies", "Freight", "Coffee Roasters", "Architects", "Dental", "Motors", "Software", "Events", "Cleaning", "Brewing", "Outfitters"];
 const SUFFIX = ["Ltd", "Limited", "& Co", "Group", "Partners", "Services", "Trading", "Studio"];
-const ITEMS: { code: string; desc: string; min: number; max: number }[] = [
+/** What the invoices' line items sell (ItemCode): the items fixture serves these first. */
+export const INVOICE_ITEMS: { code: string; desc: string; min: number; max: number }[] = [
   { code: "CONS-HR", desc: "Consulting services (hours)", min: 9000, max: 22000 },
   { code: "DEV-DAY", desc: "Development day rate", min: 60000, max: 120000 },
   { code: "SUB-PRO", desc: "Pro subscription, monthly", min: 2900, max: 14900 },
@@ -227,7 +228,7 @@ export function invoiceLines(t: Tenant, inv: Pick<InvoiceRec, "seed" | "rev" | "
   const tax = inv.type === "ACCREC" ? t.profile.salesTax : t.profile.purchasesTax;
   const lines: LineRec[] = [];
   for (let i = 0; i < n; i++) {
-    const item = pick(r, ITEMS);
+    const item = pick(r, INVOICE_ITEMS);
     const qty = int(r, 1, 12);
     const unit = int(r, item.min, item.max);
     const amount = qty * unit; // LineAmount: exclusive or inclusive of tax per lat

@@ -26,6 +26,9 @@ import { ALL_SCOPES, apiGet, configFor, connect, ctl, start } from "./helpers";
 const SPEC_DIR = path.resolve(process.cwd(), "../shared/xero-openapi");
 type Json = Record<string, unknown>;
 
+/** Endpoints of the settings and general-ledger fixtures (checked in their own describe block). */
+const SETTINGS = ["Accounts", "Items", "TaxRates", "TrackingCategories", "Journals"];
+
 const EXTRAS: Record<string, string[]> = {
   Invoices: ["Id", "Status", "ProviderName", "DateTimeUTC"],
   Contacts: ["Id", "Status", "ProviderName", "DateTimeUTC"],
@@ -149,7 +152,8 @@ describe("Xero's OpenAPI schemas", () => {
     validate("accounting#/components/schemas/Contacts", await getJson("/api.xro/2.0/Contacts?page=1&includeArchived=true", { "If-Modified-Since": since }));
   });
 
-  for (const fx of ENTITIES) {
+  // Settings and the ledger have their own block below (TaxType keys, offsets, the journals scope).
+  for (const fx of ENTITIES.filter((e) => !SETTINGS.includes(e.endpoint))) {
     it(`GET /${fx.endpoint}: every page, unpaged, If-Modified-Since, by id, and after every mutation kind`, async () => {
       const schema = `accounting#/components/schemas/${fx.endpoint}`;
       const base = `/api.xro/2.0/${fx.endpoint}`;
@@ -225,5 +229,69 @@ describe("Xero's OpenAPI schemas", () => {
       await ctl(sim, "DELETE", "/__sim/webhooks/config");
       server.close();
     }
+  });
+});
+
+describe("Xero's OpenAPI schemas: settings and the general ledger", () => {
+  let ledgerToken: string;
+  const get = async (p: string, tenant = tenantId, headers: Record<string, string> = {}) => {
+    const res = await apiGet(sim, p, ledgerToken, tenant, headers);
+    expect(res.status, p).toBe(200);
+    return (await res.json()) as Json;
+  };
+  const check = async (endpoint: string, p: string, tenant = tenantId) => {
+    const body = await get(p, tenant);
+    validate(`accounting#/components/schemas/${endpoint}`, body);
+    return body[endpoint] as Json[];
+  };
+
+  beforeAll(async () => {
+    ledgerToken = (await connect(sim, configFor(sim, { scopes: [...ALL_SCOPES, "accounting.journals.read"] }))).access_token!;
+  });
+
+  it("every list, every record by its key, for every country profile, before and after every mutation kind", async () => {
+    for (const t of await ctl<{ tenantId: string }[]>(sim, "GET", "/__sim/tenants")) {
+      const accounts = await check("Accounts", "/api.xro/2.0/Accounts", t.tenantId);
+      await check("Accounts", `/api.xro/2.0/Accounts/${String(accounts.find((a) => a.Type === "BANK")!.AccountID)}`, t.tenantId);
+      const items = await check("Items", "/api.xro/2.0/Items?unitdp=4", t.tenantId);
+      await check("Items", `/api.xro/2.0/Items/${String(items.find((i) => i.IsTrackedAsInventory)!.ItemID)}`, t.tenantId);
+      const rates = await check("TaxRates", "/api.xro/2.0/TaxRates", t.tenantId);
+      await check("TaxRates", `/api.xro/2.0/TaxRates/${String(rates[0]!.TaxType)}`, t.tenantId);
+      await check("TrackingCategories", "/api.xro/2.0/TrackingCategories", t.tenantId);
+      const categories = await check("TrackingCategories", "/api.xro/2.0/TrackingCategories?includeArchived=true", t.tenantId);
+      await check("TrackingCategories", `/api.xro/2.0/TrackingCategories/${String(categories[0]!.TrackingCategoryID)}`, t.tenantId);
+      await check("Journals", "/api.xro/2.0/Journals", t.tenantId);
+      // Every tax type and account code the documents name is a real record of this organisation.
+      const types = new Set(rates.map((r) => r.TaxType));
+      const codes = new Set(accounts.map((a) => a.Code));
+      for (const inv of (await get("/api.xro/2.0/Invoices?page=1", t.tenantId)).Invoices as { LineItems: { TaxType: string; AccountCode: string }[] }[]) {
+        for (const l of inv.LineItems) expect(types.has(l.TaxType) && codes.has(l.AccountCode), `${l.TaxType} ${l.AccountCode}`).toBe(true);
+      }
+      for (const a of accounts) expect(types.has(a.TaxType), String(a.TaxType)).toBe(true);
+    }
+    for (const entity of ["accounts", "items", "taxRates", "trackingCategories"]) {
+      const { mutations } = ENTITIES.find((e) => e.name === entity)!;
+      for (const kind of mutations) await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity, count: 3, kinds: [kind] });
+    }
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "invoices", count: 30 });
+    await ctl(sim, "POST", "/__sim/mutate", { tenantId, entity: "payments", count: 5 });
+    const since = { "If-Modified-Since": new Date(Date.now() - 5000).toISOString() };
+    for (const endpoint of SETTINGS) validate(`accounting#/components/schemas/${endpoint}`, await get(`/api.xro/2.0/${endpoint}?includeArchived=true`, tenantId, since));
+  });
+
+  it("every journal of a 2,500-invoice organisation, walked by offset; by JournalID and JournalNumber; paymentsOnly", async () => {
+    let offset = 0;
+    let seen = 0;
+    for (;;) {
+      const batch = await check("Journals", `/api.xro/2.0/Journals?offset=${offset}`);
+      seen += batch.length;
+      if (batch.length < 100) break;
+      offset = batch[batch.length - 1]!.JournalNumber as number;
+    }
+    expect(seen).toBeGreaterThan(2500);
+    const [first] = await check("Journals", "/api.xro/2.0/Journals?offset=7");
+    await check("Journals", `/api.xro/2.0/Journals/${String(first!.JournalID)}`);
+    await check("Journals", "/api.xro/2.0/Journals/8");
+    await check("Journals", "/api.xro/2.0/Journals?paymentsOnly=true&offset=100");
   });
 });

@@ -7,7 +7,7 @@
 import { type InvoiceRec, type PaymentRec, type Tenant, addPayment, amountDue, settle } from "../data";
 import { DAY_MS, dayOf, dayString, money, moneyString, msDate, msDay } from "../format";
 import { hashString, int, mix } from "../prng";
-import { accountId, bankAccounts } from "./chart";
+import { type ChartAccount, accountId, bankAccounts } from "./chart";
 import { addRecord, change, store } from "./store";
 import { defineEntity } from "./define";
 import type { Change } from "./types";
@@ -22,6 +22,11 @@ function traits(t: Tenant, p: PaymentRec) {
   // Most payments have been matched to a bank statement line (and so can no longer be deleted).
   const reconciled = p.status === "AUTHORISED" && (h >>> 8) % 100 < 80;
   return { bank, reconciled };
+}
+
+/** The BANK account the payment went through (the journals post to it). */
+export function paymentBank(t: Tenant, p: PaymentRec): ChartAccount {
+  return traits(t, p).bank;
 }
 
 function invoiceOf(t: Tenant, p: PaymentRec): InvoiceRec | undefined {

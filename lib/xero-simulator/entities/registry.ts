@@ -5,18 +5,27 @@
  */
 import type { Tenant, TenantSpec } from "../data";
 import { hashString, mix, rng } from "../prng";
+import { accounts } from "./accounts";
 import { bankTransactions } from "./bankTransactions";
 import { creditNotes } from "./creditNotes";
+import { items } from "./items";
+import { journals } from "./journals";
 import { manualJournals } from "./manualJournals";
 import { overpayments } from "./overpayments";
 import { payments } from "./payments";
 import { prepayments } from "./prepayments";
 import { purchaseOrders } from "./purchaseOrders";
 import { emptyStore } from "./store";
+import { taxRates } from "./tax-rates";
+import { trackingCategories } from "./tracking-categories";
 import type { SimEntity } from "./types";
 
 // bankTransactions after overpayments and prepayments: it adds the transaction behind each.
-export const ENTITIES: readonly SimEntity[] = [payments, creditNotes, overpayments, prepayments, bankTransactions, manualJournals, purchaseOrders];
+// Journals last: they are what the documents before them posted.
+export const ENTITIES: readonly SimEntity[] = [
+  payments, creditNotes, overpayments, prepayments, bankTransactions, manualJournals, purchaseOrders,
+  accounts, items, taxRates, trackingCategories, journals,
+];
 
 /** The built-in entities with their own code paths (control API names). */
 export const CORE_ENTITIES = ["invoices", "contacts"] as const;

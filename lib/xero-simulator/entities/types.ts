@@ -60,7 +60,8 @@ export interface SimEntity<R extends SimRecord = SimRecord> {
   scopes: string[];
   /**
    * paged: page / pageSize (≤ 1000) as for invoices; unpaged: page / pageSize ignored, every record
-   * in one answer; offset: `offset` = offsetOf(record), the next 100 above it, ascending.
+   * in one answer; offset: `offset` = offsetOf(record), the next 100 above it, ascending (the
+   * store's list is kept in that order; no `where`, `order` or `page`, as Journals).
    */
   paging: "paged" | "unpaged" | "offset";
   /** For paging "offset": the record's position (Journals: JournalNumber). */
@@ -79,8 +80,11 @@ export interface SimEntity<R extends SimRecord = SimRecord> {
   generate(t: Tenant, r: Rng, count: number, anchorMs: number): R[];
   /** Re-links cross references after a restore from the state file (optional). */
   relink?(t: Tenant): void;
-  /** Xero's JSON for one record; `paged`: `page` was sent (line items); `summary`: summaryOnly=true. */
-  json(t: Tenant, rec: R, opts: { paged: boolean; summary: boolean }): Record<string, unknown>;
+  /**
+   * Xero's JSON for one record; `paged`: `page` was sent (line items); `summary`: summaryOnly=true;
+   * `single`: GET /{Endpoint}/{id}; `query`: the request's parameters (includeArchived, …).
+   */
+  json(t: Tenant, rec: R, opts: { paged: boolean; summary: boolean; single?: boolean; query?: QueryParams }): Record<string, unknown>;
   /** Fields for `where` and `order`, by lower-cased Xero name (dates as ms, money as units). */
   fields: Record<string, (t: Tenant, r: R) => FieldValue>;
   /** Filters from the endpoint's own query parameters (Statuses, IDs, includeArchived, …). */
@@ -99,4 +103,9 @@ export interface SimEntity<R extends SimRecord = SimRecord> {
   state(t: Tenant, rec: R): Record<string, unknown>;
   /** Only where Xero sends webhooks (INVOICE, CONTACT and CREDITNOTE). */
   webhooks?: { eventCategory: string };
+  /**
+   * Follows every mutation's changes, of any entity, after they are applied (the journals post what
+   * the documents did). Changes nothing it reports: its records are no mutation's answer.
+   */
+  react?(t: Tenant, changes: Change[], nowMs: number): void;
 }
