@@ -36,8 +36,8 @@ export function pointEnvAtSimulator(simUrl: string, extra: Record<string, string
   resetLimiters();
 }
 
-export function simXeroConfig(simUrl: string, timeoutMs = 5000): XeroConfig {
-  return { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [SIM_REDIRECT_URI], scopes: SIM_SCOPES, identityUrl: simUrl, apiUrl: simUrl, timeoutMs };
+export function simXeroConfig(simUrl: string, timeoutMs = 5000, scopes: readonly string[] = SIM_SCOPES): XeroConfig {
+  return { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, redirectUris: [SIM_REDIRECT_URI], scopes: [...scopes], identityUrl: simUrl, apiUrl: simUrl, timeoutMs };
 }
 
 export interface SimConnectedUser {
@@ -47,8 +47,9 @@ export interface SimConnectedUser {
   tenants: { id: string; xeroTenantId: string; name: string }[];
 }
 
-export async function connectSimUser(db: Db, sim: SimEndpoint, email = `u${randomBytes(4).toString("hex")}@example.com`): Promise<SimConnectedUser> {
-  const config = simXeroConfig(sim.url, 10_000);
+/** `scopes`: what the grant asks for (default SIM_SCOPES; journals need accounting.journals.read on top). */
+export async function connectSimUser(db: Db, sim: SimEndpoint, email = `u${randomBytes(4).toString("hex")}@example.com`, scopes: readonly string[] = SIM_SCOPES): Promise<SimConnectedUser> {
+  const config = simXeroConfig(sim.url, 10_000, scopes);
   const req = await createAuthorizationRequest(config, { extraParams: { sim_auto: "1" } });
   const res = await fetch(req.url, { redirect: "manual" });
   const location = res.headers.get("location");
@@ -64,7 +65,7 @@ export async function connectSimUser(db: Db, sim: SimEndpoint, email = `u${rando
       grantType: "authorization_code",
       xeroUserId: String(ts.claims().xero_userid ?? randomBytes(4).toString("hex")),
       issuer: sim.url,
-      scopes: SIM_SCOPES.join(" "),
+      scopes: scopes.join(" "),
       ...tokenSetColumns(id, {
         accessToken: ts.access_token!,
         refreshToken: ts.refresh_token,
