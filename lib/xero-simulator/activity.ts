@@ -1,5 +1,6 @@
 /** Background changes for the demo: records edited "by people in Xero" every few seconds. */
 import { applyMutation } from "./control";
+import { ENTITIES } from "./entities/registry";
 import { rng } from "./prng";
 import type { Sim } from "./state";
 
@@ -30,7 +31,9 @@ export class Activity {
     const tenants = this.sim.tenantList();
     const t = tenants[Math.floor(this.r() * tenants.length)];
     if (!t) return;
-    const entity = this.r() < 0.75 ? "invoices" : "contacts";
+    // Mostly invoices, as in a real organisation; now and then a contact or any other entity.
+    const roll = this.r();
+    const entity = roll < 0.6 ? "invoices" : roll < 0.8 ? "contacts" : (ENTITIES[Math.floor(this.r() * ENTITIES.length)]?.name ?? "invoices");
     const count = 1 + Math.floor(this.r() * this.maxCount);
     try {
       applyMutation(this.sim, t.id, entity, count);

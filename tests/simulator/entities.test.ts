@@ -252,6 +252,10 @@ describe("GET /BankTransactions", () => {
     expect(spend.length).toBeGreaterThan(0);
     for (const b of spend) expect([String(b.type), b.bankAccount.code]).toEqual(["SPEND", "091"]);
     for (let i = 1; i < spend.length; i++) expect(spend[i - 1]!.total!).toBeGreaterThanOrEqual(spend[i]!.total!);
+    const ref = spend.find((b) => b.reference)!.reference!;
+    const byRef = (await xero.accountingApi.getBankTransactions(tenantId, undefined, undefined, undefined, undefined, undefined, undefined, [ref])).body.bankTransactions ?? [];
+    expect(byRef.length).toBeGreaterThan(0);
+    for (const b of byRef) expect(b.reference).toBe(ref);
     const rows = await state<{ id: string; updatedDateUtc: string }>("bankTransactions");
     const pivot = rows.map((r) => Date.parse(r.updatedDateUtc)).sort((a, b) => a - b)[Math.floor(rows.length / 2)]!;
     // The header is at whole seconds: a record later in that same second comes back too.

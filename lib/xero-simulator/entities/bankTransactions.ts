@@ -205,6 +205,13 @@ export const bankTransactions = defineEntity<BankTransactionRec>({
     "contact.name": (t, b) => t.contacts[b.contact]?.name ?? null,
   },
 
+  filters(q) {
+    const refs = q.get("References");
+    if (!refs) return [];
+    const set = new Set(refs.split(",").map((x) => x.trim()));
+    return [(b) => set.has(b.reference)];
+  },
+
   mutations: ["create", "edit", "reconcile", "delete"],
 
   mutate(t, r, kind, nowMs, touched) {

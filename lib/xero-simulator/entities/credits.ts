@@ -163,15 +163,19 @@ export function creditFixture(cfg: CreditConfig): SimEntity {
         // Most authorised credits were applied to one of the contact's open invoices.
         const pool = open[side];
         let inv: InvoiceRec | undefined;
+        let k = -1;
         if (status === "AUTHORISED" && r() < 0.65 && pool.length) {
-          const k = Math.floor(r() * pool.length);
+          k = Math.floor(r() * pool.length);
           inv = pool[k];
           if (inv) day = Math.min(today - 1, Math.max(day, inv.dateDay));
         }
         const c = newCredit(t, cfg, r, side, status, day, updatedAfter(day, anchorMs, r), inv);
         if (inv) {
           allocateTo(t, cfg, r, c, inv, Math.min(today - 1, day + int(r, 0, 5)), c.updatedMs);
-          if (amountDue(inv) <= 100 || inv.status !== "AUTHORISED") pool.splice(pool.indexOf(inv), 1);
+          if (amountDue(inv) <= 100 || inv.status !== "AUTHORISED") {
+            pool[k] = pool[pool.length - 1]!;
+            pool.pop();
+          }
         }
         list.push(c);
       }
@@ -208,6 +212,16 @@ export function creditFixture(cfg: CreditConfig): SimEntity {
     },
 
     fields,
+
+    // Overpayments and prepayments take References (Xero's getOverpayments / getPrepayments parameter).
+    filters: cfg.drafts
+      ? undefined
+      : (q) => {
+          const refs = q.get("References");
+          if (!refs) return [];
+          const set = new Set(refs.split(",").map((x) => x.trim()));
+          return [(c: CreditRec) => set.has(c.reference)];
+        },
 
     lookup: cfg.drafts ? (t, ref) => store<CreditRec>(t, cfg.name).list.find((c) => c.number === ref) : undefined,
 

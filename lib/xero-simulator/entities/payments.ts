@@ -77,7 +77,6 @@ export const payments = defineEntity<PaymentRec>({
       const inv = invoiceOf(t, p);
       if (inv) detach(inv, p);
     }
-    list.sort((a, b) => a.updatedMs - b.updatedMs);
     const maxMs = anchorMs - 60_000;
     const today = dayOf(anchorMs);
     const open = t.invoices.filter(payable);

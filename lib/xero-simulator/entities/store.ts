@@ -3,7 +3,9 @@ import type { Tenant } from "../data";
 import type { Change, EntityStore, SimRecord } from "./types";
 
 export function emptyStore<R extends SimRecord>(list: R[] = [], deleted: R[] = []): EntityStore<R> {
-  return { list, byId: new Map(list.map((r) => [r.id.toLowerCase(), r])), deleted, index: null };
+  const byId = new Map<string, R>();
+  for (const r of list) byId.set(r.id.toLowerCase(), r);
+  return { list, byId, deleted, index: null };
 }
 
 /** The organisation's records of one fixture (an empty store when it has none). */
