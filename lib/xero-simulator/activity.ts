@@ -33,7 +33,9 @@ export class Activity {
     if (!t) return;
     // Mostly invoices, as in a real organisation; now and then a contact or any other entity.
     const roll = this.r();
-    const entity = roll < 0.6 ? "invoices" : roll < 0.8 ? "contacts" : (ENTITIES[Math.floor(this.r() * ENTITIES.length)]?.name ?? "invoices");
+    // Journals are never edited (they follow the documents): only fixtures with mutations.
+    const editable = ENTITIES.filter((e) => e.mutations.length > 0);
+    const entity = roll < 0.6 ? "invoices" : roll < 0.8 ? "contacts" : (editable[Math.floor(this.r() * editable.length)]?.name ?? "invoices");
     const count = 1 + Math.floor(this.r() * this.maxCount);
     try {
       applyMutation(this.sim, t.id, entity, count);

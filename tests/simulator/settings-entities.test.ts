@@ -21,7 +21,7 @@ import { ALL_SCOPES, apiGet, configFor, connect, ctl, start } from "./helpers";
 
 const JOURNAL_SCOPES = [...ALL_SCOPES, "accounting.journals.read"];
 const SETTINGS = ["accounts", "items", "taxRates", "trackingCategories", "journals"];
-const TENANTS: TenantSpec[] = [{ name: "Ledger Ltd (UK)", invoices: 1800, contacts: 200 }, { name: "Kiwi Ledger (NZ)", invoices: 150 }];
+const TENANTS: TenantSpec[] = [{ name: "Ledger Ltd (UK)", invoices: 1800, contacts: 200, counts: { manualJournals: 40 } }, { name: "Kiwi Ledger (NZ)", invoices: 150 }];
 
 let sim: RunningSimulator;
 let xero: XeroClient;
@@ -285,6 +285,23 @@ describe("Journals", () => {
         expect(js[1]!.journalLines!.map((l) => -cents(l.netAmount))).toEqual(js[0]!.journalLines!.map((l) => cents(l.netAmount)));
       } else expect(js, inv.id).toEqual([]);
     }
+    // Credit notes, spend / receive money (and those behind overpayments and prepayments), manual journals.
+    const expected: Record<string, (status: string) => number> = {
+      creditNotes: (st) => (st === "AUTHORISED" || st === "PAID" ? 1 : st === "VOIDED" ? 2 : 0),
+      bankTransactions: (st) => (st === "AUTHORISED" ? 1 : 2),
+      manualJournals: (st) => (st === "POSTED" ? 1 : st === "VOIDED" ? 2 : 0),
+    };
+    const types = new Set<string>();
+    for (const [entity, count] of Object.entries(expected)) {
+      const docs = await state<{ id: string; status: string }>(entity);
+      expect(docs.length, entity).toBeGreaterThan(0);
+      for (const d of docs) {
+        const js = bySource.get(d.id) ?? [];
+        expect(js.length, `${entity} ${d.id} ${d.status}`).toBe(count(d.status));
+        for (const j of js) types.add(String(j.sourceType));
+      }
+    }
+    for (const type of ["ACCRECCREDIT", "ACCPAYCREDIT", "CASHREC", "CASHPAID", "AROVERPAYMENT", "ARPREPAYMENT", "APPREPAYMENT", "MANJOURNAL"]) expect(types, type).toContain(type);
     const payments = await state<{ id: string; status: string; paymentType: string; accountCode: string }>("payments");
     expect(payments.length).toBeGreaterThan(500);
     for (const p of payments) {
@@ -295,7 +312,8 @@ describe("Journals", () => {
     }
   });
 
-  it("new journals follow the documents: authorise, pay, void, edit and a deleted payment each post; If-Modified-Since on CreatedDateUTC", async () => {
+  it("new journals follow the documents (authorise, pay, void, edit, a deleted payment, manual journals, bank transactions, credit notes); If-Modified-Since on CreatedDateUTC", async () => {
+    await mutate("manualJournals", ["create"], 8); // drafts to post
     const before = await allJournals();
     const since = await tick();
     const authorised = await mutate("invoices", ["authorise"], 2);
@@ -303,6 +321,9 @@ describe("Journals", () => {
     const voided = await mutate("invoices", ["void"], 1);
     const removed = await mutate("payments", ["delete"], 1);
     const edited = await mutate("invoices", ["edit"], 12);
+    const manual = [...(await mutate("manualJournals", ["post"], 2)), ...(await mutate("manualJournals", ["void"], 2))];
+    const spent = [...(await mutate("bankTransactions", ["create"], 2)), ...(await mutate("bankTransactions", ["delete"], 2))];
+    const credited = [...(await mutate("creditNotes", ["authorise"], 2)), ...(await mutate("creditNotes", ["void"], 2))];
     const fresh: Journal[] = [];
     for (let batch = (await xero.accountingApi.getJournals(tenantId, new Date(since))).body.journals!; batch.length; ) {
       fresh.push(...batch);
@@ -329,7 +350,21 @@ describe("Journals", () => {
       expect(posted[0]!.journalLines!.map((l) => -(l.netAmount ?? 0))).toEqual(previous.journalLines!.map((l) => l.netAmount ?? 0));
       expect(posted[1]!.journalLines!.map((l) => l.netAmount)).not.toEqual(previous.journalLines!.map((l) => l.netAmount));
     }
-    // The journals before are untouched (journals are never edited).
+    // Posting or voiding a manual journal, entering or deleting spend / receive money, approving or voiding a credit note.
+    const documents = [...manual, ...spent, ...credited].filter((x) => ["manualJournals", "bankTransactions", "creditNotes"].includes(x.entity));
+    expect(new Set(documents.map((c) => `${c.entity} ${c.kind}`)).size).toBe(6);
+    // Each of these changes posts exactly one journal; a void or delete reverses the one before it.
+    for (const id of new Set(documents.map((c) => c.id))) {
+      const mine = documents.filter((c) => c.id === id);
+      const posted = fresh.filter((j) => j.sourceID === id);
+      expect(posted.length, `${mine[0]!.entity} ${mine.map((c) => c.kind).join(",")}`).toBe(mine.length);
+      const history = [...before, ...fresh].filter((j) => j.sourceID === id);
+      if (["void", "delete"].includes(mine[mine.length - 1]!.kind)) {
+        expect(history.at(-1)!.journalLines!.map((l) => -(l.netAmount ?? 0))).toEqual(history.at(-2)!.journalLines!.map((l) => l.netAmount ?? 0));
+      }
+    }
+    // The journals before are untouched (journals are never edited), and cannot be changed directly.
+    await expect(mutate("journals", [])).rejects.toThrow(/400 .*journals cannot be changed directly/);
     const again = await allJournals();
     expect(JSON.stringify(again.slice(0, before.length))).toBe(JSON.stringify(before));
     // paymentsOnly

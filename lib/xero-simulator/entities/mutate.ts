@@ -9,6 +9,7 @@ import type { Change, SimEntity } from "./types";
  * change nothing.
  */
 export function mutateEntity(t: Tenant, fx: SimEntity, count: number, kinds: string[] | undefined, nowMs: number): Change[] {
+  if (!fx.mutations.length) throw new Error(`${fx.name} cannot be changed directly: they follow the changes of the other entities`);
   const allowed = (kinds?.length ? kinds : fx.mutations).filter((k) => fx.mutations.includes(k));
   if (!allowed.length) throw new Error(`unknown ${fx.name} mutation kinds: ${kinds?.join(",")} (one of ${fx.mutations.join(", ")})`);
   const r = rng(mix(t.seed, ++t.mutationCounter, hashString(fx.name)));

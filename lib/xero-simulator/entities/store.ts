@@ -3,9 +3,21 @@ import type { Tenant } from "../data";
 import type { Change, EntityStore, SimRecord } from "./types";
 
 export function emptyStore<R extends SimRecord>(list: R[] = [], deleted: R[] = []): EntityStore<R> {
-  const byId = new Map<string, R>();
-  for (const r of list) byId.set(r.id.toLowerCase(), r);
-  return { list, byId, deleted, index: null };
+  let byId: Map<string, R> | null = null;
+  return {
+    list,
+    // Built on the first lookup, not at reset: a 100,000-invoice organisation has 200,000 journals,
+    // and most answers walk the list instead.
+    get byId() {
+      if (!byId) {
+        byId = new Map<string, R>();
+        for (const r of list) byId.set(r.id.toLowerCase(), r);
+      }
+      return byId;
+    },
+    deleted,
+    index: null,
+  };
 }
 
 /** The organisation's records of one fixture (an empty store when it has none). */

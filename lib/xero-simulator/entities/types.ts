@@ -18,7 +18,7 @@ export interface EntityStore<R extends SimRecord = SimRecord> {
   /** In creation order (what /__sim/state lists). */
   list: R[];
   /** By lower-cased id. */
-  byId: Map<string, R>;
+  readonly byId: Map<string, R>;
   /** Hard-deleted records (gone from every answer; /__sim/state?entity=…&deleted=1). */
   deleted: R[];
   /** Cached sort by (updatedMs, id); null after a change. */
@@ -105,7 +105,7 @@ export interface SimEntity<R extends SimRecord = SimRecord> {
   webhooks?: { eventCategory: string };
   /**
    * Follows every mutation's changes, of any entity, after they are applied (the journals post what
-   * the documents did). Changes nothing it reports: its records are no mutation's answer.
+   * the documents did). What it adds is not reported: no webhook, not in /__sim/mutate's answer.
    */
   react?(t: Tenant, changes: Change[], nowMs: number): void;
 }
