@@ -43,7 +43,32 @@ export async function freshDatabase(adminUrl: string, label: string): Promise<Da
   return { ...handle, url: u.toString() };
 }
 
-/** Runs the simulator's consent flow (auto-consent) and stores a user, its grant and its tenants. */
-export function connectBenchUser(handle: DatabaseHandle, sim: SimEndpoint): Promise<SimConnectedUser> {
-  return connectSimUser(handle.db, sim, `bench-${randomBytes(4).toString("hex")}@example.com`);
+/**
+ * Runs the simulator's consent flow (auto-consent) and stores a user, its grant and its tenants.
+ * `scopes`: what the grant asks for (default: the sync tests' set).
+ */
+export function connectBenchUser(handle: DatabaseHandle, sim: SimEndpoint, scopes?: readonly string[]): Promise<SimConnectedUser> {
+  return connectSimUser(handle.db, sim, `bench-${randomBytes(4).toString("hex")}@example.com`, scopes);
+}
+
+export interface SyncChildResult {
+  status: string;
+  rows: number;
+  seconds: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+  baselineRssMb: number;
+}
+
+/** One invoices sync of `tenantId` into `dbUrl` in its own process (sync-child.ts): its peak memory. */
+export function runSyncChild(dbUrl: string, tenantId: string): Promise<SyncChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "sync-child.ts"), tenantId], {
+      env: { ...process.env, DATABASE_URL: dbUrl, BENCH_UNPACED: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as SyncChildResult) : reject(new Error(`sync child exited ${code}: ${out}`))));
+  });
 }

@@ -13,7 +13,6 @@
  *    (30,000 too, to show where it levels off).
  * Writes tests/bench/results/sync.json; every figure comes from this one run.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +21,7 @@ import { invoices } from "@/lib/db/schema";
 import { resetLimiters } from "@/lib/sync/call-layer";
 import { syncTenant, type SyncResult } from "@/lib/sync";
 import { startPostgresServer } from "../helpers/postgres-server";
-import { connectBenchUser, freshDatabase, pointEnvAtSimulator, startSimChild } from "./sync-helpers";
+import { connectBenchUser, freshDatabase, pointEnvAtSimulator, runSyncChild, startSimChild } from "./sync-helpers";
 
 const withRate = process.argv.includes("--rate");
 /**
@@ -99,29 +98,17 @@ async function floorUpsert(sourceUrl: string, label: string): Promise<{ rows: nu
   return { rows, seconds: ms / 1000 };
 }
 
-function runChild(dbUrl: string, tenantId: string): Promise<{ status: string; rows: number; seconds: number; peakRssMb: number; peakHeapMb: number; baselineRssMb: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "sync-child.ts"), tenantId], {
-      env: { ...process.env, DATABASE_URL: dbUrl, BENCH_UNPACED: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`sync child exited ${code}: ${out}`))));
-  });
-}
-
 try {
   // ── 4 (first half) and 1: memory at 10,000, then ingest + memory at 100,000 ──
   log("memory: 10,000 invoices in a child process");
   const small = await scenario("mem10k", [{ name: "Bench (NZ)", invoices: 10_000, contacts: 10 }]);
-  const mem10 = await runChild(small.db.url, small.tenant.id);
+  const mem10 = await runSyncChild(small.db.url, small.tenant.id);
   await small.db.close();
   // A middle point shows the shape: V8 grows its old generation during the first ~20 pages and
   // then collects at a steady size, so a 10,000-invoice sync ends before that plateau.
   log("memory: 30,000 invoices in a child process");
   const mid = await scenario("mem30k", [{ name: "Bench (NZ)", invoices: 30_000, contacts: 10 }]);
-  const mem30 = await runChild(mid.db.url, mid.tenant.id);
+  const mem30 = await runSyncChild(mid.db.url, mid.tenant.id);
   await mid.db.close();
 
   log(`ingest: ${BIG.toLocaleString()} invoices`);
@@ -155,7 +142,7 @@ try {
   const bigMem = await freshDatabase(pg.url, "mem100k");
   const bigUser = await connectBenchUser(bigMem, sim);
   await bigMem.close();
-  const mem100 = await runChild(bigMem.url, bigUser.tenants[0]!.id);
+  const mem100 = await runSyncChild(bigMem.url, bigUser.tenants[0]!.id);
   results.memory = {
     at10k: mem10,
     at30k: mem30,
