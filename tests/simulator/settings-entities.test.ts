@@ -110,6 +110,19 @@ describe("seeding", () => {
 });
 
 describe("Accounts", () => {
+  it("codes and ids stay unique however many accounts an organisation has of its own", () => {
+    const anchor = Date.UTC(2026, 5, 1);
+    for (const country of ["GB", "NZ", "AU", "US"] as const) {
+      const spec: TenantSpec = { name: `Many accounts (${country})`, invoices: 10, country, counts: { accounts: 120 } };
+      const t = generateTenant(7, spec, 0, anchor);
+      seedEntities(t, spec, anchor);
+      const list = store<{ id: string; code: string }>(t, "accounts").list;
+      expect(list).toHaveLength(120);
+      expect(new Set(list.map((a) => a.code)).size, country).toBe(120);
+      expect(new Set(list.map((a) => a.id)).size, country).toBe(120);
+    }
+  });
+
   it("serves the chart unpaged (page is ignored) with every code the documents use", async () => {
     const all = (await xero.accountingApi.getAccounts(tenantId)).body.accounts!;
     expect(all.length).toBe((await state("accounts")).length);

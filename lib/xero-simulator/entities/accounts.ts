@@ -40,7 +40,7 @@ function own(t: Tenant, code: string, i: number, updatedMs: number): AccountRec 
 /** The next free code in the 5xx range (the standard chart leaves it empty). */
 function freeCode(t: Tenant): string {
   const s = store<AccountRec>(t, NAME);
-  const taken = new Set([...s.list, ...s.deleted].map((a) => a.code));
+  const taken = new Set([...s.list, ...s.deleted].map((a) => a.code).concat(chartFor(t.profile).map((a) => a.code)));
   let n = 500;
   while (taken.has(String(n))) n++;
   return String(n);
@@ -62,8 +62,12 @@ export const accounts = defineEntity<AccountRec>({
     const out: AccountRec[] = [];
     // The chart comes with the organisation: every document refers to it, so it is always there.
     for (const a of chart) out.push({ ...a, id: accountId(t, a.code), status: "ACTIVE", custom: false, updatedMs: t.createdMs });
-    for (let i = 0; out.length < count; i++) {
-      const code = String(500 + i * 5);
+    // Codes 500, 505, … skipping any the chart already has (codes are unique in an organisation,
+    // and an account's id derives from its code).
+    const inChart = new Set(chart.map((a) => a.code));
+    for (let i = 0, n = 500; out.length < count; i++, n += 5) {
+      while (inChart.has(String(n))) n += 5;
+      const code = String(n);
       const rec = own(t, code, i, t.createdMs + int(r, 0, Math.max(0, anchorMs - t.createdMs - 60_000)));
       if (r() < 0.25) rec.status = "ARCHIVED";
       out.push(rec);
