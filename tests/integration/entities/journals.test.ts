@@ -8,6 +8,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalLines, journals, syncCursors, xeroConnections } from "@/lib/db/schema";
 import { journalsEntity } from "@/lib/entities/journals";
+import { SYNC_ENTITIES } from "@/lib/entities/registry";
 import { syncTenant, type EntitySyncResult, type SyncResult } from "@/lib/sync";
 import { journalViews } from "@/tests/helpers/entity-truth/journals";
 import { connectSimUser, SIM_SCOPES } from "@/tests/helpers/sim-connect";
@@ -51,7 +52,8 @@ describe("journals: offset walk, resumable, never rewritten; the Advanced-plan s
   afterAll(() => world?.close());
 
   it("a grant without accounting.journals.read: journals unavailable with the plan's message, no call, the other entities sync on", async () => {
-    const r = await run(plain, { entities: undefined as unknown as string[] });
+    // Every entity, journals included (an installation that enabled them in XERO_SYNC_ENTITIES).
+    const r = await run(plain, { entities: [...SYNC_ENTITIES] });
     expect(r.status).toBe("success");
     expect(of(r, "journals")).toMatchObject({ outcome: "unavailable", error: PLAN_MESSAGE, pages: 0 });
     expect(source.requests.filter((q) => q.entity === "journals")).toEqual([]);
