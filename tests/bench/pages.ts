@@ -23,7 +23,6 @@ import { encodeCursor } from "@/lib/lists/keyset";
 import { cachedEntityTotals, entityTotals, listEntity } from "@/lib/entities/read-model";
 import { parseEntityQuery, type EntityQuery } from "@/lib/entities/read-model-params";
 import { entity } from "@/lib/entities/registry";
-import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
 import { getOverview, invoicedVsPaid, receivablesAging } from "@/lib/overview/read-model";
 import { getTenantSyncStatuses } from "@/lib/overview/sync-status";

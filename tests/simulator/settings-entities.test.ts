@@ -116,7 +116,7 @@ describe("Accounts", () => {
       const spec: TenantSpec = { name: `Many accounts (${country})`, invoices: 10, country, counts: { accounts: 120 } };
       const t = generateTenant(7, spec, 0, anchor);
       seedEntities(t, spec, anchor);
-      const list = store<{ id: string; code: string }>(t, "accounts").list;
+      const list = store<{ id: string; code: string; updatedMs: number }>(t, "accounts").list;
       expect(list).toHaveLength(120);
       expect(new Set(list.map((a) => a.code)).size, country).toBe(120);
       expect(new Set(list.map((a) => a.id)).size, country).toBe(120);
