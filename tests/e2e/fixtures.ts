@@ -63,6 +63,10 @@ export async function expectAccessible(page: Page): Promise<void> {
 export async function navTo(page: Page, label: string): Promise<void> {
   const nav = page.getByRole("navigation", { name: "Main" });
   const link = nav.getByRole("link", { name: label, exact: true });
-  if (!(await link.isVisible())) await nav.locator("details").filter({ has: link }).locator("summary").click();
+  if (!(await link.isVisible())) {
+    // A closed menu's links are hidden from the accessibility tree: find its group among hidden ones too.
+    const hidden = page.getByRole("link", { name: label, exact: true, includeHidden: true });
+    await nav.locator("details").filter({ has: hidden }).locator("summary").click();
+  }
   await link.click();
 }
