@@ -1,3 +1,4 @@
+import { isEnabledEntity } from "@/lib/entities/enabled";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -99,10 +100,14 @@ export default async function EntityListPage({ params, searchParams }: Props) {
 
       {page.rows.length === 0 ? (
         <EmptyState
-          title={filtered ? `No ${noun} match these filters` : `No ${noun} synced yet`}
+          title={filtered ? `No ${noun} match these filters` : isEnabledEntity(def.name) ? `No ${noun} synced yet` : `${def.label} are not synced here`}
           action={filtered ? <Link href={base} className="text-sm font-medium text-brand-700 hover:underline">Clear filters</Link> : undefined}
         >
-          {filtered ? "Try a broader search or another filter." : "They appear here after the first sync of your organisation."}
+          {filtered
+            ? "Try a broader search or another filter."
+            : isEnabledEntity(def.name)
+              ? "They appear here after the first sync of your organisation."
+              : `This installation does not mirror ${noun}: add ${def.name} to XERO_SYNC_ENTITIES (and connect again, for the ${def.xero.scopes[0]} scope) to sync them.`}
         </EmptyState>
       ) : (
         <>
