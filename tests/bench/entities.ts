@@ -206,11 +206,14 @@ try {
   const a = await connected("calls");
   const seqFull = await lastSeq();
   const tFull = performance.now();
-  const full = ok(await syncTenant(a.db.db, { tenantId: a.tenant.id, trigger: "cli", callOptions: UNPACED }));
+  // Every entity of the registry, journals included (an organisation on Xero's Advanced plan that
+  // enabled them): the default leaves journals out (XERO_SYNC_ENTITIES).
+  const every = ENTITIES.map((e) => e.name);
+  const full = ok(await syncTenant(a.db.db, { tenantId: a.tenant.id, trigger: "cli", entities: every, callOptions: UNPACED }));
   const fullSeconds = (performance.now() - tFull) / 1000;
   log(`full sync: ${full.calls} calls in ${fullSeconds.toFixed(1)} s`);
   const seqNoop = await lastSeq();
-  const noop = ok(await syncTenant(a.db.db, { tenantId: a.tenant.id, trigger: "cli", callOptions: UNPACED }));
+  const noop = ok(await syncTenant(a.db.db, { tenantId: a.tenant.id, trigger: "cli", entities: every, callOptions: UNPACED }));
   log(`no-op sync: ${noop.calls} calls`);
   const callRows = [];
   for (const def of ENTITIES) {
