@@ -167,6 +167,8 @@ export const envSchema = z
     SYNC_MAX_CONCURRENT: intFromString(3, 1, 100),
     /** A sync stops at a page boundary after this long (resumable: the next one continues); 0 = no bound. */
     SYNC_MAX_MINUTES: intFromString(60, 0, 24 * 60),
+    /** Requests one API token may make per minute (a fixed window counted in the database, shared by every process). */
+    API_TOKEN_RATE_LIMIT: intFromString(600, 1, 1_000_000),
   })
   .superRefine((env, ctx) => {
     if (env.XERO_DEMO !== "1") {

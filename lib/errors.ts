@@ -37,8 +37,10 @@ export class AppError extends Error {
   readonly publicMessage: string;
   /** Extra safe details (e.g. validation issues by field). */
   readonly details?: unknown;
+  /** Response headers the answer owes (WWW-Authenticate on a 401, Retry-After on a 429). */
+  readonly headers?: Record<string, string>;
 
-  constructor(type: ErrorType, message?: string, options?: { cause?: unknown; details?: unknown }) {
+  constructor(type: ErrorType, message?: string, options?: { cause?: unknown; details?: unknown; headers?: Record<string, string> }) {
     const publicMessage = message ?? DEFAULT_MESSAGES[type];
     super(publicMessage, { cause: options?.cause });
     this.name = "AppError";
@@ -46,6 +48,7 @@ export class AppError extends Error {
     this.status = ERROR_STATUS[type];
     this.publicMessage = publicMessage;
     this.details = options?.details;
+    this.headers = options?.headers;
   }
 
   toJSON() {

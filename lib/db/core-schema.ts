@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -346,6 +347,15 @@ export const apiTokens = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
+    /** The one organisation the token reads; null: every organisation of its user. */
+    tenantId: uuid("tenant_id").references(() => xeroTenants.id, { onDelete: "cascade" }),
+    /** Read-only tokens cannot start syncs (tokens made before this option existed were read-only). */
+    readOnly: boolean("read_only").notNull().default(true),
+    /** Null: never expires. */
+    expiresAt: ts("expires_at"),
+    /** The rate limit's fixed window: when the current one began, and the requests counted in it. */
+    rateWindowStartedAt: ts("rate_window_started_at"),
+    rateCount: integer("rate_count").notNull().default(0),
   },
   (t) => [uniqueIndex("api_tokens_token_hash_uq").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
 );

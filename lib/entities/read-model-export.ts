@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db";
 import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
-import { listUserTenants } from "@/lib/lists/tenant-scope";
+import { listUserTenants, type Reader } from "@/lib/lists/tenant-scope";
 import type { EntityDefinition, FieldSpec } from "./definition";
 import { entityExtras } from "./read-model-extras";
 import { entityBatches, type EntityRow } from "./read-model";
@@ -68,10 +68,10 @@ export function csvCells(def: EntityDefinition, row: EntityRow, orgName: string 
 }
 
 /** The filtered list as a streamed CSV response, read in keyset batches of `batchSize`. */
-export async function entityCsvResponse(db: Db, userId: string, def: EntityDefinition, query: EntityQuery, now = new Date(), batchSize = 2000): Promise<Response> {
-  const names = new Map((await listUserTenants(db, userId)).map((t) => [t.id, t.name]));
+export async function entityCsvResponse(db: Db, reader: Reader, def: EntityDefinition, query: EntityQuery, now = new Date(), batchSize = 2000): Promise<Response> {
+  const names = new Map((await listUserTenants(db, reader)).map((t) => [t.id, t.name]));
   async function* rows() {
-    for await (const batch of entityBatches(db, userId, def, query, batchSize, now)) yield batch.map((r) => csvCells(def, r, names.get(r.tenantId)));
+    for await (const batch of entityBatches(db, reader, def, query, batchSize, now)) yield batch.map((r) => csvCells(def, r, names.get(r.tenantId)));
   }
   return csvResponse(`${entitySlug(def)}-${now.toISOString().slice(0, 10)}.csv`, csvHeader(def), rows());
 }

@@ -5,7 +5,7 @@ import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
 import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { encodeCursor, keysetPage, UUID_RE, type Cursor, type KeysetRow } from "@/lib/lists/keyset";
 import { escapeLike } from "@/lib/lists/search-params";
-import { scopeTenantIds } from "@/lib/lists/tenant-scope";
+import { readerAllows, readerKey, scopeTenantIds, type Reader } from "@/lib/lists/tenant-scope";
 import { todayUtc } from "@/lib/lists/today";
 import type { EntityDefinition, FieldSpec, FilterSpec, RelationSpec } from "./definition";
 import { entityExtras } from "./read-model-extras";
@@ -16,7 +16,7 @@ import { ENTITIES, entityByName, entitySlug } from "./registry";
  * The read model of every mirrored entity, driven by its definition's view: keyset pages with
  * filters, search and sorts, totals per currency, batches for the CSV export, one record with its
  * relations and sync history, and record counts for the overview. Every query is scoped to the
- * signed-in user's organisations (lib/lists/tenant-scope.ts), in the query itself.
+ * reader's organisations (lib/lists/tenant-scope.ts: a user's, or an API token's narrower set), in the query itself.
  */
 
 /** One listed record: its typed values by field key, and what the list marks on it. */
@@ -192,8 +192,8 @@ async function listWhere(db: Db, def: EntityDefinition, tenantIds: string[], q: 
 }
 
 /** One page of the user's records of an entity for a parsed query. */
-export async function listEntity(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<EntityPage> {
-  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+export async function listEntity(db: Db, reader: Reader, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<EntityPage> {
+  const { ids } = await scopeTenantIds(db, reader, q.tenant);
   return listWhere(db, def, ids, q, [], now);
 }
 
@@ -210,10 +210,10 @@ export interface CurrencyTotal {
  * Rows flagged deleted in Xero are always left out; cancelled statuses too, unless the status
  * filter asks for a status (then the totals are of exactly the rows shown).
  */
-export async function entityTotals(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<CurrencyTotal[]> {
+export async function entityTotals(db: Db, reader: Reader, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<CurrencyTotal[]> {
   const totals = def.view.totals;
   if (!totals) return [];
-  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+  const { ids } = await scopeTenantIds(db, reader, q.tenant);
   if (ids.length === 0) return [];
   const today = todayUtc(now);
   const cols = getTableColumns(def.table) as Record<string, PgColumn>;
@@ -250,19 +250,19 @@ export async function entityTotals(db: Db, userId: string, def: EntityDefinition
 }
 
 /** entityTotals, remembered until the data version, the day or the TTL changes. */
-export async function cachedEntityTotals(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<CurrencyTotal[]> {
-  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+export async function cachedEntityTotals(db: Db, reader: Reader, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<CurrencyTotal[]> {
+  const { ids } = await scopeTenantIds(db, reader, q.tenant);
   if (ids.length === 0 || !def.view.totals) return [];
-  const key = `totals:${def.name}:${userId}:${JSON.stringify({ t: q.tenant, f: q.filters, q: q.q })}`;
-  return memoByDataVersion(db, ids, key, () => entityTotals(db, userId, def, q, now), now);
+  const key = `totals:${def.name}:${readerKey(reader)}:${JSON.stringify({ t: q.tenant, f: q.filters, q: q.q })}`;
+  return memoByDataVersion(db, ids, key, () => entityTotals(db, reader, def, q, now), now);
 }
 
 /**
  * Streams the filtered set in keyset batches, for the CSV export: memory stays at one batch
  * whatever the size of the set.
  */
-export async function* entityBatches(db: Db, userId: string, def: EntityDefinition, q: EntityQuery, batchSize = 2000, now = new Date()): AsyncGenerator<EntityRow[]> {
-  const { ids } = await scopeTenantIds(db, userId, q.tenant);
+export async function* entityBatches(db: Db, reader: Reader, def: EntityDefinition, q: EntityQuery, batchSize = 2000, now = new Date()): AsyncGenerator<EntityRow[]> {
+  const { ids } = await scopeTenantIds(db, reader, q.tenant);
   if (ids.length === 0) return;
   const today = todayUtc(now);
   const conds = filterConditions(def, q, ids, today);
@@ -310,9 +310,9 @@ const CHILD_ROWS = 500;
 
 const RELATED_ROWS = 10;
 
-/** One record of the user's, with its tenant, relations and sync history; undefined when not theirs or absent. */
-export async function getEntityDetail(db: Db, userId: string, def: EntityDefinition, tenantId: string, id: string, now = new Date()): Promise<EntityDetail | undefined> {
-  if (!UUID_RE.test(tenantId) || !validRecordId(def, id)) return undefined;
+/** One record the reader may see, with its tenant, relations and sync history; undefined when not theirs or absent. */
+export async function getEntityDetail(db: Db, reader: Reader, def: EntityDefinition, tenantId: string, id: string, now = new Date()): Promise<EntityDetail | undefined> {
+  if (!UUID_RE.test(tenantId) || !validRecordId(def, id) || !readerAllows(reader, tenantId)) return undefined;
   const today = todayUtc(now);
   const cols = columnsOf(def);
   const sel = selection(def, def.view.defaultSort, today);
@@ -320,7 +320,7 @@ export async function getEntityDetail(db: Db, userId: string, def: EntityDefinit
     .select({ ...sel, _tenantName: xeroTenants.name, _xeroTenantId: xeroTenants.xeroTenantId })
     .from(def.table)
     .innerJoin(xeroTenants, eq(xeroTenants.id, cols.tenantId!))
-    .where(and(eq(cols.tenantId!, tenantId), eq(def.idColumn, id), eq(xeroTenants.userId, userId)))) as Record<string, unknown>[];
+    .where(and(eq(cols.tenantId!, tenantId), eq(def.idColumn, id), eq(xeroTenants.userId, reader.id)))) as Record<string, unknown>[];
   if (!found) return undefined;
   const [record] = (await db.select().from(def.table).where(and(eq(cols.tenantId!, tenantId), eq(def.idColumn, id)))) as Record<string, unknown>[];
   const [row] = await withExtras(db, def, [tenantId], [toRow(def, found)], now);
@@ -354,7 +354,7 @@ export async function getEntityDetail(db: Db, userId: string, def: EntityDefinit
     .from(xeroSessions)
     .where(
       and(
-        eq(xeroSessions.userId, userId),
+        eq(xeroSessions.userId, reader.id),
         eq(xeroSessions.tenantId, tenantId),
         eq(xeroSessions.kind, "sync"),
         // `entity` lists the entities a sync walked, comma-separated (null: all of them).
@@ -399,15 +399,15 @@ async function related(db: Db, spec: RelationSpec, tenantId: string, id: string,
   return { spec, def: other, rows: page.rows, total: page.total, listHref };
 }
 
-/** A record's title value (number, name) by id across the user's organisations, for filter labels. */
-export async function getRecordTitle(db: Db, userId: string, def: EntityDefinition, id: string): Promise<string | undefined> {
+/** A record's title value (number, name) by id across the reader's organisations, for filter labels. */
+export async function getRecordTitle(db: Db, reader: Reader, def: EntityDefinition, id: string): Promise<string | undefined> {
   if (!validRecordId(def, id)) return undefined;
   const cols = columnsOf(def);
   const [row] = await db
     .select({ title: sql<string | null>`${columnOf(def, def.view.titleKey)}::text` })
     .from(def.table)
     .innerJoin(xeroTenants, eq(xeroTenants.id, cols.tenantId!))
-    .where(and(eq(def.idColumn, id), eq(xeroTenants.userId, userId)))
+    .where(and(eq(def.idColumn, id), eq(xeroTenants.userId, reader.id), reader.tenantIds ? inArray(xeroTenants.id, [...reader.tenantIds]) : undefined))
     .limit(1);
   return row?.title ?? undefined;
 }
@@ -418,14 +418,14 @@ export interface EntityCount {
   records: number;
 }
 
-/** Records held per entity over the user's organisations (the overview's "Your data"), cached per data version. */
-export async function entityCounts(db: Db, userId: string, now = new Date()): Promise<EntityCount[]> {
-  const { ids } = await scopeTenantIds(db, userId);
+/** Records held per entity over the reader's organisations (the overview's "Your data"), cached per data version. */
+export async function entityCounts(db: Db, reader: Reader, now = new Date()): Promise<EntityCount[]> {
+  const { ids } = await scopeTenantIds(db, reader);
   if (ids.length === 0) return ENTITIES.map((def) => ({ entity: def.name, records: 0 }));
   return memoByDataVersion(
     db,
     ids,
-    `counts:${userId}`,
+    `counts:${readerKey(reader)}`,
     () =>
       Promise.all(
         ENTITIES.map(async (def) => {

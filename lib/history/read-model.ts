@@ -1,8 +1,9 @@
-import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { SESSION_KINDS, SESSION_OUTCOMES, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
 import { decodeCursor, encodeCursor, keysetPage, type Cursor, type SortColumn } from "@/lib/lists/keyset";
 import { first, pageSizeParam, pick, uuidParam, type RawSearchParams } from "@/lib/lists/search-params";
+import type { Reader } from "@/lib/lists/tenant-scope";
 
 /**
  * Sync history: the user's xero_sessions log, newest first, filterable by organisation, kind and
@@ -75,12 +76,15 @@ export function isInterrupted(s: Pick<XeroSession, "outcome" | "heartbeatAt" | "
 }
 
 /**
- * A page of the user's log. Webhook deliveries that belong to no user (refused ones, whose body
+ * A page of the reader's log. Webhook deliveries that belong to no user (refused ones, whose body
  * cannot be trusted to say whose they are, and those about organisations nobody mirrors) are
  * shown to everyone, unless the view is filtered to one organisation or another kind.
  */
-export async function listHistory(db: Db, userId: string, q: HistoryQuery, now = new Date()): Promise<HistoryPage> {
+export async function listHistory(db: Db, reader: Reader, q: HistoryQuery, now = new Date()): Promise<HistoryPage> {
+  if (reader.tenantIds?.length === 0) return { rows: [], next: null, prev: null };
   const conds: SQL[] = [];
+  // A narrowed reader sees its organisations' rows only (none of the user's unattributed ones).
+  if (reader.tenantIds) conds.push(inArray(xeroSessions.tenantId, [...reader.tenantIds]));
   if (q.tenant) conds.push(eq(xeroSessions.tenantId, q.tenant));
   if (q.kind) conds.push(eq(xeroSessions.kind, q.kind));
   const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS);
@@ -96,7 +100,7 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
   } else if (q.outcome) {
     conds.push(eq(xeroSessions.outcome, q.outcome));
   }
-  const unattributed = !q.tenant && (!q.kind || q.kind === "webhook");
+  const unattributed = !reader.tenantIds && !q.tenant && (!q.kind || q.kind === "webhook");
   const page = await keysetPage<XeroSession & { tenantName: string | null; _k: string | null; _id: string }>(
     {
       sort: SORT_COLUMN,
@@ -122,7 +126,7 @@ export async function listHistory(db: Db, userId: string, q: HistoryQuery, now =
             .where(and(owner, ...conds, where))
             .orderBy(...orderBy)
             .limit(limit);
-        const lists = await Promise.all([read(eq(xeroSessions.userId, userId)), ...(unattributed ? [read(sql`${xeroSessions.userId} is null and ${xeroSessions.kind} = 'webhook'`)] : [])]);
+        const lists = await Promise.all([read(eq(xeroSessions.userId, reader.id)), ...(unattributed ? [read(sql`${xeroSessions.userId} is null and ${xeroSessions.kind} = 'webhook'`)] : [])]);
         const ascending = Boolean(q.before); // a `before` cursor walks the newest-first order backwards
         const rows = lists
           .flat()

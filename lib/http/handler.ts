@@ -18,15 +18,18 @@ export interface RouteContext {
   params?: Promise<RouteParams> | RouteParams;
 }
 
-export interface HandlerArgs<I> {
-  user: CurrentUser;
+export interface HandlerArgs<I, U extends CurrentUser = CurrentUser> {
+  user: U;
   input: I;
   request: Request;
 }
 
-export interface WrapperOptions {
-  /** Who is calling; defaults to the next-auth session. Tests (and API-key callers) pass their own. */
-  getUser?: () => Promise<CurrentUser | null>;
+/** A caller may owe headers on every answer it gets, errors included (an API token's RateLimit-*). */
+type Caller = CurrentUser & { responseHeaders?: Record<string, string> };
+
+export interface WrapperOptions<U extends Caller = CurrentUser> {
+  /** Who is calling; defaults to the next-auth session. Tests (and API-token callers) pass their own. */
+  getUser?: () => Promise<U | null>;
   /** Name used in logs, e.g. "GET /api/invoices". */
   name?: string;
 }
@@ -42,34 +45,41 @@ export interface WrapperOptions {
  *   listInvoicesByTenant(await getDb(), user.id, input.tenantId));
  * ```
  */
-export function withUser<S extends z.ZodType>(
+export function withUser<S extends z.ZodType, U extends Caller = CurrentUser>(
   schema: S,
-  fn: (args: HandlerArgs<z.output<S>>) => Promise<unknown> | unknown,
-  options: WrapperOptions = {},
+  fn: (args: HandlerArgs<z.output<S>, U>) => Promise<unknown> | unknown,
+  options: WrapperOptions<U> = {},
 ): (request: Request, context?: RouteContext) => Promise<Response> {
   return async (request, context) => {
     const where = options.name ?? `${request.method} ${safePath(request)}`;
+    let user: U | null = null;
     try {
       assertSameOrigin(request);
-      const user = await (options.getUser ?? getCurrentUser)();
+      user = await (options.getUser ?? (getCurrentUser as () => Promise<U | null>))();
       if (!user) throw new AppError("unauthorized");
       const raw = await readRouteInput(request, context);
       const input = schema.parse(raw);
       const result = await fn({ user, input, request });
-      if (result instanceof Response) return result;
-      return Response.json(result ?? null, { headers: { "cache-control": "no-store" } });
+      const response = result instanceof Response ? result : Response.json(result ?? null, { headers: { "cache-control": "no-store" } });
+      return withHeaders(response, user.responseHeaders);
     } catch (error) {
       unstable_rethrow(error); // redirect() / notFound() from next/navigation
-      return errorResponse(error, where);
+      return withHeaders(errorResponse(error, where), user?.responseHeaders);
     }
   };
+}
+
+function withHeaders(response: Response, headers: Record<string, string> | undefined): Response {
+  if (!headers) return response;
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
 /** An error as the JSON response the API documents: `{ error: { code, message, details? } }`. */
 export function errorResponse(error: unknown, where = "api"): Response {
   const appError = error instanceof z.ZodError ? validationError(error) : toAppError(error);
   if (appError.status >= 500 || appError.type === "conflict") logServerError(where, error);
-  const headers: Record<string, string> = { "cache-control": "no-store" };
+  const headers: Record<string, string> = { ...appError.headers, "cache-control": "no-store" };
   return Response.json(appError.toJSON(), { status: appError.status, headers });
 }
 

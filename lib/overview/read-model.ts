@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db";
 import { invoices } from "@/lib/db/schema";
 import { todayUtc } from "@/lib/lists/today";
 import { memoByVersion } from "@/lib/lists/data-version-cache";
+import type { Reader } from "@/lib/lists/tenant-scope";
 import { getTenantSyncStatuses, type TenantSyncStatus } from "./sync-status";
 
 /**
@@ -21,13 +22,13 @@ export interface Overview {
  * organisations. The charts aggregate every invoice yet change only when a sync stores
  * something, so they are kept per data version, taken from the sync status just read.
  */
-export async function getOverview(db: Db, userId: string, now = new Date()): Promise<Overview> {
-  const orgs = await getTenantSyncStatuses(db, userId, { now });
+export async function getOverview(db: Db, reader: Reader, now = new Date()): Promise<Overview> {
+  const orgs = await getTenantSyncStatuses(db, reader, { now });
   const ids = orgs.map((o) => o.id);
   const version = mirrorVersion(orgs);
   const [aging, monthly] = await Promise.all([
-    memoByVersion(`aging:${userId}:${ids.join(",")}:${version}`, () => receivablesAging(db, ids, now), now),
-    memoByVersion(`monthly:${userId}:${ids.join(",")}:${version}`, () => invoicedVsPaid(db, ids, now), now),
+    memoByVersion(`aging:${reader.id}:${ids.join(",")}:${version}`, () => receivablesAging(db, ids, now), now),
+    memoByVersion(`monthly:${reader.id}:${ids.join(",")}:${version}`, () => invoicedVsPaid(db, ids, now), now),
   ]);
   return { orgs, aging, monthly };
 }

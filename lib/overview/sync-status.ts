@@ -13,6 +13,7 @@ import { enabledEntityNames } from "@/lib/entities/enabled";
 import type { SyncEntity } from "@/lib/entities/registry";
 import { getEnv } from "@/lib/env";
 import { isInterrupted } from "@/lib/history/read-model";
+import type { Reader } from "@/lib/lists/tenant-scope";
 import { schedulerState, waitingTenantIds } from "@/lib/sync";
 import { countRecordsByTenant, mirrorTable, type EntityTable } from "./record-counts";
 
@@ -100,8 +101,10 @@ export interface SyncStatusOptions {
   tables?: readonly EntityTable[];
 }
 
-/** Each organisation of the user (by name) with its state, running and latest sync, and per-entity sync facts. */
-export async function getTenantSyncStatuses(db: Db, userId: string, opts: SyncStatusOptions = {}): Promise<TenantSyncStatus[]> {
+/** Each organisation the reader may see (by name) with its state, running and latest sync, and per-entity sync facts. */
+export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncStatusOptions = {}): Promise<TenantSyncStatus[]> {
+  if (reader.tenantIds?.length === 0) return [];
+  const userId = reader.id;
   const now = opts.now ?? new Date();
   const tenants = await db
     .select({
@@ -120,7 +123,13 @@ export async function getTenantSyncStatuses(db: Db, userId: string, opts: SyncSt
     })
     .from(xeroTenants)
     .innerJoin(xeroConnections, eq(xeroConnections.id, xeroTenants.connectionId))
-    .where(and(eq(xeroTenants.userId, userId), opts.tenantId ? eq(xeroTenants.id, opts.tenantId) : undefined))
+    .where(
+      and(
+        eq(xeroTenants.userId, userId),
+        reader.tenantIds ? inArray(xeroTenants.id, [...reader.tenantIds]) : undefined,
+        opts.tenantId ? eq(xeroTenants.id, opts.tenantId) : undefined,
+      ),
+    )
     .orderBy(xeroTenants.name, xeroTenants.id);
   if (tenants.length === 0) return [];
   const ids = tenants.map((t) => t.id);

@@ -39,10 +39,10 @@ const PAGE_SIZE = 50;
 const INV = entity("invoices");
 const CON = entity("contacts");
 type Q = EntityQuery;
-const listInvoices = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => listEntity(db, userId, INV, q);
-const invoiceTotals = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => entityTotals(db, userId, INV, q);
-const cachedInvoiceTotals = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => cachedEntityTotals(db, userId, INV, q);
-const listContacts = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => listEntity(db, userId, CON, q);
+const listInvoices = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => listEntity(db, { id: userId }, INV, q);
+const invoiceTotals = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => entityTotals(db, { id: userId }, INV, q);
+const cachedInvoiceTotals = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => cachedEntityTotals(db, { id: userId }, INV, q);
+const listContacts = (db: Parameters<typeof listEntity>[0], userId: string, q: Q) => listEntity(db, { id: userId }, CON, q);
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -121,17 +121,17 @@ async function main() {
     // "cold" recomputes the totals every time (as after every sync); the page itself serves them
     // from the per-data-version cache (cachedInvoiceTotals), measured as "warm".
     const invoicesPage = (qs: string) => () =>
-      Promise.all([listUserTenants(db, user.id), listInvoices(db, user.id, inv(qs)), invoiceTotals(db, user.id, inv(qs))]);
+      Promise.all([listUserTenants(db, user), listInvoices(db, user.id, inv(qs)), invoiceTotals(db, user.id, inv(qs))]);
     const invoicesPageWarm = (qs: string) => () =>
-      Promise.all([listUserTenants(db, user.id), listInvoices(db, user.id, inv(qs)), cachedInvoiceTotals(db, user.id, inv(qs))]);
-    const contactsPage = (qs: string) => () => Promise.all([listUserTenants(db, user.id), listContacts(db, user.id, con(qs))]);
+      Promise.all([listUserTenants(db, user), listInvoices(db, user.id, inv(qs)), cachedInvoiceTotals(db, user.id, inv(qs))]);
+    const contactsPage = (qs: string) => () => Promise.all([listUserTenants(db, user), listContacts(db, user.id, con(qs))]);
     const overview = async () => {
-      const orgs = await getTenantSyncStatuses(db, user.id, { intervalMinutes: 15 });
+      const orgs = await getTenantSyncStatuses(db, user, { intervalMinutes: 15 });
       const ids = orgs.map((o) => o.id);
       await Promise.all([receivablesAging(db, ids), invoicedVsPaid(db, ids)]);
     };
 
-    const overviewWarm = () => getOverview(db, user.id);
+    const overviewWarm = () => getOverview(db, user);
 
     const cases: Record<string, () => Promise<unknown>> = {
       "invoices: page 1": invoicesPage(""),
@@ -150,7 +150,7 @@ async function main() {
       "contacts: search 'ava.1'": contactsPage("q=ava.1"),
       "contacts: archived customers by updated": contactsPage("status=ARCHIVED&role=customer&sort=updated&dir=desc"),
       "contacts: sorted by email": contactsPage("sort=email"),
-      "history: page 1": () => listHistory(db, user.id, parseHistoryQuery({})),
+      "history: page 1": () => listHistory(db, user, parseHistoryQuery({})),
       "overview (charts recomputed)": overview,
       "overview (charts cached, warm)": overviewWarm,
     };

@@ -52,7 +52,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const db = await getDb();
   const now = new Date();
   const interval = getEnv().SYNC_INTERVAL_MINUTES;
-  const { orgs, aging, monthly } = await getOverview(db, user.id, now);
+  const { orgs, aging, monthly } = await getOverview(db, user, now);
   const connected = orgs.filter((o) => o.state !== "disconnected");
   // Right after Connect Xero (the callback adds ?connected and starts the first syncs): what each new
   // organisation's first sync is doing, as the sync engine reports it, until every one has landed.
@@ -187,7 +187,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         ))}
       </section>
 
-      <YourData userId={user.id} />
+      <YourData reader={user} />
 
       <section aria-label="Charts" className="mt-6 grid gap-4 lg:grid-cols-2">
         <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">

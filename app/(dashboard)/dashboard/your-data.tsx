@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getDb } from "@/lib/db";
 import { entityCounts } from "@/lib/entities/read-model";
 import { entitySlug } from "@/lib/entities/registry";
+import type { Reader } from "@/lib/lists/tenant-scope";
 import { entitiesByGroup } from "../_components/entity";
 import { formatInt } from "../_components/format";
 
@@ -10,8 +11,8 @@ import { formatInt } from "../_components/format";
  * banking, accounting, lists), with the records held across the user's organisations (records
  * deleted in Xero left out) and a link to each list. Counts are cached per data version.
  */
-export async function YourData({ userId }: { userId: string }) {
-  const counts = new Map((await entityCounts(await getDb(), userId)).map((c) => [c.entity, c.records]));
+export async function YourData({ reader }: { reader: Reader }) {
+  const counts = new Map((await entityCounts(await getDb(), reader)).map((c) => [c.entity, c.records]));
   return (
     <section aria-labelledby="your-data" className="mt-6">
       <h2 id="your-data" className="mb-3 text-base font-semibold text-ink">

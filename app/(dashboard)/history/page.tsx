@@ -34,8 +34,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const db = await getDb();
   const now = new Date();
   const [tenants, page, older] = await Promise.all([
-    listUserTenants(db, user.id),
-    listHistory(db, user.id, query, now),
+    listUserTenants(db, user),
+    listHistory(db, user, query, now),
     getOlderActivity(db, user.id, { tenant: query.tenant, kind: query.kind }),
   ]);
   const filtered = Boolean(query.tenant || query.kind || query.outcome);

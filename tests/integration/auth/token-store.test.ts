@@ -289,7 +289,7 @@ describe("getValidAccessToken", () => {
     const refreshing = getValidAccessToken(tdb.db, connection.id);
     try {
       await hold.arrived; // the refresh is now waiting for Xero
-      const page = getTenantSyncStatuses(tdb.db, user.id);
+      const page = getTenantSyncStatuses(tdb.db, user);
       // Without a bound, a blocked query would only show as a test timeout.
       const blocked = new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 5_000).unref());
       const answered = await Promise.race([page, blocked]);

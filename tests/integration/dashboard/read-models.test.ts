@@ -35,16 +35,16 @@ type InvoiceListRow = Record<string, string | null> & { tenantId: string; invoic
 const flat = (r: EntityRow): InvoiceListRow =>
   ({ ...(r.values as Record<string, string | null>), tenantId: r.tenantId, invoiceId: r.id, overdue: r.flags.includes("overdue"), deleted: r.deletedInXeroAt !== null }) as InvoiceListRow;
 async function listInvoices(db: Db, user: string, query: EntityQuery, now: Date) {
-  const page = await listEntity(db, user, INV, query, now);
+  const page = await listEntity(db, { id: user }, INV, query, now);
   return { ...page, rows: page.rows.map(flat) };
 }
 async function invoiceTotals(db: Db, user: string, query: EntityQuery, now: Date) {
-  return (await entityTotals(db, user, INV, query, now)).map((t) => ({ currency: t.currency, count: t.count, total: t.sums.total!, amountDue: t.sums.amountDue!, overdue: t.sums.Overdue! }));
+  return (await entityTotals(db, { id: user }, INV, query, now)).map((t) => ({ currency: t.currency, count: t.count, total: t.sums.total!, amountDue: t.sums.amountDue!, overdue: t.sums.Overdue! }));
 }
 type ContactRow = { tenantId: string; contactId: string; name: string; emailAddress: string | null; contactStatus: string; isSupplier: boolean; receivables: Receivable[] };
 const flatContact = (r: EntityRow): ContactRow => ({ ...(r.values as Omit<ContactRow, "receivables">), tenantId: r.tenantId, contactId: r.id, receivables: receivablesOf(r) });
 async function listContacts(db: Db, user: string, query: EntityQuery, now: Date) {
-  const page = await listEntity(db, user, CON, query, now);
+  const page = await listEntity(db, { id: user }, CON, query, now);
   return { ...page, rows: page.rows.map(flatContact) };
 }
 
@@ -106,7 +106,7 @@ describe("entity read model over invoices", () => {
     const foreign = await listInvoices(t.db, userId, q(`org=${otherTenantId}`), NOW);
     expect(foreign.total).toBe(0);
     expect(foreign.rows).toEqual([]);
-    expect(await getEntityDetail(t.db, userId, INV, otherTenantId, foreign.rows[0]?.invoiceId ?? "00000000-0000-4000-8000-000000000001")).toBeUndefined();
+    expect(await getEntityDetail(t.db, { id: userId }, INV, otherTenantId, foreign.rows[0]?.invoiceId ?? "00000000-0000-4000-8000-000000000001")).toBeUndefined();
   });
 
   for (const sort of ["date", "number", "contact", "due", "total", "amountDue", "status", "updated"]) {
@@ -186,7 +186,7 @@ describe("entity read model over invoices", () => {
   });
 
   it("cached totals follow the data version (a sync that stores rows moves its cursor)", async () => {
-    const cachedInvoiceTotals = (db: Db, user: string, query: EntityQuery, now: Date) => cachedEntityTotals(db, user, INV, query, now);
+    const cachedInvoiceTotals = (db: Db, user: string, query: EntityQuery, now: Date) => cachedEntityTotals(db, { id: user }, INV, query, now);
     const before = await cachedInvoiceTotals(t.db, userId, q("status=DRAFT"), NOW);
     const n = before.find((x) => x.currency === "USD")?.count ?? 0;
     await t.db.insert(invoices).values({ tenantId, invoiceId: "00000000-0000-4000-8000-0000000000a1", type: "ACCREC", status: "DRAFT", xeroUpdatedAt: NOW, raw: {}, total: "1", amountDue: "1", currencyCode: "USD" });
@@ -227,7 +227,7 @@ describe("entity read model over invoices", () => {
     // Two syncs running when it was last written: one of invoices and contacts, one of contacts only.
     const around = { userId, tenantId, kind: "sync" as const, startedAt: new Date(stored.getTime() - 1000), finishedAt: new Date(stored.getTime() + 1000), outcome: "success" as const };
     const [walked, other] = await t.db.insert(xeroSessions).values([{ ...around, entity: "invoices,contacts" }, { ...around, entity: "contacts" }]).returning();
-    const d = await getEntityDetail(t.db, userId, INV, row.tenantId, row.invoiceId, NOW);
+    const d = await getEntityDetail(t.db, { id: userId }, INV, row.tenantId, row.invoiceId, NOW);
     await t.db.delete(xeroSessions).where(inArray(xeroSessions.id, [walked!.id, other!.id]));
     expect(d?.syncs.map((x) => x.id)).toContain(walked!.id);
     expect(d?.syncs.map((x) => x.id)).not.toContain(other!.id);
@@ -237,8 +237,8 @@ describe("entity read model over invoices", () => {
     expect((d?.record.raw as { LineItems: unknown[] }).LineItems).toHaveLength(3);
     expect(d?.tenant.name).toBe("Bayside Club");
     expect(d?.syncs.every((s) => s.tenantId === tenantId && s.kind === "sync")).toBe(true);
-    expect(await getEntityDetail(t.db, otherUserId, INV, row.tenantId, row.invoiceId, NOW)).toBeUndefined();
-    expect(await getEntityDetail(t.db, userId, INV, "nope", row.invoiceId, NOW)).toBeUndefined();
+    expect(await getEntityDetail(t.db, { id: otherUserId }, INV, row.tenantId, row.invoiceId, NOW)).toBeUndefined();
+    expect(await getEntityDetail(t.db, { id: userId }, INV, "nope", row.invoiceId, NOW)).toBeUndefined();
   });
 
   it("the overdue flag of every row is Xero's rule: approved, money owed, due date passed", async () => {
@@ -253,7 +253,7 @@ describe("entity read model over invoices", () => {
 
   it("batches for export cover the filtered set exactly once", async () => {
     const ids: string[] = [];
-    for await (const batch of entityBatches(t.db, userId, INV, q("sort=total&dir=desc"), 97, NOW)) ids.push(...batch.map((r) => r.id));
+    for await (const batch of entityBatches(t.db, { id: userId }, INV, q("sort=total&dir=desc"), 97, NOW)) ids.push(...batch.map((r) => r.id));
     expect(ids.length).toBe(N + 2);
     expect(new Set(ids).size).toBe(N + 2);
   });
@@ -287,14 +287,14 @@ describe("entity read model over contacts", () => {
     const foreign = await listContacts(t.db, userId, cq(`org=${otherTenantId}`), NOW);
     expect(foreign.total).toBe(0);
     const c = contactList[0]!;
-    expect((await getEntityDetail(t.db, userId, CON, tenantId, c.contactId, NOW))?.row.values.name).toBe(c.name);
-    expect(await getEntityDetail(t.db, otherUserId, CON, tenantId, c.contactId, NOW)).toBeUndefined();
+    expect((await getEntityDetail(t.db, { id: userId }, CON, tenantId, c.contactId, NOW))?.row.values.name).toBe(c.name);
+    expect(await getEntityDetail(t.db, { id: otherUserId }, CON, tenantId, c.contactId, NOW)).toBeUndefined();
   });
 
   it("sorts by email and updated in both directions without losing rows", async () => {
     for (const s of ["sort=email&dir=asc", "sort=email&dir=desc", "sort=updated&dir=desc", "sort=name&dir=desc"]) {
       const ids: string[] = [];
-      for await (const b of entityBatches(t.db, userId, CON, cq(s), 33, NOW)) ids.push(...b.map((r) => r.id));
+      for await (const b of entityBatches(t.db, { id: userId }, CON, cq(s), 33, NOW)) ids.push(...b.map((r) => r.id));
       expect(new Set(ids).size).toBe(120);
     }
   });
@@ -318,7 +318,7 @@ describe("entity read model: deletes, relations, CSV and the API", () => {
       const listed = await listInvoices(t.db, userId, q("status=AUTHORISED&size=100"), NOW);
       expect(authorised.count).toBe(listed.total - 3);
       expect(listed.rows.filter((r) => r.deleted).map((r) => r.invoiceId).sort()).toEqual([...ids].sort());
-      const d = await getEntityDetail(t.db, userId, INV, tenantId, ids[0]!, NOW);
+      const d = await getEntityDetail(t.db, { id: userId }, INV, tenantId, ids[0]!, NOW);
       expect(d?.row.deletedInXeroAt?.getTime()).toBe(NOW.getTime());
     } finally {
       await t.db.update(invoices).set({ deletedInXeroAt: null }).where(inArray(invoices.invoiceId, ids));
@@ -327,7 +327,7 @@ describe("entity read model: deletes, relations, CSV and the API", () => {
 
   it("a contact's detail lists its invoices (relation by column) with the count and a link to all of them", async () => {
     const c = contactList[5]!;
-    const d = await getEntityDetail(t.db, userId, CON, tenantId, c.contactId, NOW);
+    const d = await getEntityDetail(t.db, { id: userId }, CON, tenantId, c.contactId, NOW);
     const rel = d!.relations.find((r) => r.def.name === "invoices")!;
     const byFilter = await listInvoices(t.db, userId, q(`contact=${c.contactId}&size=100`), NOW);
     expect(rel.total).toBe(byFilter.total);
@@ -343,10 +343,10 @@ describe("entity read model: deletes, relations, CSV and the API", () => {
   });
 
   it("counts per entity for the overview leave out records deleted in Xero", async () => {
-    const counts = await entityCounts(t.db, userId, new Date(NOW.getTime() + 1));
+    const counts = await entityCounts(t.db, { id: userId }, new Date(NOW.getTime() + 1));
     expect(counts.find((c) => c.entity === "invoices")?.records).toBe(N + 2);
     expect(counts.find((c) => c.entity === "contacts")?.records).toBe(120);
-    expect((await entityCounts(t.db, otherUserId, NOW)).find((c) => c.entity === "invoices")?.records).toBe(50);
+    expect((await entityCounts(t.db, { id: otherUserId }, NOW)).find((c) => c.entity === "invoices")?.records).toBe(50);
   });
 
   it("CSV export: the view's columns, the filtered rows exactly once, formulas defused", async () => {
@@ -354,7 +354,7 @@ describe("entity read model: deletes, relations, CSV and the API", () => {
     const get = async (path: string) => {
       const url = new URL(`http://localhost${path}`);
       const def = entity(url.pathname.split("/")[1]!);
-      return entityCsvResponse(t.db, userId, def, parseEntityQuery(def, fromURLSearchParams(url.searchParams)), NOW, 50);
+      return entityCsvResponse(t.db, { id: userId }, def, parseEntityQuery(def, fromURLSearchParams(url.searchParams)), NOW, 50);
     };
     const res = await get("/invoices/export?status=PAID&sort=total");
     expect(res.status, await res.clone().text()).toBe(200);
@@ -378,7 +378,7 @@ describe("entity read model: deletes, relations, CSV and the API", () => {
   });
 
   it("the API: records keep their historical shape; strict parameters; one record with its relations", async () => {
-    const { token } = await createApiToken(t.db, userId, "shape test");
+    const { token } = await createApiToken(t.db, userId, { name: "shape test" });
     const headers = { authorization: `Bearer ${token}` };
     const list = (path: string) => callRoute(getEntityApi, new Request(`http://localhost${path}`, { headers }), t, { entity: path.split(/[/?]/)[3]! });
     const inv = (await (await list("/api/v1/invoices?limit=3&status=AUTHORISED&type=sales")).json()) as { data: Record<string, unknown>[]; page: Record<string, unknown> };
@@ -427,24 +427,24 @@ describe("entity read model: deletes, relations, CSV and the API", () => {
 
 describe("history and overview", () => {
   it("lists the sessions log newest first with filters", async () => {
-    const all = await listHistory(t.db, userId, parseHistoryQuery({ size: "100" }), NOW);
+    const all = await listHistory(t.db, { id: userId }, parseHistoryQuery({ size: "100" }), NOW);
     expect(all.rows.length).toBe(25);
     const starts = all.rows.map((r) => r.startedAt.getTime());
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
-    const errors = await listHistory(t.db, userId, parseHistoryQuery({ outcome: "error" }), NOW);
+    const errors = await listHistory(t.db, { id: userId }, parseHistoryQuery({ outcome: "error" }), NOW);
     expect(errors.rows.length).toBe(1);
     expect(errors.rows[0]!.error).toMatch(/503/);
-    const other = await listHistory(t.db, otherUserId, parseHistoryQuery({}), NOW);
+    const other = await listHistory(t.db, { id: otherUserId }, parseHistoryQuery({}), NOW);
     expect(other.rows).toEqual([]);
     // Running vs interrupted (stale heartbeat) are told apart in SQL on both databases.
-    expect((await listHistory(t.db, userId, parseHistoryQuery({ outcome: "interrupted" }), NOW)).rows).toEqual([]);
-    expect((await listHistory(t.db, userId, parseHistoryQuery({ outcome: "running" }), NOW)).rows).toEqual([]);
-    const p1 = await listHistory(t.db, userId, parseHistoryQuery({ size: "25", kind: "sync" }), NOW);
+    expect((await listHistory(t.db, { id: userId }, parseHistoryQuery({ outcome: "interrupted" }), NOW)).rows).toEqual([]);
+    expect((await listHistory(t.db, { id: userId }, parseHistoryQuery({ outcome: "running" }), NOW)).rows).toEqual([]);
+    const p1 = await listHistory(t.db, { id: userId }, parseHistoryQuery({ size: "25", kind: "sync" }), NOW);
     expect(p1.next).toBeNull();
   });
 
   it("overview: per-org state, records held, next sync, and both charts", async () => {
-    const orgs = await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 15 });
+    const orgs = await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 15 });
     expect(orgs).toHaveLength(1);
     const org = orgs[0]!;
     expect(org.state).toBe("active");
@@ -458,8 +458,8 @@ describe("history and overview", () => {
     const monthly = await invoicedVsPaid(t.db, [tenantId], NOW);
     expect(monthly[0]?.months).toHaveLength(12);
     expect(monthly[0]?.months.at(-1)?.month).toBe("2026-06");
-    expect(await getTenantSyncStatuses(t.db, otherUserId, { now: NOW, tenantId })).toEqual([]);
-    const page = await getOverview(t.db, userId, NOW);
+    expect(await getTenantSyncStatuses(t.db, { id: otherUserId }, { now: NOW, tenantId })).toEqual([]);
+    const page = await getOverview(t.db, { id: userId }, NOW);
     expect(page.orgs.map((o) => o.id)).toEqual([tenantId]);
     expect(page.aging).toEqual(aging);
     expect(page.monthly).toEqual(monthly);
@@ -479,20 +479,20 @@ describe("hostile cursors", () => {
   };
 
   it("history: a bad cursor shows the first page, never a failed query", async () => {
-    const first = await listHistory(t.db, userId, parseHistoryQuery({ size: "25" }), NOW);
+    const first = await listHistory(t.db, { id: userId }, parseHistoryQuery({ size: "25" }), NOW);
     expect(first.rows.length).toBe(25);
     for (const k of BAD_KEYS.timestamptz) {
       for (const param of ["after", "before"]) {
         const parsed = parseHistoryQuery({ size: "25", [param]: cursor("started.desc", k) });
         expect(parsed.page).toBe(1);
-        expect((await listHistory(t.db, userId, parsed, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+        expect((await listHistory(t.db, { id: userId }, parsed, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
         // Handed to the read model directly (not through the URL parser), it is refused there too.
         const direct = { ...parseHistoryQuery({ size: "25" }), [param]: { s: "started.desc", k, id: ID } };
-        expect((await listHistory(t.db, userId, direct, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+        expect((await listHistory(t.db, { id: userId }, direct, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
       }
     }
     const badId = parseHistoryQuery({ size: "25", after: cursor("started.desc", "2026-01-01 00:00:00+00", "not-a-uuid") });
-    expect((await listHistory(t.db, userId, badId, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+    expect((await listHistory(t.db, { id: userId }, badId, NOW)).rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
   });
 
   it("invoices and contacts: every sort column refuses keys not of its type", async () => {
@@ -514,7 +514,7 @@ describe("hostile cursors", () => {
   });
 
   it("the read API answers 400 naming the parameter, never a failed query", async () => {
-    const { token } = await createApiToken(t.db, userId, "cursor test");
+    const { token } = await createApiToken(t.db, userId, { name: "cursor test" });
     const get = (path: string) =>
       callRoute(getEntityApi, new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } }), t, { entity: path.split(/[/?]/)[3]! });
     const ok = await get("/api/v1/invoices?sort=updated&limit=5");

@@ -96,20 +96,20 @@ const byName = (list: TenantSyncStatus[], name: string) => list.find((o) => o.na
 
 describe("getTenantSyncStatuses", () => {
   it("answers every organisation of the user, by name, and none of another user's", async () => {
-    const orgs = await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 15 });
+    const orgs = await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 15 });
     expect(orgs.map((o) => o.name)).toEqual(["Alpha Ltd", "Beta Ltd", "Delta Ltd", "Epsilon Ltd", "Gamma Ltd"]);
     expect(orgs.map((o) => o.state)).toEqual(["active", "syncing", "needs_reconnect", "active", "rate_limited"]);
     for (const o of orgs) expect(o.entities.map((e) => e.entity)).toEqual([...enabledEntityNames()]);
     // Narrowing to another user's organisation yields nothing; to one's own, just that one.
-    expect(await getTenantSyncStatuses(t.db, userId, { now: NOW, tenantId: ids.foreign })).toEqual([]);
-    expect((await getTenantSyncStatuses(t.db, userId, { now: NOW, tenantId: ids.gamma })).map((o) => o.name)).toEqual(["Gamma Ltd"]);
-    const theirs = await getTenantSyncStatuses(t.db, otherUserId, { now: NOW });
+    expect(await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, tenantId: ids.foreign })).toEqual([]);
+    expect((await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, tenantId: ids.gamma })).map((o) => o.name)).toEqual(["Gamma Ltd"]);
+    const theirs = await getTenantSyncStatuses(t.db, { id: otherUserId }, { now: NOW });
     expect(theirs.map((o) => o.name)).toEqual(["Aardvark Foreign Ltd"]);
     expect(theirs[0]!.entities.find((e) => e.entity === "invoices")?.records).toBe(6);
   });
 
   it("per entity: records held, last success / attempt / error, last full sync and cursor", async () => {
-    const orgs = await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 15 });
+    const orgs = await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 15 });
     const alpha = byName(orgs, "Alpha Ltd");
     expect(alpha.entities.filter((e) => e.entity === "invoices" || e.entity === "contacts")).toEqual([
       { entity: "invoices", records: 11, lastSuccessAt: ago(10 * MIN), lastAttemptAt: ago(10 * MIN), lastError: null, lastErrorAt: null, lastFullSyncAt: ago(86400_000), highWaterMark: ago(20 * MIN), unavailableReason: null },
@@ -124,7 +124,7 @@ describe("getTenantSyncStatuses", () => {
   });
 
   it("a running sync: its session and live counters, no next sync while it runs", async () => {
-    const beta = byName(await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 15 }), "Beta Ltd");
+    const beta = byName(await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 15 }), "Beta Ltd");
     expect(beta.running).toMatchObject({ sessionId: runningSessionId, outcome: "running", trigger: "manual", pages: 3, recordsFetched: 2500, recordsInserted: 2400, recordsUpdated: 100, rateLimitWaits: 1, rateLimitWaitMs: 1500 });
     expect(beta.lastRun).toEqual(beta.running);
     expect(beta.queued).toBe(false);
@@ -132,7 +132,7 @@ describe("getTenantSyncStatuses", () => {
   });
 
   it("a run whose process died shows as interrupted, and the organisation as active", async () => {
-    const epsilon = byName(await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 15 }), "Epsilon Ltd");
+    const epsilon = byName(await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 15 }), "Epsilon Ltd");
     expect(epsilon.state).toBe("active");
     expect(epsilon.running).toBeNull();
     expect(epsilon.lastRun).toMatchObject({ outcome: "interrupted", pages: 1 });
@@ -140,7 +140,7 @@ describe("getTenantSyncStatuses", () => {
   });
 
   it("rate limited until Xero's day ends; needs reconnect with the connection's reason", async () => {
-    const orgs = await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 15 });
+    const orgs = await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 15 });
     const gamma = byName(orgs, "Gamma Ltd");
     expect(gamma.rateLimitedUntil).toEqual(new Date(NOW.getTime() + 2 * 3600_000));
     expect(gamma.nextSyncAt).toEqual(gamma.rateLimitedUntil); // not before the limit ends
@@ -149,17 +149,17 @@ describe("getTenantSyncStatuses", () => {
     expect(delta).toMatchObject({ status: "active", connectionStatus: "needs_reconnect", needsReconnect: true, statusReason: "Xero refused the refresh token; reconnect.", nextSyncAt: null, lastRun: null });
     expect(orgs.filter((o) => o.needsReconnect).map((o) => o.name)).toEqual(["Delta Ltd"]);
     // Once the limit has passed it is active again, with no stale limit shown.
-    const later = byName(await getTenantSyncStatuses(t.db, userId, { now: new Date(NOW.getTime() + 3 * 3600_000), intervalMinutes: 15 }), "Gamma Ltd");
+    const later = byName(await getTenantSyncStatuses(t.db, { id: userId }, { now: new Date(NOW.getTime() + 3 * 3600_000), intervalMinutes: 15 }), "Gamma Ltd");
     expect(later).toMatchObject({ state: "active", rateLimitedUntil: null });
     // No schedule, no next sync.
-    expect(byName(await getTenantSyncStatuses(t.db, userId, { now: NOW, intervalMinutes: 0 }), "Alpha Ltd").nextSyncAt).toBeNull();
+    expect(byName(await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 0 }), "Alpha Ltd").nextSyncAt).toBeNull();
   });
 
   it("takes a fixed number of queries, whatever the number of organisations", async () => {
     const counting = await countingDb(t);
     const queriesFor = async (user: string, tenantId?: string) => {
       counting.reset();
-      await getTenantSyncStatuses(counting.db, user, { now: NOW, tenantId });
+      await getTenantSyncStatuses(counting.db, { id: user }, { now: NOW, tenantId });
       return counting.queries.length;
     };
     // The organisations with their connections, then together: cursors, latest runs, record counts.
@@ -171,10 +171,10 @@ describe("getTenantSyncStatuses", () => {
     const page = async (user: string) => {
       clearDataVersionCache();
       counting.reset();
-      await getOverview(counting.db, user, NOW);
+      await getOverview(counting.db, { id: user }, NOW);
       const cold = counting.queries.length;
       counting.reset();
-      await getOverview(counting.db, user, NOW);
+      await getOverview(counting.db, { id: user }, NOW);
       return { cold, warm: counting.queries.length };
     };
     const three = await seedUser(t.db, { email: "three@example.test" });
@@ -191,16 +191,16 @@ describe("getOverview", () => {
     clearDataVersionCache();
     const owner = await seedUser(t.db, { email: "charts@example.test" });
     const org = await seedTenant(t.db, owner.id, { name: "Charts Ltd" });
-    expect((await getOverview(t.db, owner.id, NOW)).aging).toEqual([]);
+    expect((await getOverview(t.db, owner, NOW)).aging).toEqual([]);
     // Stored without moving the cursor (nothing a sync does): the cached charts stand.
     await t.db.insert(invoices).values({ tenantId: org.id, invoiceId: crypto.randomUUID(), type: "ACCREC", status: "AUTHORISED", xeroUpdatedAt: NOW, raw: {}, total: "40", amountDue: "40", currencyCode: "NZD", dueDate: "2026-06-30" });
-    expect((await getOverview(t.db, owner.id, NOW)).aging).toEqual([]);
+    expect((await getOverview(t.db, owner, NOW)).aging).toEqual([]);
     // The sync's page transaction advances the cursor with the records: recomputed.
     await cursor(org.id, "invoices", { highWaterMark: NOW });
-    expect((await getOverview(t.db, owner.id, NOW)).aging[0]?.buckets[0]).toEqual({ bucket: "current", amount: "40.0000", count: 1 });
+    expect((await getOverview(t.db, owner, NOW)).aging[0]?.buckets[0]).toEqual({ bucket: "current", amount: "40.0000", count: 1 });
     await t.db.delete(invoices).where(eq(invoices.tenantId, org.id));
     await t.db.update(xeroTenants).set({ status: "disconnected" }).where(eq(xeroTenants.id, org.id));
-    expect((await getOverview(t.db, owner.id, NOW)).aging).toEqual([]);
+    expect((await getOverview(t.db, owner, NOW)).aging).toEqual([]);
   });
 });
 
@@ -222,7 +222,7 @@ describe("countRecordsByTenant", () => {
 
 describe("GET /api/v1/tenants", () => {
   it("answers the read model for the token's user, dates as ISO strings", async () => {
-    const { token } = await createApiToken(t.db, userId, "status test");
+    const { token } = await createApiToken(t.db, userId, { name: "status test" });
     const res = await callRoute(getTenantsApi, new Request("http://localhost/api/v1/tenants", { headers: { authorization: `Bearer ${token}` } }), t);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { data: { id: string; name: string; lastRun: { sessionId: string; startedAt: string } | null; entities: { entity: string; records: number }[] }[] };

@@ -75,7 +75,7 @@ describe(`background syncs on ${testDbKind()}`, () => {
     expect(await requestSync(world.db.db, { userId: world.user.userId, tenantId: beta!.id })).toEqual({ status: "queued", sessionId: null });
     expect(await requestSync(world.db.db, { userId: world.user.userId, tenantId: beta!.id, trigger: "webhook" })).toEqual({ status: "queued", sessionId: null });
     expect(poolSize()).toEqual({ active: 1, queued: 1, limit: 1 });
-    const status = await getTenantSyncStatuses(world.db.db, world.user.userId);
+    const status = await getTenantSyncStatuses(world.db.db, { id: world.user.userId });
     expect(status.find((s) => s.id === beta!.id)?.queued).toBe(true);
     expect(await sessionsOf(world, beta!.id)).toHaveLength(0); // nothing started for it yet
 
@@ -184,7 +184,7 @@ describe(`background syncs on ${testDbKind()}`, () => {
 
     const queued = await startFirstSyncs(world.db.db, user.id, tenants.map((t) => t.id));
     expect(queued.sort()).toEqual(tenants.map((t) => t.id).sort());
-    const before = await getTenantSyncStatuses(world.db.db, user.id);
+    const before = await getTenantSyncStatuses(world.db.db, user);
     const state = (s: (typeof before)[number]) => (s.running ? "syncing" : s.queued ? "queued" : s.lastRun?.outcome === "success" ? "done" : "not yet");
     expect(before.map(state)).not.toContain("not yet"); // the first may already be syncing, or even done
     expect(before.filter((s) => s.queued).length).toBeGreaterThanOrEqual(2);
@@ -202,7 +202,7 @@ describe(`background syncs on ${testDbKind()}`, () => {
     expect(new Set(runs.map((r) => r.tenantId))).toEqual(new Set(tenants.map((t) => t.id)));
     for (let i = 1; i < runs.length; i++) expect(runs[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[i - 1]!.finishedAt!.getTime());
     for (const t of tenants) await expectMirrorsSimulator(world, t);
-    const after = await getTenantSyncStatuses(world.db.db, user.id);
+    const after = await getTenantSyncStatuses(world.db.db, user);
     expect(after.every((s) => !s.queued && !s.running && s.lastRun?.outcome === "success")).toBe(true);
     // Connecting again starts nothing for organisations that already synced.
     expect(await startFirstSyncs(world.db.db, user.id, tenants.map((t) => t.id))).toEqual([]);

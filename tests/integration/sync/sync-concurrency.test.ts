@@ -67,11 +67,11 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
     expect(again).toEqual({ status: "already_running", sessionId: started.sessionId });
 
     await ctl(world.sim, "GET", "/__sim/faults/held?atLeast=1");
-    const running = (await getTenantSyncStatuses(world.db.db, world.user.userId)).find((s) => s.id === tenant.id)!;
+    const running = (await getTenantSyncStatuses(world.db.db, { id: world.user.userId })).find((s) => s.id === tenant.id)!;
     expect(running.running?.sessionId).toBe(started.sessionId);
     await releaseHeldRequest();
     await waitForBackgroundSyncs();
-    const status = (await getTenantSyncStatuses(world.db.db, world.user.userId)).find((s) => s.id === tenant.id)!;
+    const status = (await getTenantSyncStatuses(world.db.db, { id: world.user.userId })).find((s) => s.id === tenant.id)!;
     expect(status.running).toBeNull();
     expect(status.lastRun).toMatchObject({ sessionId: started.sessionId, outcome: "success", error: null });
     for (const e of status.entities) {

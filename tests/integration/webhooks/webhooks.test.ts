@@ -185,7 +185,7 @@ describe(`webhooks on ${testDbKind()}`, () => {
   });
 
   it("shows every delivery in the sync history: what it caused, repeats, and refused ones", async () => {
-    const page = await listHistory(world.db.db, world.user.userId, parseHistoryQuery({ kind: "webhook", size: "100" }));
+    const page = await listHistory(world.db.db, { id: world.user.userId }, parseHistoryQuery({ kind: "webhook", size: "100" }));
     const mine = page.rows.filter((r) => r.userId === world.user.userId);
     expect(mine.map((r) => r.webhook?.caused).sort()).toEqual([...Array<string>(8).fill("coalesced"), "started", "started"]);
     expect(mine.find((r) => r.webhook?.repeats)?.webhook).toMatchObject({ events: 2, repeats: 3 });
@@ -193,7 +193,7 @@ describe(`webhooks on ${testDbKind()}`, () => {
     expect(refused.map((r) => r.webhook?.reason).sort()).toEqual(["bad_signature", "too_large"]);
     expect(refused.find((r) => r.webhook?.reason === "too_large")?.webhook?.deliveries).toBe(2);
     // Filtering by organisation leaves out what belongs to none.
-    const one = await listHistory(world.db.db, world.user.userId, parseHistoryQuery({ kind: "webhook", org: world.user.tenants[1]!.id }));
+    const one = await listHistory(world.db.db, { id: world.user.userId }, parseHistoryQuery({ kind: "webhook", org: world.user.tenants[1]!.id }));
     expect(one.rows.map((r) => r.tenantId)).toEqual([world.user.tenants[1]!.id]);
   });
 

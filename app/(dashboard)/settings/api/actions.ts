@@ -3,15 +3,15 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { validatedActionWithUser } from "@/lib/http/handler";
-import { createApiToken, revokeApiToken } from "@/lib/api-tokens";
+import { apiTokenOptionsSchema, createApiToken, revokeApiToken } from "@/lib/api-tokens";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
-/** Creates a read-API token; its plaintext is in the result, shown once. */
+/** Creates an API token with its options (organisation, access, expiry); its plaintext is in the result, shown once. */
 export const createApiTokenAction = validatedActionWithUser(
-  z.object({ name: z.string().trim().min(1, "Give the token a name").max(80) }),
+  apiTokenOptionsSchema,
   async (input, user) => {
-    const { token, row } = await createApiToken(await getDb(), user.id, input.name);
+    const { token, row } = await createApiToken(await getDb(), user.id, input);
     revalidatePath("/settings/api");
     return { token, name: row.name };
   },

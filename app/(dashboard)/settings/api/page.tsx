@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { listApiTokens } from "@/lib/api-tokens";
 import { getDb } from "@/lib/db";
+import { listUserTenants } from "@/lib/lists/tenant-scope";
 import { Badge } from "../../_components/badges";
 import { Table, Td, Th } from "../../_components/table";
+import { formatDate } from "../../_components/format";
 import { RelativeTime } from "../../_components/time";
 import { requireDashboardUser } from "../../_components/user";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
@@ -14,20 +16,21 @@ export const metadata: Metadata = { title: "API tokens" };
 export default async function ApiTokensPage() {
   const user = await requireDashboardUser("/settings/api");
   const now = new Date();
-  const tokens = await listApiTokens(await getDb(), user.id);
+  const db = await getDb();
+  const [tokens, tenants] = await Promise.all([listApiTokens(db, user.id), listUserTenants(db, user)]);
   return (
     <>
       <h1 className="text-2xl font-semibold tracking-tight text-ink">API tokens</h1>
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
         Programs can read your synced organisations, invoices and contacts as JSON from <code className="rounded bg-slate-100 px-1">/api/v1</code>. A token
-        reads exactly what you see here, nothing more; revoke it when a program no longer needs it.
+        reads what you see here, or just one organisation; a read-write token can also start syncs. Revoking takes effect at the very next request.
       </p>
 
       <section aria-labelledby="new-token" className="mt-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="new-token" className="mb-3 text-base font-semibold text-ink">
           New token
         </h2>
-        <CreateTokenForm />
+        <CreateTokenForm tenants={tenants.map((t) => ({ id: t.id, name: t.name }))} />
       </section>
 
       <section aria-labelledby="your-tokens" className="mt-6">
@@ -42,7 +45,10 @@ export default async function ApiTokensPage() {
               <tr>
                 <Th>Name</Th>
                 <Th>Token</Th>
+                <Th>Organisations</Th>
+                <Th>Access</Th>
                 <Th>Created</Th>
+                <Th>Expires</Th>
                 <Th>Last used</Th>
                 <Th>Status</Th>
                 <Th />
@@ -53,13 +59,18 @@ export default async function ApiTokensPage() {
                 <tr key={t.id}>
                   <Td className="font-medium">{t.name}</Td>
                   <Td className="font-mono text-xs text-slate-600">{t.prefix}…</Td>
+                  <Td>{t.tenantId ? (t.tenantName ?? "—") : "All"}</Td>
+                  <Td>{t.readOnly ? "Read-only" : "Read-write"}</Td>
                   <Td>
                     <RelativeTime date={t.createdAt} now={now} />
                   </Td>
+                  <Td>{t.expiresAt ? formatDate(t.expiresAt.toISOString().slice(0, 10)) : "Never"}</Td>
                   <Td>
                     <RelativeTime date={t.lastUsedAt} now={now} />
                   </Td>
-                  <Td>{t.revokedAt ? <Badge>Revoked</Badge> : <Badge color="green">Active</Badge>}</Td>
+                  <Td>
+                    {t.revokedAt ? <Badge>Revoked</Badge> : t.expiresAt && t.expiresAt <= now ? <Badge color="amber">Expired</Badge> : <Badge color="green">Active</Badge>}
+                  </Td>
                   <Td align="right">{t.revokedAt ? null : <RevokeTokenButton id={t.id} name={t.name} />}</Td>
                 </tr>
               ))}
@@ -80,6 +91,9 @@ export default async function ApiTokensPage() {
             <code>GET /api/v1/tenants</code>: your organisations, their state, records held and sync progress.
           </li>
           <li>
+            <code>POST /api/v1/tenants/&#123;id&#125;/sync</code>: start a sync (read-write tokens only).
+          </li>
+          <li>
             <code>GET /api/v1/invoices</code>: filters <code>org status type from to overdue contact q</code>, <code>sort dir limit</code> (1–200).
           </li>
           <li>
@@ -88,6 +102,10 @@ export default async function ApiTokensPage() {
           <li>
             Answers are <code>{`{ data, page: { next, prev, total, limit } }`}</code>; pass <code>after=&lt;next&gt;</code> for the following page. Money
             is a decimal string. An unknown parameter value is a 400 naming it.
+          </li>
+          <li>
+            Every answer to a token carries <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>; past the limit
+            the answer is a 429 with <code>Retry-After</code>.
           </li>
         </ul>
       </section>

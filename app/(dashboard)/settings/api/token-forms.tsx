@@ -5,14 +5,43 @@ import { createApiTokenAction, revokeApiTokenAction } from "./actions";
 
 type CreateState = Awaited<ReturnType<typeof createApiTokenAction>> | null;
 
-export function CreateTokenForm() {
+export function CreateTokenForm({ tenants }: { tenants: { id: string; name: string }[] }) {
   const [state, action, pending] = useActionState<CreateState, FormData>(async (_p, form) => createApiTokenAction(form), null);
+  const errors = state && !state.ok ? state.error.fieldErrors : undefined;
+  const select = "rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm text-ink shadow-sm";
   return (
     <div>
       <form action={action} className="flex flex-wrap items-end gap-3">
         <label className="flex min-w-[16rem] flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
           Token name
           <input name="name" required maxLength={80} placeholder="e.g. Reporting script" className="rounded-md border border-slate-300 px-2.5 py-2 text-sm text-ink shadow-sm" />
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Organisations
+          <select name="tenantId" defaultValue="" className={select}>
+            <option value="">All my organisations</option>
+            {tenants.map((t) => (
+              <option key={t.id} value={t.id}>
+                Only {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Access
+          <select name="access" defaultValue="read" className={select}>
+            <option value="read">Read-only</option>
+            <option value="read_write">Read-write (can start syncs)</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Expires
+          <select name="expiresInDays" defaultValue="90" className={select}>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In a year</option>
+            <option value="never">Never</option>
+          </select>
         </label>
         <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-600 disabled:opacity-60">
           {pending ? "Creating…" : "Create token"}
@@ -27,7 +56,7 @@ export function CreateTokenForm() {
         </div>
       ) : state && !state.ok ? (
         <p role="alert" className="mt-3 text-sm text-red-800">
-          {state.error.fieldErrors?.name?.[0] ?? state.error.message}
+          {errors?.name?.[0] ?? errors?.tenantId?.[0] ?? errors?.access?.[0] ?? errors?.expiresInDays?.[0] ?? state.error.message}
         </p>
       ) : null}
     </div>

@@ -40,12 +40,12 @@ export default async function EntityListPage({ params, searchParams }: Props) {
   const now = new Date();
   const refFilters = def.view.filters.filter((f) => f.kind === "ref" && query.filters[f.key] !== undefined);
   const [tenants, page, refTitles] = await Promise.all([
-    listUserTenants(db, user.id),
-    listEntity(db, user.id, def, query, now),
+    listUserTenants(db, user),
+    listEntity(db, user, def, query, now),
     Promise.all(
       refFilters.map(async (f) => {
         const other = f.kind === "ref" ? entityByName(f.entity) : undefined;
-        return other ? getRecordTitle(db, user.id, other, String(query.filters[f.key])) : undefined;
+        return other ? getRecordTitle(db, user, other, String(query.filters[f.key])) : undefined;
       }),
     ),
   ]);
@@ -94,7 +94,7 @@ export default async function EntityListPage({ params, searchParams }: Props) {
 
       {def.view.totals ? (
         <Suspense fallback={<TotalsSkeleton />}>
-          <EntityTotals userId={user.id} def={def} query={query} />
+          <EntityTotals reader={user} def={def} query={query} />
         </Suspense>
       ) : null}
 

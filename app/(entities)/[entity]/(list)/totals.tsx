@@ -2,15 +2,16 @@ import { getDb } from "@/lib/db";
 import type { EntityDefinition } from "@/lib/entities/definition";
 import { cachedEntityTotals } from "@/lib/entities/read-model";
 import type { EntityQuery } from "@/lib/entities/read-model-params";
+import type { Reader } from "@/lib/lists/tenant-scope";
 import { Badge } from "@/app/(dashboard)/_components/badges";
 import { fieldOf, statusLabel } from "@/app/(dashboard)/_components/entity";
 import { formatInt, formatMoney } from "@/app/(dashboard)/_components/format";
 
 /** Totals of the filtered set per currency; streamed in after the table (Suspense) and cached per data version. */
-export async function EntityTotals({ userId, def, query }: { userId: string; def: EntityDefinition; query: EntityQuery }) {
+export async function EntityTotals({ reader, def, query }: { reader: Reader; def: EntityDefinition; query: EntityQuery }) {
   const spec = def.view.totals;
   if (!spec) return null;
-  const totals = await cachedEntityTotals(await getDb(), userId, def, query);
+  const totals = await cachedEntityTotals(await getDb(), reader, def, query);
   if (totals.length === 0) return null;
   const labels: [string, string][] = [...spec.money.map((k): [string, string] => [k, fieldOf(def, k).label]), ...(spec.conditional ?? []).map((c): [string, string] => [c.label, c.label])];
   const noun = def.label.toLowerCase();

@@ -18,5 +18,5 @@ export const GET = withUser(z.looseObject({ entity: z.string() }), async ({ user
   const def = entityBySlug(input.entity);
   if (!def) throw new AppError("not_found");
   const query = parseEntityQuery(def, fromURLSearchParams(new URL(request.url).searchParams));
-  return entityCsvResponse(await getDb(), user.id, def, query);
+  return entityCsvResponse(await getDb(), user, def, query);
 }, { name: "GET /{entity}/export" });

@@ -4,8 +4,9 @@
  * q, sort, dir, limit (1–200), after / before (the `next` / `prev` cursors of a previous answer);
  * parsed by the entity's zod schema in its strict mode: a malformed value or an unknown parameter
  * → 400 naming it. Answer: { data, page: { next, prev, total, limit } }; money as decimal strings.
- * Auth: the browser session, or `Authorization: Bearer xs_…` (personal token from /settings/api);
- * no or a bad token → 401 { error }.
+ * Auth: the browser session, or `Authorization: Bearer xs_…` (personal token from /settings/api;
+ * an organisation-limited token lists its organisation only); no, a bad, revoked or expired token
+ * → 401 { error }; past the token's rate limit → 429.
  */
 import { z } from "zod";
 import { withUser } from "@/lib/http/handler";
@@ -24,7 +25,7 @@ export const GET = withUser(z.looseObject({ entity: z.string() }), async ({ user
   const def = entityBySlug(input.entity);
   if (!def) throw new AppError("not_found");
   const query = parseEntityApiQuery(def, fromURLSearchParams(new URL(request.url).searchParams));
-  const page = await listEntity(await getDb(), user.id, def, query);
+  const page = await listEntity(await getDb(), user, def, query);
   return {
     data: page.rows.map((r) => apiRecord(def, r)),
     page: { next: page.next, prev: page.prev, total: page.total, limit: query.size },

@@ -3,8 +3,9 @@
  * rate_limited, needs_reconnect, disconnected), connection status, rate limit, the running and the
  * latest sync with their progress, the next scheduled sync, and per entity the records held, last
  * success / attempt / error, last full sync and cursor. Answer: { data: Tenant[] }.
- * Auth: the browser session, or `Authorization: Bearer xs_…` (personal token from /settings/api);
- * no or a bad token → 401 { error }.
+ * Auth: the browser session, or `Authorization: Bearer xs_…` (personal token from /settings/api;
+ * an organisation-limited token sees its organisation only); no, a bad, revoked or expired token
+ * → 401 { error }; past the token's rate limit → 429.
  */
 import { z } from "zod";
 import { withUser } from "@/lib/http/handler";
@@ -15,5 +16,5 @@ import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 export const dynamic = "force-dynamic";
 
 export const GET = withUser(z.unknown(), async ({ user }) => ({
-  data: await getTenantSyncStatuses(await getDb(), user.id),
+  data: await getTenantSyncStatuses(await getDb(), user),
 }), { name: "GET /api/v1/tenants", getUser: apiCaller });

@@ -39,7 +39,7 @@ export default async function EntityDetailPage({ params }: Props) {
   const base = `/${entitySlug(def)}`;
   const user = await requireDashboardUser(base);
   const now = new Date();
-  const detail = await getEntityDetail(await getDb(), user.id, def, tenantId, safeDecode(rawId), now);
+  const detail = await getEntityDetail(await getDb(), user, def, tenantId, safeDecode(rawId), now);
   if (!detail) notFound();
   const { row, record, tenant, relations, children, syncs } = detail;
   const extras = pageExtras(def.name);

@@ -1,7 +1,7 @@
 /**
  * GET /api/v1/{entity}/{tenantId}/{id} — one record of the user's: the list's fields, Xero's JSON
  * as `raw`, and the ids of its related records per relation of the view. 404 when it is not theirs
- * or absent. Auth as the list.
+ * or absent, or outside an organisation-limited token's organisation. Auth as the list.
  */
 import { z } from "zod";
 import { withUser } from "@/lib/http/handler";
@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 export const GET = withUser(z.object({ entity: z.string(), tenantId: z.string(), id: z.string() }), async ({ user, input }) => {
   const def = entityBySlug(input.entity);
   if (!def) throw new AppError("not_found");
-  const detail = await getEntityDetail(await getDb(), user.id, def, input.tenantId, input.id);
+  const detail = await getEntityDetail(await getDb(), user, def, input.tenantId, input.id);
   if (!detail) throw new AppError("not_found");
   return {
     data: {

@@ -4,10 +4,13 @@
  *      polled by the overview's Sync now button.
  * POST /api/v1/tenants/{tenantId}/sync — start a sync now; 202 { status: "started" | "already_running" | "queued", sessionId }
  *      ("queued": the server runs as many syncs as it allows; it starts when one ends).
- * Session required; another user's organisation is 404.
+ * Auth: the browser session or an API token (POST: a read-write one; a read-only token is refused
+ * with 403 whatever the id, so the refusal says nothing about the organisation). Another user's
+ * organisation, or one outside an organisation-limited token's, is 404.
  */
 import { z } from "zod";
 import { withUser } from "@/lib/http/handler";
+import { apiCaller } from "@/lib/api-tokens/request-user";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
@@ -18,12 +21,13 @@ export const dynamic = "force-dynamic";
 const input = z.object({ tenantId: z.uuid() });
 
 export const GET = withUser(input, async ({ user, input }) => {
-  const [org] = await getTenantSyncStatuses(await getDb(), user.id, { tenantId: input.tenantId });
+  const [org] = await getTenantSyncStatuses(await getDb(), user, { tenantId: input.tenantId });
   if (!org) throw new AppError("not_found", "No such organisation.");
   return { tenant: org };
-}, { name: "GET /api/v1/tenants/:id/sync" });
+}, { name: "GET /api/v1/tenants/:id/sync", getUser: apiCaller });
 
 export const POST = withUser(input, async ({ user, input }) => {
-  const result = await requestSyncForUser(await getDb(), user.id, input.tenantId);
+  if (user.readOnly) throw new AppError("forbidden", "This API token is read-only: it cannot start syncs. Create a read-write token under API tokens to do so.");
+  const result = await requestSyncForUser(await getDb(), user, input.tenantId);
   return Response.json(result, { status: 202, headers: { "cache-control": "no-store" } });
-}, { name: "POST /api/v1/tenants/:id/sync" });
+}, { name: "POST /api/v1/tenants/:id/sync", getUser: apiCaller });
