@@ -102,7 +102,6 @@ export function openApiDocument(): Json {
   for (const route of API_ROUTES) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, names);
   cached = {
     openapi: "3.1.0",
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "Xero Sync read API",
       version: "1",
