@@ -254,6 +254,21 @@ describe("read API: every route against its OpenAPI 3.1 document", () => {
     await expectDocumented(named("startTenantSync"), await call(named("startTenantSync"), { id: tenant.id }), 202);
     await waitForBackgroundSyncs();
     for (const r of API_ROUTES) expect(values.has(r), `${r.operationId} was not called`).toBe(true);
+
+    // The log's filters and keyset paging, as documented: two syncs now, newest first.
+    const ls = named("listSessions");
+    const page = async (query: string) => (await expectDocumented(ls, await call(ls, {}, query), 200)) as { data: Json[]; page: { next: string | null; prev: string | null } };
+    const both = await page(`?org=${tenant.id}&kind=sync&trigger=manual&status=success`);
+    expect(both.data).toHaveLength(2);
+    expect(both.data[1]!.id).toBe(syncSessionId);
+    expect((await page(`?org=${tenant.id}&trigger=webhook`)).data).toEqual([]);
+    const p1 = await page(`?org=${tenant.id}&kind=sync&limit=1`);
+    expect(p1.data.map((x) => x.id)).toEqual([both.data[0]!.id]);
+    const p2 = await page(`?org=${tenant.id}&kind=sync&limit=1&after=${p1.page.next}`);
+    expect(p2.data.map((x) => x.id)).toEqual([syncSessionId]);
+    expect(p2.page.next).toBeNull();
+    const back = await page(`?org=${tenant.id}&kind=sync&limit=1&before=${p2.page.prev}`);
+    expect(back.data.map((x) => x.id)).toEqual([both.data[0]!.id]);
   });
 
   it("errors match the document: 401 without credentials, 404 outside the caller's organisations", async () => {
