@@ -187,7 +187,17 @@ const schemas = new WeakMap<EntityDefinition, Partial<Record<ParseMode, z.ZodTyp
  * a repeated parameter is taken): what entityQuerySchema parses with, and what the API's OpenAPI
  * document describes (lib/api/routes.ts).
  */
+const shapes = new WeakMap<EntityDefinition, Partial<Record<ParseMode, Record<string, z.ZodType>>>>();
+
 export function entityQueryShape(def: EntityDefinition, mode: ParseMode): Record<string, z.ZodType> {
+  const cached = shapes.get(def)?.[mode];
+  if (cached) return cached;
+  const shape = buildQueryShape(def, mode);
+  shapes.set(def, { ...shapes.get(def), [mode]: shape });
+  return shape;
+}
+
+function buildQueryShape(def: EntityDefinition, mode: ParseMode): Record<string, z.ZodType> {
   const sortKeys = def.view.sorts.map((s) => s.key);
   return {
     org: uuid.meta({ description: "Only this organisation's (its id)" }),
