@@ -3,7 +3,7 @@ import { csvResponse, csvText, csvValue } from "@/lib/lists/csv";
 import { listUserTenants, type Reader } from "@/lib/lists/tenant-scope";
 import type { EntityDefinition, FieldSpec } from "./definition";
 import { entityExtras } from "./read-model-extras";
-import { entityBatches, type EntityRow } from "./read-model";
+import { entityBatches, type EntityDetail, type EntityRow } from "./read-model";
 import type { EntityQuery } from "./read-model-params";
 import { entitySlug } from "./registry";
 
@@ -95,4 +95,18 @@ export function apiRecord(def: EntityDefinition, row: EntityRow): Record<string,
   out.deletedInXero = row.deletedInXeroAt ? row.deletedInXeroAt.toISOString() : null;
   out.updatedDateUTC = row.xeroUpdatedAt ? row.xeroUpdatedAt.toISOString() : null;
   return out;
+}
+
+/** One record of the read API with Xero's JSON (`raw`) and the ids of its related records per relation of the view. */
+export function apiRecordDetail(def: EntityDefinition, detail: EntityDetail): Record<string, unknown> {
+  return {
+    ...apiRecord(def, detail.row),
+    raw: detail.record.raw,
+    related: detail.relations.map((r) => ({
+      entity: entitySlug(r.def),
+      label: r.spec.label,
+      total: r.total,
+      ids: r.rows.map((x) => ({ tenantId: x.tenantId, [apiIdKey(r.def)]: x.id })),
+    })),
+  };
 }

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { invoices } from "@/lib/db/schema";
 import { csvText, csvValue } from "@/lib/lists/csv";
@@ -20,7 +21,11 @@ export interface EntityExtras {
   csv?: { header: string[]; cells(row: EntityRow): string[] };
   /** Fields of the API's record after the view's. */
   api?(row: EntityRow): Record<string, unknown>;
+  /** The zod schema of each of those fields (the API's record schema and document). */
+  apiShape?: Record<string, z.ZodType>;
 }
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal string");
 
 /** What a contact owes on sales invoices, per currency. */
 export interface Receivable {
@@ -86,9 +91,15 @@ const EXTRAS: Record<string, EntityExtras> = {
       },
     },
     api: (row) => ({ receivables: receivablesOf(row) }),
+    apiShape: {
+      receivables: z
+        .array(z.strictObject({ currency: z.string(), outstanding: decimal, overdue: decimal }))
+        .meta({ description: "Outstanding and overdue amounts of its sales invoices, per currency" }),
+    },
   },
   invoices: {
     api: (row) => ({ contact: row.values.contactId ? { contactId: row.values.contactId, name: row.values.contactName ?? null } : null }),
+    apiShape: { contact: z.strictObject({ contactId: z.guid(), name: z.string().nullable() }).nullable() },
   },
 };
 

@@ -54,6 +54,17 @@ export function validRecordId(def: EntityDefinition, id: string): boolean {
   return idKindOf(def) === "uuid" ? UUID_RE.test(id) : id.length > 0 && id.length <= 200 && !/\u0000|\p{Cs}/u.test(id);
 }
 
+/** The zod schema of a record id of this entity in a URL (the API's path parameter): the same rule as validRecordId. */
+export function recordIdValue(def: EntityDefinition): z.ZodType<string, string> {
+  if (idKindOf(def) === "uuid") return uuidValue;
+  return z
+    .string()
+    .min(1, "must be a record id")
+    .max(200, "must be a record id of at most 200 characters")
+    .refine((id) => !/\u0000|\p{Cs}/u.test(id), "must be a record id")
+    .meta({ description: `Xero's ${def.xero.idField}` });
+}
+
 const CASTS: Record<string, SortColumn["cast"]> = {
   PgDateString: "date",
   PgDate: "date",
@@ -117,14 +128,18 @@ function firstValue(v: unknown): unknown {
   return t === "" ? undefined : t;
 }
 
-const uuid = z
+/** An id of Xero's (a GUID, any case; lower-cased). Exported for the API's path parameters. */
+export const uuidValue = z
   .string()
   .transform((s) => s.toLowerCase())
-  .pipe(z.string().regex(UUID_RE, "must be a record id (a UUID)"));
+  .pipe(z.string().regex(UUID_RE, "must be a record id (a UUID)"))
+  .meta({ format: "uuid" });
+const uuid = uuidValue;
 
 const day = z.iso.date("must be a date YYYY-MM-DD").refine((v) => Number(v.slice(0, 4)) >= 1900 && Number(v.slice(0, 4)) <= 2200, "must be a date between 1900 and 2200");
 
-const oneOf = (values: readonly string[]) => z.string().refine((v) => values.includes(v), `must be one of ${values.join(", ")}`);
+// An enum rather than a refinement, so the API's document lists the values.
+const oneOf = (values: readonly string[]) => z.enum(values as [string, ...string[]], `must be one of ${values.join(", ")}`);
 
 /** Free text for search: bounded length, control characters removed; nothing left is no search. */
 const searchText = z
@@ -132,22 +147,31 @@ const searchText = z
   .transform((v) => v.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 100).trim())
   .refine((v) => v !== "", "must contain text");
 
+/** The read API's page size (`limit`): 1 to 200. */
+export const apiLimit = z
+  .string()
+  .regex(/^\d{1,4}$/, "must be a whole number from 1 to 200")
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 200, "must be a whole number from 1 to 200")
+  .meta({ description: "Records a page, 1 to 200 (default 50)" });
+
 const flag = z.enum(["1", "0"], "must be 1 or 0");
 
 function filterSchemas(f: FilterSpec): Record<string, z.ZodType> {
+  const about = { description: f.label };
   switch (f.kind) {
     case "enum":
-      return { [f.key]: oneOf(f.values) };
+      return { [f.key]: oneOf(f.values).meta(about) };
     case "choice":
-      return { [f.key]: oneOf(f.options.map((o) => o.value)) };
+      return { [f.key]: oneOf(f.options.map((o) => o.value)).meta({ description: `${f.label}: ${f.options.map((o) => `${o.value} (${o.label})`).join(", ")}` }) };
     case "ref":
-      return { [f.key]: uuid };
+      return { [f.key]: uuid.meta({ description: `${f.label} (its id)` }) };
     case "boolean":
     case "condition":
-      return { [f.key]: flag };
+      return { [f.key]: flag.meta(about) };
     case "dateRange": {
       const [from, to] = filterParams(f) as [string, string];
-      return { [from]: day, [to]: day };
+      return { [from]: day.meta({ description: `${f.label} on or after` }), [to]: day.meta({ description: `${f.label} on or before` }) };
     }
   }
 }
@@ -159,6 +183,44 @@ function lenient(schema: z.ZodType, mode: ParseMode): z.ZodType {
 const schemas = new WeakMap<EntityDefinition, Partial<Record<ParseMode, z.ZodType<EntityQuery, RawSearchParams>>>>();
 
 /**
+ * Each parameter of an entity's list and the zod schema of one value of it (before the first of
+ * a repeated parameter is taken): what entityQuerySchema parses with, and what the API's OpenAPI
+ * document describes (lib/api/routes.ts).
+ */
+const shapes = new WeakMap<EntityDefinition, Partial<Record<ParseMode, Record<string, z.ZodType>>>>();
+
+export function entityQueryShape(def: EntityDefinition, mode: ParseMode): Record<string, z.ZodType> {
+  const cached = shapes.get(def)?.[mode];
+  if (cached) return cached;
+  const shape = buildQueryShape(def, mode);
+  shapes.set(def, { ...shapes.get(def), [mode]: shape });
+  return shape;
+}
+
+function buildQueryShape(def: EntityDefinition, mode: ParseMode): Record<string, z.ZodType> {
+  const sortKeys = def.view.sorts.map((s) => s.key);
+  return {
+    org: uuid.meta({ description: "Only this organisation's (its id)" }),
+    ...Object.assign({}, ...def.view.filters.map(filterSchemas)),
+    ...(def.view.search.length ? { q: searchText.meta({ description: "Text found in any of: " + def.view.search.join(", ") }) } : {}),
+    sort: oneOf(sortKeys).meta({ description: `Sort by (default ${def.view.defaultSort})` }),
+    dir: z.enum(["asc", "desc"], "must be asc or desc"),
+    after: z.string().meta({ description: "`page.next` of the previous answer (same sort)" }),
+    before: z.string().meta({ description: "`page.prev` of the previous answer (same sort)" }),
+    last: mode === "page" ? z.string() : z.literal("1", "must be 1").meta({ description: "1: the last page" }),
+    ...(mode === "page"
+      ? {
+          size: z.string().regex(/^\d{1,4}$/).transform(Number).refine((n) => (PAGE_SIZES as readonly number[]).includes(n)),
+          p: z.string().regex(/^\d{1,7}$/).transform(Number),
+        }
+      : {
+          limit: apiLimit,
+          size: apiLimit,
+        }),
+  };
+}
+
+/**
  * The zod schema of an entity's list query, from its view (cached per definition and mode).
  * Input: the URL's search params (repeated parameters: the first counts); output: EntityQuery.
  */
@@ -166,26 +228,7 @@ export function entityQuerySchema(def: EntityDefinition, mode: ParseMode): z.Zod
   const cached = schemas.get(def)?.[mode];
   if (cached) return cached;
   const sorts = def.view.sorts;
-  const sortKeys = sorts.map((s) => s.key);
-  const shape: Record<string, z.ZodType> = {
-    org: uuid,
-    ...Object.assign({}, ...def.view.filters.map(filterSchemas)),
-    ...(def.view.search.length ? { q: searchText } : {}),
-    sort: oneOf(sortKeys),
-    dir: z.enum(["asc", "desc"], "must be asc or desc"),
-    after: z.string(),
-    before: z.string(),
-    last: mode === "page" ? z.string() : z.literal("1", "must be 1"),
-    ...(mode === "page"
-      ? {
-          size: z.string().regex(/^\d{1,4}$/).transform(Number).refine((n) => (PAGE_SIZES as readonly number[]).includes(n)),
-          p: z.string().regex(/^\d{1,7}$/).transform(Number),
-        }
-      : {
-          limit: z.string().regex(/^\d{1,4}$/, "must be a whole number from 1 to 200").transform(Number).refine((n) => n >= 1 && n <= 200, "must be a whole number from 1 to 200"),
-          size: z.string().regex(/^\d{1,4}$/, "must be a whole number from 1 to 200").transform(Number).refine((n) => n >= 1 && n <= 200, "must be a whole number from 1 to 200"),
-        }),
-  };
+  const shape = entityQueryShape(def, mode);
   const known = new Set(Object.keys(shape));
   // Loose: unknown parameters pass through to be named in the API's answer (pages ignore them).
   const object = z.looseObject(Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, lenient(s, mode)])));

@@ -399,6 +399,23 @@ async function related(db: Db, spec: RelationSpec, tenantId: string, id: string,
   return { spec, def: other, rows: page.rows, total: page.total, listHref };
 }
 
+/**
+ * The reader's organisations holding a record with this Xero id (at most `limit`): one for a GUID,
+ * possibly several for a code shared by organisations (a tax rate's TaxType).
+ */
+export async function findRecordTenants(db: Db, reader: Reader, def: EntityDefinition, id: string, limit = 2): Promise<string[]> {
+  if (!validRecordId(def, id)) return [];
+  const cols = columnsOf(def);
+  const rows = await db
+    .select({ tenantId: cols.tenantId! })
+    .from(def.table)
+    .innerJoin(xeroTenants, eq(xeroTenants.id, cols.tenantId!))
+    .where(and(eq(def.idColumn, id), eq(xeroTenants.userId, reader.id), reader.tenantIds ? inArray(cols.tenantId!, [...reader.tenantIds]) : undefined))
+    .orderBy(cols.tenantId!)
+    .limit(limit);
+  return rows.map((r) => r.tenantId as string);
+}
+
 /** A record's title value (number, name) by id across the reader's organisations, for filter labels. */
 export async function getRecordTitle(db: Db, reader: Reader, def: EntityDefinition, id: string): Promise<string | undefined> {
   if (!validRecordId(def, id)) return undefined;

@@ -1,7 +1,7 @@
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { SESSION_KINDS, SESSION_OUTCOMES, xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
-import { decodeCursor, encodeCursor, keysetPage, type Cursor, type SortColumn } from "@/lib/lists/keyset";
+import { decodeCursor, encodeCursor, keysetPage, UUID_RE, type Cursor, type SortColumn } from "@/lib/lists/keyset";
 import { first, pageSizeParam, pick, uuidParam, type RawSearchParams } from "@/lib/lists/search-params";
 import type { Reader } from "@/lib/lists/tenant-scope";
 
@@ -16,9 +16,13 @@ export { SESSION_KINDS };
 /** A running session whose heartbeat is older than this is shown as interrupted. */
 export const STALE_HEARTBEAT_MS = 5 * 60_000;
 
+/** What starts an interaction (xero_sessions.trigger): the read API's filter values. */
+export const SESSION_TRIGGERS = ["manual", "schedule", "cli", "webhook", "login", "connect", "startup"] as const;
+
 export interface HistoryQuery {
   tenant?: string;
   kind?: (typeof SESSION_KINDS)[number];
+  trigger?: (typeof SESSION_TRIGGERS)[number];
   outcome?: (typeof SESSION_OUTCOMES)[number];
   size: number;
   after: Cursor | null;
@@ -28,6 +32,11 @@ export interface HistoryQuery {
 
 const SORT_KEY = "started.desc";
 const SORT_COLUMN: SortColumn = { expr: xeroSessions.startedAt, cast: "timestamptz", nullable: false, indexDescNullsLast: true };
+
+/** A `next` / `prev` cursor of a history page, or null when it is not one. */
+export function decodeHistoryCursor(value: string | undefined): Cursor | null {
+  return decodeCursor(value, SORT_KEY, SORT_COLUMN);
+}
 
 export function parseHistoryQuery(raw: RawSearchParams): HistoryQuery {
   const after = decodeCursor(first(raw, "after"), SORT_KEY, SORT_COLUMN);
@@ -87,6 +96,7 @@ export async function listHistory(db: Db, reader: Reader, q: HistoryQuery, now =
   if (reader.tenantIds) conds.push(inArray(xeroSessions.tenantId, [...reader.tenantIds]));
   if (q.tenant) conds.push(eq(xeroSessions.tenantId, q.tenant));
   if (q.kind) conds.push(eq(xeroSessions.kind, q.kind));
+  if (q.trigger) conds.push(eq(xeroSessions.trigger, q.trigger));
   const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS);
   if (q.outcome === "interrupted") {
     conds.push(
@@ -100,7 +110,7 @@ export async function listHistory(db: Db, reader: Reader, q: HistoryQuery, now =
   } else if (q.outcome) {
     conds.push(eq(xeroSessions.outcome, q.outcome));
   }
-  const unattributed = !reader.tenantIds && !q.tenant && (!q.kind || q.kind === "webhook");
+  const unattributed = !reader.tenantIds && !q.tenant && (!q.kind || q.kind === "webhook") && (!q.trigger || q.trigger === "webhook");
   const page = await keysetPage<XeroSession & { tenantName: string | null; _k: string | null; _id: string }>(
     {
       sort: SORT_COLUMN,
@@ -147,6 +157,31 @@ export async function listHistory(db: Db, reader: Reader, q: HistoryQuery, now =
     next: page.next ? encodeCursor(page.next) : null,
     prev: page.prev ? encodeCursor(page.prev) : null,
   };
+}
+
+/**
+ * One row of the user's log by id, as a page lists it (the same rows are visible: the user's, and
+ * webhook deliveries of no user); undefined when it is not visible to them or absent.
+ */
+export async function getHistorySession(db: Db, reader: Reader, id: string, now = new Date()): Promise<HistoryRow | undefined> {
+  if (!UUID_RE.test(id)) return undefined;
+  if (reader.tenantIds?.length === 0) return undefined;
+  const [found] = await db
+    .select({ s: xeroSessions, tenantName: xeroTenants.name })
+    .from(xeroSessions)
+    .leftJoin(xeroTenants, eq(xeroTenants.id, xeroSessions.tenantId))
+    .where(
+      and(
+        eq(xeroSessions.id, id),
+        // A narrowed reader sees its organisations' rows only, as in listHistory.
+        reader.tenantIds
+          ? and(eq(xeroSessions.userId, reader.id), inArray(xeroSessions.tenantId, [...reader.tenantIds]))
+          : or(eq(xeroSessions.userId, reader.id), sql`${xeroSessions.userId} is null and ${xeroSessions.kind} = 'webhook'`),
+      ),
+    );
+  if (!found) return undefined;
+  const r = { ...found.s, tenantName: found.tenantName ?? detailTenantName(found.s.detail) };
+  return { ...r, interrupted: isInterrupted(r, now), webhook: r.kind === "webhook" ? webhookInfo(r.detail) : null };
 }
 
 function detailTenantName(detail: Record<string, unknown> | null): string | null {

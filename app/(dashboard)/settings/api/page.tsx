@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { listApiTokens } from "@/lib/api-tokens";
 import { getDb } from "@/lib/db";
 import { listUserTenants } from "@/lib/lists/tenant-scope";
@@ -108,6 +109,13 @@ export default async function ApiTokensPage() {
             the answer is a 429 with <code>Retry-After</code>.
           </li>
         </ul>
+        <p className="mt-3">
+          Every route, parameter and answer:{" "}
+          <Link href="/settings/api/reference" className="font-medium text-brand-700 hover:underline">
+            API reference
+          </Link>{" "}
+          (the OpenAPI 3.1 document is at <code>/api/v1/openapi.json</code>).
+        </p>
       </section>
     </>
   );

@@ -10,11 +10,17 @@
 import { z } from "zod";
 import { withUser } from "@/lib/http/handler";
 import { apiCaller } from "@/lib/api-tokens/request-user";
+import { routeParams } from "@/lib/api/params";
+import { shapedJson } from "@/lib/api/respond";
+import { apiRoute, successSchema } from "@/lib/api/routes";
 import { getDb } from "@/lib/db";
 import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withUser(z.unknown(), async ({ user }) => ({
-  data: await getTenantSyncStatuses(await getDb(), user),
-}), { name: "GET /api/v1/tenants", getUser: apiCaller });
+const route = apiRoute("GET", "/api/v1/tenants");
+
+export const GET = withUser(z.unknown(), async ({ user, request }) => {
+  routeParams(route, request);
+  return shapedJson(successSchema(route), { data: await getTenantSyncStatuses(await getDb(), user) });
+}, { name: "GET /api/v1/tenants", getUser: apiCaller });

@@ -9,6 +9,9 @@
  * organisation, or one outside an organisation-limited token's, is 404.
  */
 import { z } from "zod";
+import { routeParams } from "@/lib/api/params";
+import { shapedJson } from "@/lib/api/respond";
+import { apiRoute, successSchema } from "@/lib/api/routes";
 import { withUser } from "@/lib/http/handler";
 import { apiCaller } from "@/lib/api-tokens/request-user";
 import { getDb } from "@/lib/db";
@@ -18,16 +21,20 @@ import { requestSyncForUser } from "@/lib/overview/sync-request";
 
 export const dynamic = "force-dynamic";
 
-const input = z.object({ tenantId: z.uuid() });
+const input = z.looseObject({ tenantId: z.string() });
+const status = apiRoute("GET", "/api/v1/tenants/{id}/sync");
+const start = apiRoute("POST", "/api/v1/tenants/{id}/sync");
 
-export const GET = withUser(input, async ({ user, input }) => {
-  const [org] = await getTenantSyncStatuses(await getDb(), user, { tenantId: input.tenantId });
+export const GET = withUser(input, async ({ user, input, request }) => {
+  const { id } = routeParams(status, request, { id: input.tenantId }) as { id: string };
+  const [org] = await getTenantSyncStatuses(await getDb(), user, { tenantId: id });
   if (!org) throw new AppError("not_found", "No such organisation.");
-  return { tenant: org };
+  return shapedJson(successSchema(status), { tenant: org });
 }, { name: "GET /api/v1/tenants/:id/sync", getUser: apiCaller });
 
-export const POST = withUser(input, async ({ user, input }) => {
+export const POST = withUser(input, async ({ user, input, request }) => {
   if (user.readOnly) throw new AppError("forbidden", "This API token is read-only: it cannot start syncs. Create a read-write token under API tokens to do so.");
-  const result = await requestSyncForUser(await getDb(), user, input.tenantId);
-  return Response.json(result, { status: 202, headers: { "cache-control": "no-store" } });
+  const { id } = routeParams(start, request, { id: input.tenantId }) as { id: string };
+  const result = await requestSyncForUser(await getDb(), user, id);
+  return shapedJson(successSchema(start), result, 202);
 }, { name: "POST /api/v1/tenants/:id/sync", getUser: apiCaller });
