@@ -2,13 +2,20 @@ import { callRoute } from "@/tests/helpers/route"; // first: sets up Next's runt
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { seedContacts, seedInvoices, seedTenant, seedUser } from "@/tests/helpers/seed-mirror";
+import { seedContacts, seedInvoices, seedSyncHistory, seedTenant, seedUser } from "@/tests/helpers/seed-mirror";
 import { checkBearer, createApiToken, hashToken, listApiTokens, revokeApiToken } from "@/lib/api-tokens";
 import { apiTokens } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { GET as listApi } from "@/app/api/v1/[entity]/route";
 import { GET as recordApi } from "@/app/api/v1/[entity]/[tenantId]/[id]/route";
 import { GET as tenantsApi } from "@/app/api/v1/tenants/route";
+import { GET as tenantApi } from "@/app/api/v1/tenants/[tenantId]/route";
+import { GET as recordByIdApi } from "@/app/api/v1/[entity]/[tenantId]/route";
+import { GET as sessionsApi } from "@/app/api/v1/sessions/route";
+import { GET as sessionApi } from "@/app/api/v1/sessions/[id]/route";
+import { API_ROUTES } from "@/lib/api/routes";
+import { entitySlug } from "@/lib/entities/registry";
+import { xeroSessions } from "@/lib/db/schema";
 import { GET as syncStatusApi, POST as syncApi } from "@/app/api/v1/tenants/[tenantId]/sync/route";
 
 /**
@@ -82,7 +89,7 @@ describe("API tokens", () => {
 
 interface World {
   /** Organisation → one invoice id and one contact id of it. */
-  orgs: Record<"a1" | "a2" | "b1", { id: string; name: string; invoiceId: string; contactId: string }>;
+  orgs: Record<"a1" | "a2" | "b1", { id: string; name: string; invoiceId: string; contactId: string; sessionId: string }>;
   tokens: Record<"aAll" | "aOneRead" | "aOneWrite" | "bAll", string>;
 }
 
@@ -100,6 +107,7 @@ interface Target {
   tenantId: string;
   invoiceId: string;
   contactId: string;
+  sessionId: string;
 }
 
 /**
@@ -109,6 +117,8 @@ interface Target {
  */
 type RouteCase = {
   name: string;
+  /** The route of lib/api/routes.ts it exercises, entity routes as /api/v1/{entity}/… */
+  covers: string;
   method: "GET" | "POST";
   handler: Handler;
   path: (x: Target) => string;
@@ -118,14 +128,17 @@ type RouteCase = {
 } & ({ kind: "one" } | { kind: "list"; filtered: boolean; tenantsOf: (body: unknown) => string[] });
 
 const dataTenants = (body: unknown) => (body as { data: { tenantId: string }[] }).data.map((r) => r.tenantId);
+const sessionTenants = (body: unknown) => (body as { data: { tenantId: string | null }[] }).data.flatMap((r) => (r.tenantId ? [r.tenantId] : []));
 
 const ROUTES: RouteCase[] = [
-  { name: "GET /tenants", method: "GET", handler: tenantsApi, kind: "list", filtered: false, path: () => "/api/v1/tenants", params: () => ({}), tenantsOf: (b) => (b as { data: { id: string }[] }).data.map((o) => o.id) },
-  { name: "GET /invoices", method: "GET", handler: listApi, kind: "list", filtered: false, path: () => "/api/v1/invoices", params: () => ({ entity: "invoices" }), tenantsOf: dataTenants },
-  { name: "GET /invoices?org", method: "GET", handler: listApi, kind: "list", filtered: true, path: (x) => `/api/v1/invoices?org=${x.tenantId}`, params: () => ({ entity: "invoices" }), tenantsOf: dataTenants },
-  { name: "GET /contacts?org", method: "GET", handler: listApi, kind: "list", filtered: true, path: (x) => `/api/v1/contacts?org=${x.tenantId}`, params: () => ({ entity: "contacts" }), tenantsOf: dataTenants },
+  { name: "GET /tenants", covers: "GET /api/v1/tenants", method: "GET", handler: tenantsApi, kind: "list", filtered: false, path: () => "/api/v1/tenants", params: () => ({}), tenantsOf: (b) => (b as { data: { id: string }[] }).data.map((o) => o.id) },
+  { name: "GET /tenants/{id}", covers: "GET /api/v1/tenants/{id}", method: "GET", handler: tenantApi, kind: "one", path: (x) => `/api/v1/tenants/${x.tenantId}`, params: (x) => ({ tenantId: x.tenantId }) },
+  { name: "GET /invoices", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: false, path: () => "/api/v1/invoices", params: () => ({ entity: "invoices" }), tenantsOf: dataTenants },
+  { name: "GET /invoices?org", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: true, path: (x) => `/api/v1/invoices?org=${x.tenantId}`, params: () => ({ entity: "invoices" }), tenantsOf: dataTenants },
+  { name: "GET /contacts?org", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: true, path: (x) => `/api/v1/contacts?org=${x.tenantId}`, params: () => ({ entity: "contacts" }), tenantsOf: dataTenants },
   {
     name: "GET /invoices/{tenant}/{id}",
+    covers: "GET /api/v1/{entity}/{tenantId}/{id}",
     method: "GET",
     handler: recordApi,
     kind: "one",
@@ -134,14 +147,21 @@ const ROUTES: RouteCase[] = [
   },
   {
     name: "GET /contacts/{tenant}/{id}",
+    covers: "GET /api/v1/{entity}/{tenantId}/{id}",
     method: "GET",
     handler: recordApi,
     kind: "one",
     path: (x) => `/api/v1/contacts/${x.tenantId}/${x.contactId}`,
     params: (x) => ({ entity: "contacts", tenantId: x.tenantId, id: x.contactId }),
   },
-  { name: "GET /tenants/{id}/sync", method: "GET", handler: syncStatusApi, kind: "one", path: (x) => `/api/v1/tenants/${x.tenantId}/sync`, params: (x) => ({ tenantId: x.tenantId }) },
-  { name: "POST /tenants/{id}/sync", method: "POST", handler: syncApi, kind: "one", writes: true, path: (x) => `/api/v1/tenants/${x.tenantId}/sync`, params: (x) => ({ tenantId: x.tenantId }) },
+  // The folder is [entity]/[tenantId]: Next allows one segment name per level, so the id arrives as tenantId.
+  { name: "GET /invoices/{id}", covers: "GET /api/v1/{entity}/{id}", method: "GET", handler: recordByIdApi, kind: "one", path: (x) => `/api/v1/invoices/${x.invoiceId}`, params: (x) => ({ entity: "invoices", tenantId: x.invoiceId }) },
+  { name: "GET /contacts/{id}", covers: "GET /api/v1/{entity}/{id}", method: "GET", handler: recordByIdApi, kind: "one", path: (x) => `/api/v1/contacts/${x.contactId}`, params: (x) => ({ entity: "contacts", tenantId: x.contactId }) },
+  { name: "GET /sessions", covers: "GET /api/v1/sessions", method: "GET", handler: sessionsApi, kind: "list", filtered: false, path: () => "/api/v1/sessions?limit=200", params: () => ({}), tenantsOf: sessionTenants },
+  { name: "GET /sessions?org", covers: "GET /api/v1/sessions", method: "GET", handler: sessionsApi, kind: "list", filtered: true, path: (x) => `/api/v1/sessions?org=${x.tenantId}`, params: () => ({}), tenantsOf: sessionTenants },
+  { name: "GET /sessions/{id}", covers: "GET /api/v1/sessions/{id}", method: "GET", handler: sessionApi, kind: "one", path: (x) => `/api/v1/sessions/${x.sessionId}`, params: (x) => ({ id: x.sessionId }) },
+  { name: "GET /tenants/{id}/sync", covers: "GET /api/v1/tenants/{id}/sync", method: "GET", handler: syncStatusApi, kind: "one", path: (x) => `/api/v1/tenants/${x.tenantId}/sync`, params: (x) => ({ tenantId: x.tenantId }) },
+  { name: "POST /tenants/{id}/sync", covers: "POST /api/v1/tenants/{id}/sync", method: "POST", handler: syncApi, kind: "one", writes: true, path: (x) => `/api/v1/tenants/${x.tenantId}/sync`, params: (x) => ({ tenantId: x.tenantId }) },
 ];
 
 async function seedWorld(): Promise<World> {
@@ -152,7 +172,9 @@ async function seedWorld(): Promise<World> {
     const tenant = await seedTenant(t.db, userId, { name, status: "needs_reconnect" });
     const contacts = await seedContacts(t.db, tenant.id, 5, { ns });
     await seedInvoices(t.db, tenant.id, 8, contacts, { ns: ns + 1 });
-    return { id: tenant.id, name, contactId: contacts[0]!.contactId };
+    await seedSyncHistory(t.db, userId, tenant.id, { runs: 2 });
+    const [session] = await t.db.select({ id: xeroSessions.id }).from(xeroSessions).where(eq(xeroSessions.tenantId, tenant.id)).limit(1);
+    return { id: tenant.id, name, contactId: contacts[0]!.contactId, sessionId: session!.id };
   };
   const a1 = await org(a.id, "Scope Alpha One Ltd", 0x51);
   const a2 = await org(a.id, "Scope Alpha Two Ltd", 0x53);
@@ -179,6 +201,12 @@ async function seedWorld(): Promise<World> {
 }
 
 describe("scopes on every route of /api/v1", () => {
+  it("the table above exercises every route that takes a caller", () => {
+    const documented = API_ROUTES.filter((r) => r.auth !== "none").map((r) => `${r.method} ${r.entity ? r.path.replace(`/api/v1/${entitySlug(r.entity)}`, "/api/v1/{entity}") : r.path}`);
+    const covered = new Set(ROUTES.map((r) => r.covers));
+    expect([...new Set(documented)].filter((d) => !covered.has(d))).toEqual([]);
+  });
+
   it("two users' tokens and organisation-limited ones: no crossing; outside the scope is 404; read-only tokens start nothing", async () => {
     const world = await seedWorld();
     const orgKeys = Object.keys(world.orgs) as OrgKey[];
@@ -190,7 +218,7 @@ describe("scopes on every route of /api/v1", () => {
         // A list that is not filtered answers the same for every target: one call is enough.
         const targets = route.kind === "list" && !route.filtered ? [orgKeys[0]!] : orgKeys;
         for (const target of targets) {
-          const x = { tenantId: world.orgs[target].id, invoiceId: world.orgs[target].invoiceId, contactId: world.orgs[target].contactId };
+          const x = { tenantId: world.orgs[target].id, invoiceId: world.orgs[target].invoiceId, contactId: world.orgs[target].contactId, sessionId: world.orgs[target].sessionId };
           const res = await call(route.handler, route.method, route.path(x), token, route.params(x));
           const text = await res.text();
           const where = `${route.name} as ${callerName} on ${target}`;
