@@ -26,6 +26,8 @@ DECLARE
   v_first_expiry timestamptz;
   v_id bigint;
 BEGIN
+  -- Bookkeeping a crash may lose (a slot then simply ends): not worth a disk flush per call.
+  PERFORM set_config('synchronous_commit', 'off', true);
   INSERT INTO xero_limit_scopes (client_id, xero_tenant_id) VALUES (p_client, ''), (p_client, p_tenant) ON CONFLICT DO NOTHING;
   SELECT * INTO v_app FROM xero_limit_scopes WHERE client_id = p_client AND xero_tenant_id = '' FOR UPDATE;
   SELECT * INTO v_org FROM xero_limit_scopes WHERE client_id = p_client AND xero_tenant_id = p_tenant FOR UPDATE;
@@ -115,6 +117,7 @@ DECLARE
   v_org xero_limit_scopes%ROWTYPE;
   v_since integer;
 BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
   SELECT * INTO v_call FROM xero_limit_calls WHERE id = p_slot;
   IF NOT FOUND THEN
     RETURN;
