@@ -4,3 +4,4 @@
  */
 export * from "./core-schema";
 export * from "../entities/tables";
+export * from "./limits-schema";

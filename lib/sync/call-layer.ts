@@ -17,6 +17,10 @@
  *   refresh surfaces as the token store's XeroAuthError (the connection shows "reconnect").
  * - 403 → TenantForbiddenError (the engine asks /connections what it means).
  * Failures are classified by status and headers only (`XeroFailure`), never by message text.
+ *
+ * Where the limits are kept is a `CallLimiter`: in this process's memory (below; PGlite, one
+ * process), or in PostgreSQL for every process together (shared-limits.ts), which the engine picks
+ * whenever the database is PostgreSQL.
  */
 import { DailyRateLimitError, TenantForbiddenError, XeroRequestError, XeroScopeError, XeroUnavailableError } from "./errors";
 
@@ -50,6 +54,8 @@ export interface CallLayerOptions {
   /** Per-tenant limits; defaults are Xero's. */
   perMinute?: number;
   concurrent?: number;
+  /** Calls per minute of the whole app (all tenants; default Xero's 10,000): the shared limiter counts them. */
+  appPerMinute?: number;
   /** Margin added to the rolling-minute window (default 250 ms). */
   windowMarginMs?: number;
   /**
@@ -60,6 +66,30 @@ export interface CallLayerOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /** Where the limits are kept (default: this process's memory, per Xero tenant). */
+  limiter?: CallLimiter;
+}
+
+/** What an answer said about Xero's limits, for the limiter to learn from. */
+export interface LimitAnswer {
+  headers: Record<string, string>;
+  /** A 429: which limit (X-Rate-Limit-Problem) and how long Retry-After says to wait. */
+  throttled?: { problem: string; retryAfterMs: number };
+}
+
+/** One call's place under the limits, held from just before it is sent until it is over. */
+export interface CallSlot {
+  /** The call is over, whatever its outcome (answer: what Xero's answer said, if it answered). Never throws. */
+  release(answer?: LimitAnswer): Promise<void>;
+}
+
+/** Keeps Xero's limits for one Xero tenant: admits calls one slot at a time. */
+export interface CallLimiter {
+  /**
+   * Waits until a call may start (reporting each wait for pacing) and takes its slot; throws
+   * DailyRateLimitError when the tenant's daily quota is known to be spent.
+   */
+  acquire(onWait: (ms: number) => void): Promise<CallSlot>;
 }
 
 export interface TokenSource {
@@ -79,6 +109,27 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Per-tenant pacing state, shared by every caller in this process for the same Xero tenant. */
 class TenantLimiter {
+  /** As a CallLimiter with this caller's clock (several callers may share one TenantLimiter). */
+  limiter(now: () => number, sleep: (ms: number) => Promise<void>): CallLimiter {
+    return {
+      acquire: async (onWait) => {
+        await this.acquire(now, sleep, onWait);
+        let released = false;
+        return {
+          release: async (answer) => {
+            if (released) return;
+            released = true;
+            this.release();
+            if (!answer) return;
+            // On a 429, Retry-After is authoritative; the *Remaining headers only guide pacing otherwise.
+            if (!answer.throttled) this.observe(answer.headers, now());
+            else if (answer.throttled.problem !== "day") this.pause(now() + answer.throttled.retryAfterMs);
+          },
+        };
+      },
+    };
+  }
+
   inFlight = 0;
   private window: number[] = [];
   pausedUntil = 0;
@@ -168,11 +219,11 @@ export function resetLimiters(): void {
 }
 
 export class XeroCaller {
-  private readonly o: Required<Omit<CallLayerOptions, "sleep" | "now" | "random" | "pacing">>;
+  private readonly o: Required<Omit<CallLayerOptions, "sleep" | "now" | "random" | "pacing" | "limiter">>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly limiter: TenantLimiter;
+  private readonly limiter: CallLimiter;
 
   constructor(
     readonly xeroTenantId: string,
@@ -189,12 +240,14 @@ export class XeroCaller {
       maxRateLimitWaits: options.maxRateLimitWaits ?? 20,
       perMinute: options.perMinute ?? 60,
       concurrent: options.concurrent ?? 5,
+      appPerMinute: options.appPerMinute ?? 10_000,
       windowMarginMs: options.windowMarginMs ?? 250,
     };
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.limiter = limiterFor(xeroTenantId, this.o.perMinute, this.o.concurrent, this.o.windowMarginMs, options.pacing ?? true);
+    this.limiter =
+      options.limiter ?? limiterFor(xeroTenantId, this.o.perMinute, this.o.concurrent, this.o.windowMarginMs, options.pacing ?? true).limiter(this.now, this.sleep);
   }
 
   /**
@@ -210,32 +263,35 @@ export class XeroCaller {
     for (;;) {
       const token = await this.tokens.get(forceNext, forceNext ? rejected : undefined);
       forceNext = false;
-      await this.limiter.acquire(this.now, this.sleep, (ms) => this.events.onRateLimitWait?.(ms));
+      const slot = await this.limiter.acquire((ms) => this.events.onRateLimitWait?.(ms));
       let failure: XeroFailure;
       let cause: unknown;
+      // Released on every path: an answer, a failure, a timeout (the abandoned request no longer counts).
+      let answer: LimitAnswer | undefined;
       try {
         this.events.onCall?.();
         const result = await this.withTimeout(send(token));
-        this.limiter.observe(result.headers, this.now());
+        answer = { headers: result.headers };
         return result;
       } catch (error) {
         cause = error;
         failure = error instanceof CallTimeout ? { kind: "timeout" } : this.classify(error);
+        if (failure.kind === "http") {
+          const { status, headers } = failure;
+          const problem = (headers["x-rate-limit-problem"] ?? "").toLowerCase() || "unknown";
+          answer = status === 429 ? { headers, throttled: { problem, retryAfterMs: retryAfter(headers) ?? 1000 } } : { headers };
+        }
       } finally {
-        this.limiter.release();
+        await slot.release(answer);
       }
       if (failure.kind === "http") {
         const { status, headers } = failure;
-        // On a 429, Retry-After is authoritative; the *Remaining headers only guide pacing otherwise.
-        if (status !== 429) this.limiter.observe(headers, this.now());
-        if (status === 429) {
-          const retryAfterMs = retryAfter(headers) ?? 1000;
-          const problem = (headers["x-rate-limit-problem"] ?? "").toLowerCase();
-          this.events.onThrottled?.(problem || "unknown");
+        if (status === 429 && answer?.throttled) {
+          const { problem, retryAfterMs } = answer.throttled;
+          this.events.onThrottled?.(problem);
           if (problem === "day") throw new DailyRateLimitError(new Date(this.now() + retryAfterMs));
           if (++rateWaits > this.o.maxRateLimitWaits) throw new XeroUnavailableError({ kind: "http", status, attempts: rateWaits }, { cause });
-          this.limiter.pause(this.now() + retryAfterMs);
-          continue; // acquire() sleeps until the pause ends
+          continue; // the limiter paused until Retry-After: acquire() sleeps until then
         }
         if (status === 401) {
           // A scope the grant lacks: a new token would not have it either.

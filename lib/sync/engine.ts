@@ -32,6 +32,7 @@ import { logServerError } from "@/lib/log";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError, XeroScopeError } from "./errors";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
+import { sharedLimiterFor } from "./shared-limits";
 import type { SourcePage, XeroSource } from "./source";
 import { DEFAULT_PAGE_SIZE, SKEW_MS, SyncWalk } from "./walk";
 
@@ -290,6 +291,9 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
     const clock = options.now ?? Date.now;
     const startedMs = clock();
     const maxMs = options.maxDurationMs ?? env.SYNC_MAX_MINUTES * 60_000;
+    const callOptions: CallLayerOptions = { timeoutMs: env.XERO_TIMEOUT_MS, ...options.callOptions };
+    // On PostgreSQL, Xero's limits are kept for every process together (shared-limits.ts).
+    const limiter = sharedLimiterFor(db, env.XERO_CLIENT_ID ?? "", tenant.xeroTenantId, callOptions);
     const caller = new XeroCaller(
       tenant.xeroTenantId,
       {
@@ -297,7 +301,7 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
           (await getValidAccessToken(db, tenant.connectionId, { forceRefresh, rejectedAccessToken: rejected })).accessToken,
       },
       (error) => source.classify(error),
-      { timeoutMs: env.XERO_TIMEOUT_MS, ...options.callOptions },
+      { ...callOptions, ...(limiter ? { limiter } : {}) },
       events,
     );
     const ctx: RunContext = {

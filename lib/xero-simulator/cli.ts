@@ -1,5 +1,5 @@
 /**
- * `npm run xero-sim -- --port 4010 --seed 42 [--no-limits] [--no-control] [--redirect-uri URL]`
+ * `npm run xero-sim -- --port 4010 --seed 42 [--no-limits] [--latency-ms 0] [--no-control] [--redirect-uri URL]`
  * Starts the simulator in demo mode on 127.0.0.1 and prints how to point the app at it.
  */
 import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS, startSimulator } from "./index";
@@ -15,18 +15,23 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const port = Number(arg("port") ?? 4010);
 const seed = Number(arg("seed") ?? 42);
 const redirect = arg("redirect-uri");
+const latencyMs = Number(arg("latency-ms") ?? 0);
+if (!Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 600_000) {
+  console.error("--latency-ms must be a whole number of milliseconds, 0..600000");
+  process.exit(2);
+}
 const sim = await startSimulator({
   port,
   seed,
   host: arg("host") ?? "127.0.0.1",
   mode: "demo",
   control: !flag("no-control"),
-  ...(flag("no-limits") ? { limits: false as const } : {}),
+  limits: { enabled: !flag("no-limits"), latencyMs },
   ...(redirect ? { demoRedirectUris: [redirect] } : {}),
 });
 
 const tenants = sim.sim.tenantList();
-console.log(`Xero simulator listening on ${sim.url}  (seed ${seed}, limits ${sim.sim.limiter.config.enabled ? "on" : "off"})
+console.log(`Xero simulator listening on ${sim.url}  (seed ${seed}, limits ${sim.sim.limiter.config.enabled ? "on" : "off"}${latencyMs ? `, ${latencyMs} ms per API answer` : ""})
 
   XERO_IDENTITY_URL=${sim.url}
   XERO_API_URL=${sim.url}

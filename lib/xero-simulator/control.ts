@@ -183,7 +183,8 @@ export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
         const b = jsonBody(ctx);
         const patch: Partial<LimitConfig> = {};
         if (b.enabled !== undefined) patch.enabled = b.enabled === true;
-        for (const k of ["concurrent", "perMinute", "perDay", "appPerMinute"] as const) if (b[k] !== undefined) patch[k] = num(b[k], k);
+        for (const k of ["concurrent", "perMinute", "perDay", "appPerMinute", "latencyMs"] as const) if (b[k] !== undefined) patch[k] = num(b[k], k);
+        if (patch.latencyMs !== undefined && (patch.latencyMs < 0 || patch.latencyMs > 600_000)) throw bad("latencyMs must be 0..600000");
         sim.limiter.configure(patch);
         if (b.resetCounters === true) sim.limiter.resetCounters();
       }

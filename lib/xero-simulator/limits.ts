@@ -13,9 +13,14 @@ export interface LimitConfig {
   perMinute: number;
   perDay: number;
   appPerMinute: number;
+  /**
+   * Every API answer waits this long after admission (ms, holding its concurrency slot), as Xero's
+   * own page latency: benchmarks model the real Xero with it. Not a limit: applies with limits off too.
+   */
+  latencyMs: number;
 }
 
-export const DEFAULT_LIMITS: LimitConfig = { enabled: true, concurrent: 5, perMinute: 60, perDay: 5000, appPerMinute: 10_000 };
+export const DEFAULT_LIMITS: LimitConfig = { enabled: true, concurrent: 5, perMinute: 60, perDay: 5000, appPerMinute: 10_000, latencyMs: 0 };
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

@@ -192,6 +192,11 @@ async function api(sim: Sim, ctx: Ctx, kind: "accounting" | "connections"): Prom
   (ctx.res as unknown as { simRateHeaders?: Record<string, string> }).simRateHeaders = admission.headers;
   ctx.res.on("close", admission.release);
   ctx.res.on("finish", admission.release);
+  const latency = sim.limiter.config.latencyMs;
+  if (latency > 0) {
+    await new Promise((r) => setTimeout(r, latency));
+    if (ctx.res.destroyed) return;
+  }
   if (slow) {
     // A slow Xero: the call holds its concurrency slot while it waits.
     await wait(slow);

@@ -56,7 +56,7 @@ async function truncateAll(handle: DatabaseHandle): Promise<void> {
   const { sql } = await import("drizzle-orm");
   await handle.db.execute(
     sql.raw(
-      "truncate table encryption_canaries, invoices, contacts, sync_cursors, xero_sessions, xero_session_summaries, xero_webhook_deliveries, xero_auth_requests, xero_tenants, xero_connections, sessions, accounts, verification_tokens, users cascade",
+      "truncate table encryption_canaries, xero_limit_calls, xero_limit_scopes, invoices, contacts, sync_cursors, xero_sessions, xero_session_summaries, xero_webhook_deliveries, xero_auth_requests, xero_tenants, xero_connections, sessions, accounts, verification_tokens, users cascade",
     ),
   );
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(async () => {
   await ctl(sim, "DELETE", "/__sim/faults");
-  await ctl(sim, "POST", "/__sim/limits", { enabled: true, concurrent: 5, perMinute: 60, perDay: 5000, appPerMinute: 10_000, resetCounters: true });
+  await ctl(sim, "POST", "/__sim/limits", { enabled: true, concurrent: 5, perMinute: 60, perDay: 5000, appPerMinute: 10_000, latencyMs: 0, resetCounters: true });
   // Tests move the simulated clock; a fresh 30-minute token per test keeps them independent.
   token = (await connect(sim, configFor(sim))).access_token!;
 });
@@ -71,6 +71,18 @@ describe("rate limits", () => {
     expect(res.status).toBe(429);
     expect(res.headers.get("x-rate-limit-problem")).toBe("appminute");
     expect(res.headers.get("x-appminlimit-remaining")).toBe("0");
+  });
+
+  it("a response latency for every API answer (benchmarks model Xero's page latency), set by the control API", async () => {
+    expect(await ctl(sim, "GET", "/__sim/limits")).toMatchObject({ latencyMs: 0 });
+    await expect(ctl(sim, "POST", "/__sim/limits", { latencyMs: -1 })).rejects.toThrow(/400.*latencyMs/);
+    expect(await ctl(sim, "POST", "/__sim/limits", { latencyMs: 300 })).toMatchObject({ latencyMs: 300 });
+    const { lastSeq } = await ctl<{ lastSeq: number }>(sim, "GET", "/__sim/log");
+    const started = Date.now();
+    expect((await inv()).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const { entries } = await ctl<{ entries: { durationMs: number }[] }>(sim, "GET", `/__sim/log?since=${lastSeq}`);
+    expect(entries[0]!.durationMs).toBeGreaterThanOrEqual(300);
   });
 
   it("5 calls in flight per tenant; the 6th is 429 concurrent", async () => {

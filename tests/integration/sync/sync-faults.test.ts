@@ -8,7 +8,7 @@
 import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { syncCursors, xeroConnections, xeroSessions, xeroTenants } from "@/lib/db/schema";
+import { syncCursors, xeroConnections, xeroLimitScopes, xeroSessions, xeroTenants } from "@/lib/db/schema";
 import { syncTenant, type SyncResult } from "@/lib/sync";
 import type { FaultKind, FaultSpec } from "@/lib/xero-simulator";
 import { apiLog, connectUser, createWorld, ctl, expectMirrorsSimulator, pointEnvAtSimulator, type SyncWorld } from "./harness";
@@ -131,6 +131,8 @@ describe("sync under faults", () => {
     // A day later (Xero's quota is back; we move the tenant's clock instead of waiting).
     await ctl(world.sim, "POST", "/__sim/limits", { enabled: false, resetCounters: true });
     await world.db.db.update(xeroTenants).set({ rateLimitedUntil: new Date(Date.now() - 1000) }).where(eq(xeroTenants.id, t.id));
+    // On PostgreSQL every process also knows the organisation's daily stop (lib/sync/shared-limits.ts): its day passes too.
+    await world.db.db.update(xeroLimitScopes).set({ dayLimitedUntil: new Date(Date.now() - 1000) }).where(eq(xeroLimitScopes.xeroTenantId, t.xeroTenantId));
     const resumed = ok(await syncTenant(world.db.db, { tenantId: t.id, trigger: "schedule" }));
     const inv = resumed.entities.find((e) => e.entity === "invoices")!;
     expect(inv.cursorBefore).toBe(cursor!.highWaterMark!.toISOString());

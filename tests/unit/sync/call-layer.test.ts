@@ -70,4 +70,23 @@ describe("XeroCaller", () => {
     expect(h.slept).toHaveLength(1);
     expect(h.slept[0]).toBeGreaterThanOrEqual(60_000);
   });
+
+  it("gives its slot back on every path (answer, refusal, timeout), so the next call is not kept waiting", async () => {
+    const slots = { taken: 0, released: 0, answers: [] as (string | undefined)[] };
+    const caller = new XeroCaller("tenant-slots", { get: async () => "t" }, classify, {
+      timeoutMs: 20,
+      maxAttempts: 1,
+      limiter: {
+        acquire: async () => {
+          slots.taken++;
+          return { release: async (answer) => void (slots.released++, slots.answers.push(answer?.throttled?.problem ?? (answer ? "answer" : undefined))) };
+        },
+      },
+    });
+    await caller.call(async () => ({ value: 1, headers: {} }));
+    await caller.call(() => Promise.reject(new HttpFail(400))).catch(() => {});
+    await caller.call(() => Promise.reject(new HttpFail(429, { "retry-after": "1", "x-rate-limit-problem": "day" }))).catch(() => {});
+    await caller.call(() => new Promise<never>(() => {})).catch(() => {});
+    expect(slots).toEqual({ taken: 4, released: 4, answers: ["answer", "answer", "day", undefined] });
+  });
 });
