@@ -167,6 +167,10 @@ export const envSchema = z
     SYNC_MAX_CONCURRENT: intFromString(3, 1, 100),
     /** A sync stops at a page boundary after this long (resumable: the next one continues); 0 = no bound. */
     SYNC_MAX_MINUTES: intFromString(60, 0, 24 * 60),
+    /** Bearer token of GET /api/metrics (Prometheus); unset, the route refuses. */
+    METRICS_TOKEN: optionalString,
+    /** 0: `npm start` on PostgreSQL runs no sync worker beside the app (run `npm run worker` elsewhere). */
+    START_WORKER: z.enum(["0", "1"]).default("1"),
   })
   .superRefine((env, ctx) => {
     if (env.XERO_DEMO !== "1") {
