@@ -7,7 +7,7 @@
 const g = globalThis as unknown as { __xeroSyncJobsUrl?: string };
 
 /** From now on, Sync now, the API, webhooks and first syncs enqueue jobs on this PostgreSQL. */
-export function useSyncJobs(databaseUrl: string): void {
+export function enableSyncJobs(databaseUrl: string): void {
   g.__xeroSyncJobsUrl = databaseUrl;
 }
 

@@ -28,7 +28,7 @@ import { syncTenant, type SyncResult, type SyncTenantOptions } from "@/lib/sync/
 import { requestFollowUpSync } from "@/lib/sync/lease";
 import { DUE_WEBHOOK_SYNC_TICK_MS, runDueWebhookSyncs } from "@/lib/sync/webhook-syncs";
 import { pruneWebhookDeliveries } from "@/lib/xero/webhooks";
-import { useSyncJobs } from "./mode";
+import { enableSyncJobs } from "./mode";
 import { classifySyncOutcome, type JobOutcome } from "./outcome";
 import { getBoss, sendSyncJob, stopBoss, SYNC_QUEUE, UPKEEP_CRON, UPKEEP_QUEUE, type SyncJobData } from "./queue";
 import { enqueueScheduledSyncs } from "./schedule";
@@ -76,7 +76,7 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
   const env = getEnv();
   const log = options.log ?? ((line: string) => console.log(line));
   // Webhook syncs made due by the tick go through requestSync: as jobs, like the app's.
-  useSyncJobs(url);
+  enableSyncJobs(url);
   const boss = await getBoss(url, { supervise: true });
   // The connection whose session holds the locks of this worker's running jobs: PostgreSQL drops
   // them when the process dies. idle_timeout 0: never closed while the worker lives.
