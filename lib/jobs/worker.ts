@@ -91,7 +91,12 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
     const p = runJob(job);
     running.add(p);
     try {
-      return await p;
+      const done = await p;
+      log(`sync ${job.data.tenantId}: ${done.outcome} (job ${job.id}${done.sessionId ? `, session ${done.sessionId}` : ""})`);
+      return done;
+    } catch (error) {
+      log(`sync ${job.data.tenantId}: failed, pg-boss retries it (job ${job.id})`);
+      throw error;
     } finally {
       running.delete(p);
     }
@@ -106,7 +111,7 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
     }
   };
 
-  const syncJob = async (job: PgBoss.Job<SyncJobData>) => {
+  const syncJob = async (job: PgBoss.Job<SyncJobData>): Promise<{ outcome: string; sessionId: string | null; until?: string }> => {
     const { tenantId, trigger, entities, full } = job.data;
     const sync: SyncTenantOptions = {
       ...options.syncOptions,
@@ -122,10 +127,10 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
     let outcome = await outcomeOf(tenantId, result);
     if (outcome.action === "follow_up") {
       // Another sync holds the lease: it syncs once more when it ends. If it ended in between, run now.
-      if (await requestFollowUpSync(db, tenantId)) return { outcome: "follow_up" };
+      if (await requestFollowUpSync(db, tenantId)) return { outcome: "follow_up", sessionId: null };
       result = await syncTenant(db, sync);
       outcome = await outcomeOf(tenantId, result);
-      if (outcome.action === "follow_up") return { outcome: "follow_up" };
+      if (outcome.action === "follow_up") return { outcome: "follow_up", sessionId: null };
     }
     const sessionId = "sessionId" in result ? result.sessionId : null;
     if (outcome.action === "retry") throw new Error(`sync of tenant ${tenantId} ended ${outcome.reason}; retrying (session ${sessionId ?? "none"})`);
