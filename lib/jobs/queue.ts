@@ -10,6 +10,7 @@
  * its unique index: one waiting organisation would stall every other one behind it.)
  */
 import PgBoss from "pg-boss";
+import postgres from "postgres";
 import { getEnv } from "@/lib/env";
 import type { SyncEntity } from "@/lib/entities/registry";
 import type { SyncTrigger } from "@/lib/sync/engine";
@@ -52,9 +53,18 @@ export function getBoss(url: string, options: { supervise?: boolean } = {}): Pro
       // The app only sends: maintenance and cron belong to the workers.
       const boss = new PgBoss({ connectionString: url, max: 4, supervise: options.supervise ?? false, schedule: options.supervise ?? false, application_name: "xero-sync-jobs" });
       boss.on("error", (error: unknown) => logServerError("pg-boss", error));
-      await boss.start();
-      await ensureQueue(boss, SYNC_QUEUE, syncQueueOptions());
-      await ensureQueue(boss, UPKEEP_QUEUE, { policy: "short", retryLimit: 2, retryDelay: 60, expireInSeconds: 3600 });
+      // Processes starting at once (the app, workers) would race pg-boss's schema and queue
+      // creation into deadlocks: an advisory lock on a dedicated connection serialises them.
+      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      try {
+        await single`select pg_advisory_lock(7316402953)`;
+        await boss.start();
+        await ensureQueue(boss, SYNC_QUEUE, syncQueueOptions());
+        await ensureQueue(boss, UPKEEP_QUEUE, { policy: "short", retryLimit: 2, retryDelay: 60, expireInSeconds: 3600 });
+        await single`select pg_advisory_unlock(7316402953)`;
+      } finally {
+        await single.end({ timeout: 5 });
+      }
       return boss;
     })();
     pending.catch(() => bosses.delete(url));
