@@ -2,8 +2,9 @@
  * `npm run worker`: a sync worker (lib/jobs/worker.ts) on DATABASE_URL's PostgreSQL. Run as many
  * as you like, on as many machines: they share the queue, one sync per organisation at a time.
  * On PGlite it refuses in one line (PGlite is one process; the app syncs in-process there).
- * SIGTERM / SIGINT drain: no new jobs; running syncs get WORKER_DRAIN_GRACE_MS to finish, then stop
- * at a page boundary and are retried by another worker from the committed cursor.
+ * SIGTERM / SIGINT drain: no new jobs; running syncs get --drain-seconds (default 20) to finish,
+ * then stop at a page boundary and are queued again for another worker, which resumes from the
+ * committed cursor. Exit code 143 (SIGTERM) / 130 (SIGINT); 1 on PGlite; 2 for a bad argument.
  */
 import nextEnv from "@next/env";
 import { getDatabase } from "@/lib/db";
@@ -16,7 +17,34 @@ const WORKER_DRAIN_GRACE_MS = 20_000;
 
 nextEnv.loadEnvConfig(process.cwd());
 
+const USAGE = `usage: npm run worker -- [--drain-seconds N]
+
+  --drain-seconds N   on SIGTERM, how long running syncs may finish before they stop at a page
+                      boundary and are handed to another worker (default ${WORKER_DRAIN_GRACE_MS / 1000})
+  --help, -h          this text`;
+
+function drainMs(argv: string[]): number {
+  let ms = WORKER_DRAIN_GRACE_MS;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    if (flag === "--help" || flag === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const value = flag === "--drain-seconds" ? (inline ?? argv[++i]) : undefined;
+    if (value === undefined || !/^\d{1,4}$/.test(value)) {
+      console.error(`✖ ${flag === "--drain-seconds" ? "--drain-seconds needs a whole number of seconds" : `unknown argument ${a}`}`);
+      console.error(USAGE);
+      process.exit(2);
+    }
+    ms = Number(value) * 1000;
+  }
+  return ms;
+}
+
 async function main(): Promise<number> {
+  const graceMs = drainMs(process.argv.slice(2));
   let env;
   try {
     env = parseEnv(process.env);
@@ -38,8 +66,9 @@ async function main(): Promise<number> {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
-  const { stopped } = await worker.stop(WORKER_DRAIN_GRACE_MS);
-  console.log(`Sync worker ${process.pid} drained (${stopped ? "running syncs stopped at a page boundary, retried elsewhere" : "all finished"})`);
+  console.log(`Sync worker ${process.pid}: ${signal}, draining`);
+  const { stopped } = await worker.stop(graceMs);
+  console.log(`Sync worker ${process.pid} drained (${stopped ? "running syncs stopped at a page boundary, handed to another worker" : "all finished"})`);
   return signal === "SIGINT" ? 130 : 143;
 }
 

@@ -66,7 +66,8 @@ export interface SyncWorker {
   reap(): Promise<void>;
   /**
    * Drains: takes no more jobs; running syncs get `graceMs` to finish, then stop at their next page
-   * boundary (their jobs are retried elsewhere, resuming from the cursor). Resolves when all ended.
+   * boundary (each is queued again at once for another worker, resuming from the cursor). Resolves
+   * when all ended.
    */
   stop(graceMs: number): Promise<{ stopped: boolean }>;
 }
@@ -133,6 +134,11 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
       if (outcome.action === "follow_up") return { outcome: "follow_up", sessionId: null };
     }
     const sessionId = "sessionId" in result ? result.sessionId : null;
+    if (result.status === "interrupted" && stopController.signal.aborted) {
+      // This worker is shutting down, the sync did not fail: handed to another worker at once.
+      await sendSyncJob(boss, { tenantId, trigger, entities, full });
+      return { outcome: "handed_over", sessionId };
+    }
     if (outcome.action === "retry") throw new Error(`sync of tenant ${tenantId} ended ${outcome.reason}; retrying (session ${sessionId ?? "none"})`);
     if (outcome.action === "defer") {
       await sendSyncJob(boss, { tenantId, trigger, entities, full }, { startAfter: outcome.until });

@@ -3,6 +3,8 @@
  * (the job's advisory lock died with its connection), ends the dead lease and retries the job at
  * once; the retry marks the dead run interrupted, resumes from the committed cursor and finishes.
  * Nothing lost, nothing twice. The kill is placed by page: Xero holds the third invoices request.
+ * And a worker SIGTERMed mid-job: its sync stops at the next page boundary and the job is queued
+ * again at once, for another worker to finish from the cursor.
  */
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
@@ -30,7 +32,10 @@ describe("jobs: a worker killed mid-job", () => {
   let world: SyncWorld;
   const children: TsxChild[] = [];
   beforeAll(async () => {
-    world = await createWorld([{ name: "Killed Mid-Sync (NZ)", invoices: INVOICES, contacts: 20 }]);
+    world = await createWorld([
+      { name: "Killed Mid-Sync (NZ)", invoices: INVOICES, contacts: 20 },
+      { name: "Drained Mid-Sync (AU)", invoices: INVOICES, contacts: 20 },
+    ]);
     pointEnvAtSimulator(world.sim, { XERO_SYNC_ENTITIES: "invoices,contacts", SYNC_MAX_CONCURRENT: "2" });
   });
   afterAll(async () => {
@@ -74,7 +79,7 @@ describe("jobs: a worker killed mid-job", () => {
     children.push(b);
     await until(
       async () => {
-        const [job] = await queryRows<{ state: string }>(world.db.db, sql`select state from pgboss.job where name = ${SYNC_QUEUE}`);
+        const [job] = await queryRows<{ state: string }>(world.db.db, sql`select state from pgboss.job where name = ${SYNC_QUEUE} and singleton_key = ${t.id}`);
         return job?.state === "completed";
       },
       60_000,
@@ -85,7 +90,7 @@ describe("jobs: a worker killed mid-job", () => {
     expect(b.out()).toMatch(/the worker of job .* is gone; retrying it/);
     expect(b.out()).toMatch(/: success \(job /);
 
-    const [job] = await queryRows<{ state: string; retry_count: number }>(world.db.db, sql`select state, retry_count from pgboss.job where name = ${SYNC_QUEUE}`);
+    const [job] = await queryRows<{ state: string; retry_count: number }>(world.db.db, sql`select state, retry_count from pgboss.job where name = ${SYNC_QUEUE} and singleton_key = ${t.id}`);
     expect(job).toEqual({ state: "completed", retry_count: 1 });
     const sessions = await world.db.db.select().from(xeroSessions).where(and(eq(xeroSessions.tenantId, t.id), eq(xeroSessions.kind, "sync"))).orderBy(xeroSessions.startedAt);
     expect(sessions.map((s) => s.outcome)).toEqual(["error", "success"]);
@@ -97,6 +102,40 @@ describe("jobs: a worker killed mid-job", () => {
     expect(after!.highWaterMark!.getTime()).toBeGreaterThanOrEqual(cursor!.highWaterMark!.getTime());
     await expectMirrorsSimulator(world, t);
 
+    b.kill("SIGTERM");
+    expect(await b.exited).toBe(143);
+  });
+
+  it("SIGTERMed mid-job: the sync stops at a page boundary, the job is handed over at once and finished by another worker", async () => {
+    const t = world.user.tenants[1]!;
+    const url = world.db.url!;
+    const env = { ...process.env, DATABASE_URL: url };
+    await ctl(world.sim, "POST", "/__sim/faults", { kind: "hold", tenantId: t.xeroTenantId, path: "/Invoices", skip: 2, count: 100 });
+    const a = spawnTsx(WORKER, ["--drain-seconds", "0"], env);
+    children.push(a);
+    await a.printed(/Sync worker \d+: 2 at once/);
+    enableSyncJobs(url);
+    expect(await requestSync(world.db.db, { userId: world.user.userId, tenantId: t.id, trigger: "manual" })).toEqual({ status: "queued", sessionId: null });
+    await ctl(world.sim, "GET", "/__sim/faults/held?atLeast=1");
+    a.kill("SIGTERM");
+    await a.printed(/SIGTERM, draining/);
+    // Xero answers the held request now; the drain has already asked the sync to stop.
+    await ctl(world.sim, "DELETE", "/__sim/faults");
+    expect(await a.exited).toBe(143);
+    expect(a.out()).toMatch(/: handed_over \(job /);
+    expect(a.out()).toMatch(/drained \(running syncs stopped at a page boundary, handed to another worker\)/);
+    const [stopped] = await world.db.db.select().from(xeroSessions).where(and(eq(xeroSessions.tenantId, t.id), eq(xeroSessions.kind, "sync")));
+    expect(stopped).toMatchObject({ outcome: "interrupted", pages: 3 });
+    const waiting = await queryRows<{ state: string }>(world.db.db, sql`select state from pgboss.job where name = ${SYNC_QUEUE} and singleton_key = ${t.id} order by created_on`);
+    expect(waiting.map((j) => j.state)).toEqual(["completed", "created"]);
+
+    const b = spawnTsx(WORKER, [], env);
+    children.push(b);
+    await b.printed(/: success \(job /);
+    const sessions = await world.db.db.select().from(xeroSessions).where(and(eq(xeroSessions.tenantId, t.id), eq(xeroSessions.kind, "sync"))).orderBy(xeroSessions.startedAt);
+    expect(sessions.map((s) => s.outcome)).toEqual(["interrupted", "success"]);
+    expect(sessions[1]!.recordsFetched).toBeLessThan(INVOICES);
+    await expectMirrorsSimulator(world, t);
     b.kill("SIGTERM");
     expect(await b.exited).toBe(143);
   });
