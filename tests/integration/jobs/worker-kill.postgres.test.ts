@@ -14,19 +14,13 @@ import { syncCursors, xeroSessions } from "@/lib/db/schema";
 import { enableSyncJobs, stopUsingSyncJobs } from "@/lib/jobs/mode";
 import { stopBoss, SYNC_QUEUE } from "@/lib/jobs/queue";
 import { requestSync } from "@/lib/sync";
+import { until } from "@/tests/helpers/until";
 import { spawnTsx, type TsxChild } from "@/tests/helpers/tsx-child";
 import { createWorld, ctl, expectMirrorsSimulator, pointEnvAtSimulator, type SyncWorld } from "../sync/harness";
 
 const WORKER = path.resolve("lib/cli/worker.ts");
 const INVOICES = 3500;
 
-async function until(done: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("jobs: a worker killed mid-job", () => {
   let world: SyncWorld;

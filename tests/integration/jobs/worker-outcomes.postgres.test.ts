@@ -12,17 +12,11 @@ import { enableSyncJobs, stopUsingSyncJobs } from "@/lib/jobs/mode";
 import { stopBoss, SYNC_QUEUE } from "@/lib/jobs/queue";
 import { startWorker, type SyncWorker } from "@/lib/jobs/worker";
 import { requestSync } from "@/lib/sync";
+import { until } from "@/tests/helpers/until";
 import { createWorld, ctl, pointEnvAtSimulator, type SyncWorld } from "../sync/harness";
 
 type JobRow = { id: string; key: string; state: string; retry_count: number; start_after: string; output: { outcome?: string } | null };
 
-async function until(done: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("jobs: deferred and not retried", () => {
   let world: SyncWorld;

@@ -16,20 +16,13 @@ import { getBoss, stopBoss, SYNC_QUEUE } from "@/lib/jobs/queue";
 import { enqueueScheduledSyncs } from "@/lib/jobs/schedule";
 import { staggerOffsetMs } from "@/lib/jobs/stagger";
 import { requestSync } from "@/lib/sync";
+import { until } from "@/tests/helpers/until";
 import { spawnTsx, type TsxChild } from "@/tests/helpers/tsx-child";
 import { createWorld, expectMirrorsSimulator, pointEnvAtSimulator, type SyncWorld } from "../sync/harness";
 
 const WORKER = path.resolve("lib/cli/worker.ts");
 const ORGS = 30;
 
-/** Waits (polling the database, not racing a timer) until `done` holds; fails after `ms`. */
-async function until(done: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("jobs: three workers, thirty organisations", () => {
   let world: SyncWorld;
