@@ -6,8 +6,9 @@
  *   not, and /api/health answers 503), without blocking start-up;
  * - prepare Xero connections (the Custom Connection in client_credentials mode; purge stale
  *   Connect Xero attempts) without blocking start-up;
- * - start the scheduler (lib/sync/scheduler.ts): syncs every SYNC_INTERVAL_MINUTES (0 turns them
- *   off) and, always, the housekeeping of debounced webhook syncs and the sessions log's retention;
+ * - on PGlite, start the scheduler (lib/sync/scheduler.ts): syncs every SYNC_INTERVAL_MINUTES (0
+ *   turns them off) and, always, the housekeeping of debounced webhook syncs and the sessions log's
+ *   retention; on PostgreSQL (DATABASE_URL) hand syncs to the pg-boss workers (lib/jobs) instead;
  * - on SIGTERM / SIGINT, drain the syncs before exiting (lib/sync/background.ts): none starts,
  *   running ones get SYNC_DRAIN_GRACE_MS to finish, then stop at a page boundary, resumable. Next
  *   exits at once on these signals unless NEXT_MANUAL_SIG_HANDLE is set (npm start sets it).
@@ -21,7 +22,11 @@ export async function register() {
   getEnv();
   void (await import("@/lib/xero/token-key")).checkTokenKeyAtStartup();
   void (await import("@/lib/xero/startup")).prepareXeroConnections();
-  (await import("@/lib/sync/scheduler")).startScheduler();
+  const databaseUrl = getEnv().DATABASE_URL;
+  // On PostgreSQL the app only enqueues; the sync workers (npm run worker, or the one npm start
+  // runs beside the app) sync, schedule and keep house. PGlite keeps everything in this process.
+  if (databaseUrl) (await import("@/lib/jobs/mode")).enableSyncJobs(databaseUrl);
+  else (await import("@/lib/sync/scheduler")).startScheduler();
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
     const { drainOnSignals } = await import("@/lib/sync/background");
     drainOnSignals(SYNC_DRAIN_GRACE_MS, (await import("@/lib/sync/scheduler")).stopScheduler);

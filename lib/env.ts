@@ -169,6 +169,10 @@ export const envSchema = z
     SYNC_MAX_MINUTES: intFromString(60, 0, 24 * 60),
     /** Requests one API token may make per minute (a fixed window counted in the database, shared by every process). */
     API_TOKEN_RATE_LIMIT: intFromString(600, 1, 1_000_000),
+    /** Bearer token of GET /api/metrics (Prometheus); unset, the route refuses. */
+    METRICS_TOKEN: optionalString,
+    /** 0: `npm start` on PostgreSQL runs no sync worker beside the app (run `npm run worker` elsewhere). */
+    START_WORKER: z.enum(["0", "1"]).default("1"),
   })
   .superRefine((env, ctx) => {
     if (env.XERO_DEMO !== "1") {

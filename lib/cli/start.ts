@@ -10,6 +10,8 @@
  * 3. Validates the environment and opens + migrates the database (PGlite under DATA_DIR unless
  *    DATABASE_URL is set); any problem is one clear line, not a stack trace.
  * 4. Builds when the sources are newer than the last build, then serves on PORT (default 3000).
+ * 5. On PostgreSQL, runs one sync worker beside the app (`npm run worker`; not with START_WORKER=0
+ *    or --no-worker, when workers run elsewhere): the app only enqueues syncs there.
  *
  * `npm run dev` (--dev) does the same with `next dev`.
  */
@@ -80,6 +82,18 @@ function needsBuild(): boolean {
   if (!existsSync(buildId)) return true;
   const sources = ["app", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
   return newestMtime(sources.map((s) => path.join(root, s))) > statSync(buildId).mtimeMs;
+}
+
+/** `npm run worker` as a child of this process, its output beside the server's. */
+function startWorkerProcess(env: NodeJS.ProcessEnv) {
+  console.log("Sync worker: one beside the app (START_WORKER=0 or --no-worker to run workers elsewhere)");
+  const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "lib", "cli", "worker.ts")], { stdio: "inherit", env });
+  child.on("exit", (code, signal) => {
+    if (signal !== "SIGTERM" && signal !== "SIGINT" && code !== 143 && code !== 130) {
+      console.error(`✖ The sync worker stopped (${signal ?? `exit code ${code}`}): syncs wait in the queue until a worker runs (npm run worker)`);
+    }
+  });
+  return child;
 }
 
 async function main() {
@@ -158,12 +172,18 @@ async function main() {
     env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" },
   });
   if (demo) void subscribeDemoWebhooks(`http://127.0.0.1:${port}`, env.XERO_IDENTITY_URL!, env.XERO_WEBHOOK_KEY!, simControlToken);
+  // On PostgreSQL the app only enqueues syncs: one worker beside it, so one machine needs one command.
+  const worker = env.DATABASE_URL && env.START_WORKER !== "0" && !process.argv.includes("--no-worker") ? startWorkerProcess(env) : undefined;
+  const workerExited = worker ? new Promise<void>((resolve) => worker.on("exit", () => resolve())) : Promise.resolve();
   const shutdown = (signal: NodeJS.Signals) => {
     server.kill(signal);
+    worker?.kill(signal);
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
   server.on("exit", async (code) => {
+    worker?.kill("SIGTERM");
+    await workerExited;
     await stopSimulator?.().catch(() => {});
     process.exit(code ?? 0);
   });

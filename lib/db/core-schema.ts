@@ -169,6 +169,12 @@ export const xeroTenants = pgTable(
      */
     webhookSyncAt: ts("webhook_sync_at"),
     webhookSyncDueAt: ts("webhook_sync_due_at"),
+    /**
+     * Sync workers (lib/jobs): when the schedule next syncs this tenant, each tenant at its own
+     * offset within SYNC_INTERVAL_MINUTES so hundreds of organisations never all start at once.
+     * Null: not scheduled yet (the next worker tick gives it its slot).
+     */
+    nextSyncAt: ts("next_sync_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -14,6 +14,8 @@ import type { SyncEntity } from "@/lib/entities/registry";
 import { getEnv } from "@/lib/env";
 import { isInterrupted } from "@/lib/history/read-model";
 import type { Reader } from "@/lib/lists/tenant-scope";
+import { listQueuedTenantIds } from "@/lib/jobs/metrics";
+import { syncJobsUrl } from "@/lib/jobs/mode";
 import { schedulerState, waitingTenantIds } from "@/lib/sync";
 import { countRecordsByTenant, mirrorTable, type EntityTable } from "./record-counts";
 
@@ -118,6 +120,7 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
       rateLimitedUntil: xeroTenants.rateLimitedUntil,
       syncSessionId: xeroTenants.syncSessionId,
       syncLockExpiresAt: xeroTenants.syncLockExpiresAt,
+      scheduledAt: xeroTenants.nextSyncAt,
       connectionStatus: xeroConnections.status,
       connectionStatusReason: xeroConnections.statusReason,
     })
@@ -146,7 +149,9 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
       .orderBy(xeroSessions.tenantId, desc(xeroSessions.startedAt)),
     countRecordsByTenant(db, tables, ids),
   ]);
-  const waiting = waitingTenantIds();
+  // With sync workers, queued means a job waits in the queue; else, in this process's pool.
+  const jobs = syncJobsUrl() !== null;
+  const waiting = jobs ? await listQueuedTenantIds(db, ids) : waitingTenantIds();
   const interval = opts.intervalMinutes ?? getEnv().SYNC_INTERVAL_MINUTES;
 
   return tenants.map((t) => {
@@ -174,7 +179,7 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
       running: isRunning ? lastRun : null,
       queued: !isRunning && waiting.has(t.id),
       lastRun,
-      nextSyncAt: state === "active" || state === "rate_limited" ? nextSyncAt(interval, rateLimitedUntil, latest?.startedAt ?? null, now) : null,
+      nextSyncAt: state === "active" || state === "rate_limited" ? nextSyncAt(interval, rateLimitedUntil, latest?.startedAt ?? null, now, jobs ? t.scheduledAt : undefined) : null,
       entities: enabledEntityNames().map((entity) => {
         const c = cursors.find((x) => x.tenantId === t.id && x.entity === entity);
         return {
@@ -216,13 +221,13 @@ function syncRunOf(s: XeroSession, isRunning: boolean): SyncRun {
 }
 
 /**
- * The scheduler syncs every organisation at each tick: this process's next tick when it runs the
- * scheduler, else (another process schedules) the last run's start + the interval; never before
+ * With sync workers, the organisation's own slot (xero_tenants.next_sync_at). Else the scheduler
+ * syncs every organisation at each tick: this process's next tick when it runs the scheduler, else (another process schedules) the last run's start + the interval; never before
  * now, nor before a daily rate limit ends.
  */
-function nextSyncAt(intervalMinutes: number, rateLimitedUntil: Date | null, lastStarted: Date | null, now: Date): Date | null {
+function nextSyncAt(intervalMinutes: number, rateLimitedUntil: Date | null, lastStarted: Date | null, now: Date, scheduledAt?: Date | null): Date | null {
   if (intervalMinutes <= 0) return null;
-  let next = schedulerState.nextRunAt ?? (lastStarted ? new Date(lastStarted.getTime() + intervalMinutes * 60_000) : now);
+  let next = scheduledAt ?? schedulerState.nextRunAt ?? (lastStarted ? new Date(lastStarted.getTime() + intervalMinutes * 60_000) : now);
   if (next < now) next = now;
   if (rateLimitedUntil && rateLimitedUntil > next) next = rateLimitedUntil;
   return next;

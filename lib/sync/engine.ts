@@ -65,6 +65,8 @@ export interface SyncTenantOptions {
   callOptions?: Partial<CallLayerOptions>;
   /** Advanced / tests: lease time-to-live (default 60 s; renewed every third of it). */
   leaseTtlMs?: number;
+  /** Who holds the lease (default pid:uuid); a sync job names its job, so a dead one's lease can be found. */
+  leaseOwner?: string;
   pageSize?: number;
   /** Advanced: pages written at once (default 2; 1 = strictly one transaction after another). */
   writeDepth?: number;
@@ -238,7 +240,7 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
       trigger: options.trigger,
       detail: { full: Boolean(options.full), entities },
     },
-    { ttlMs: options.leaseTtlMs, everyEntity: enabled.every((e) => entities.includes(e)) },
+    { ttlMs: options.leaseTtlMs, owner: options.leaseOwner, everyEntity: enabled.every((e) => entities.includes(e)) },
   );
   if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
   const lease = acquired.lease;

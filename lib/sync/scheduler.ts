@@ -3,7 +3,8 @@
  * (active organisation, active connection, not rate limited, not already syncing elsewhere), one
  * tenant at a time so one process never bursts Xero's app-wide minute limit. Safe with several
  * processes on PostgreSQL: the tenant lease makes a second process skip a tenant already syncing.
- * (The design's pg-boss worker will take this over on PostgreSQL; until then the app runs it.)
+ * The app runs it on PGlite only; on PostgreSQL the sync workers (lib/jobs) schedule, each
+ * organisation at its own offset, and run the housekeeping.
  * A shorter housekeeping tick runs even with the schedule off (runHousekeeping).
  */
 import { and, eq, isNull, lt, or } from "drizzle-orm";

@@ -9,6 +9,7 @@ import { listSyncCursorsByTenants } from "@/lib/db/queries/sync-cursors";
 import { xeroTenants } from "@/lib/db/schema";
 import type { SyncEntity } from "@/lib/entities/registry";
 import { AppError } from "@/lib/errors";
+import { syncJobsUrl } from "@/lib/jobs/mode";
 import { isDraining, reserveSlot, submit, syncStopSignal, track } from "./background";
 import { startSync, type SyncResult, type SyncTenantOptions, type SyncTrigger } from "./engine";
 import { requestFollowUpSync } from "./lease";
@@ -53,6 +54,9 @@ export async function requestSync(db: Db, input: RequestSyncInput, advanced: Par
     .from(xeroTenants)
     .where(and(eq(xeroTenants.id, input.tenantId), eq(xeroTenants.userId, input.userId)));
   if (!owned) throw new AppError("not_found", "That organisation is not connected to your account.");
+  // On PostgreSQL the app only enqueues: the workers (npm run worker) sync.
+  const jobsUrl = syncJobsUrl();
+  if (jobsUrl) return (await import("@/lib/jobs/enqueue")).enqueueRequestedSync(db, jobsUrl, input);
   if (isDraining()) return { status: "skipped", reason: "shutting_down" };
   const release = reserveSlot();
   if (!release) {
@@ -135,6 +139,8 @@ export async function startFirstSyncs(db: Db, userId: string, tenantIds: string[
   const synced = new Set((await listSyncCursorsByTenants(db, owned.map((t) => t.id))).filter((c) => c.lastSuccessAt).map((c) => c.tenantId));
   const fresh = tenantIds.filter((id) => owned.some((t) => t.id === id) && !synced.has(id));
   if (fresh.length === 0) return [];
+  const jobsUrl = syncJobsUrl();
+  if (jobsUrl) return (await import("@/lib/jobs/enqueue")).enqueueFirstSyncs(jobsUrl, fresh);
   const admitted = submit({
     key: `first:${fresh.join(",")}`,
     tenantIds: fresh,

@@ -16,6 +16,9 @@ import { DisconnectForm } from "./disconnect-form";
 import { toProgressView, type ProgressView } from "./progress-view";
 import { ScopeNotices } from "./scope-notices";
 import { SyncPanel } from "./sync-panel";
+import { JobsPanel } from "./jobs-panel";
+import { getJobMetrics } from "@/lib/jobs/metrics";
+import { syncJobsUrl } from "@/lib/jobs/mode";
 import { YourData } from "./your-data";
 
 export const dynamic = "force-dynamic";
@@ -53,6 +56,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const now = new Date();
   const interval = getEnv().SYNC_INTERVAL_MINUTES;
   const { orgs, aging, monthly } = await getOverview(db, user, now);
+  const jobs = syncJobsUrl() ? await getJobMetrics(db, { nextRunsLimit: 0 }).catch(() => null) : null;
   const connected = orgs.filter((o) => o.state !== "disconnected");
   // Right after Connect Xero (the callback adds ?connected and starts the first syncs): what each new
   // organisation's first sync is doing, as the sync engine reports it, until every one has landed.
@@ -106,6 +110,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </p>
       ) : null}
 
+      {jobs ? <JobsPanel jobs={jobs} /> : null}
       <ScopeNotices userId={user.id} />
       <section aria-label="Organisations" className="space-y-4">
         {orgs.map((org) => (
