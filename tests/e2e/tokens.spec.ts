@@ -5,6 +5,9 @@ import { connectXero, expectAccessible, screenshot, signIn } from "./fixtures";
  * API tokens' options in the settings page: a token limited to one organisation, read-only,
  * expiring in 30 days; shown so in the list; reading that organisation only through the API,
  * refused a sync, with the rate-limit headers; revoked, and refused from the next request on.
+ * It connects organisations for "sam", so it runs after connect.spec.ts (Playwright runs files in
+ * name order with one worker), whose first test needs sam without any; it finds organisations by
+ * name, so what sam connected before does not matter.
  */
 
 const ONLY = "Northwind Trading (NZ)";
