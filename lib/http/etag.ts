@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { encodeBody } from "./compression";
 
 /**
  * Conditional GETs for JSON answers of the read API: the answer carries an ETag (a hash of its
@@ -6,14 +7,15 @@ import { createHash } from "node:crypto";
  * no shared cache stores it), and a request whose If-None-Match names that ETag gets 304 without
  * a body, so polling an unchanged page costs the query but not the transfer.
  *
- * The ETag is weak (W/"…") on purpose: it names the JSON, not the bytes on the wire, and the
- * server compresses answers (gzip/br by Accept-Encoding), which a strong ETag would have to
- * tell apart. If-None-Match compares weakly anyway (RFC 9110 §13.1.2).
+ * The ETag is weak (W/"…") on purpose: it names the JSON, not the bytes on the wire, and answers
+ * are compressed (br or gzip by Accept-Encoding, lib/http/compression.ts), which a strong ETag
+ * would have to tell apart. If-None-Match compares weakly anyway (RFC 9110 §13.1.2).
  */
 
 const CACHE_CONTROL = "private, no-cache";
-// A browser session and a bearer token can see different organisations under one URL.
-const VARY = "Authorization, Cookie";
+// A browser session and a bearer token can see different organisations under one URL, and the
+// bytes depend on the encoding asked for.
+const VARY = "Accept-Encoding, Authorization, Cookie";
 
 /** The weak ETag of a body: W/"<SHA-256 of its bytes, base64url>". */
 export function weakEtag(body: string): string {
@@ -29,13 +31,14 @@ export function ifNoneMatchHits(header: string | null, etag: string): boolean {
 }
 
 /**
- * `value` as a 200 JSON answer with its ETag, or 304 with only the headers when the request's
- * If-None-Match already names it.
+ * `value` as a 200 JSON answer with its ETag, compressed as the request accepts, or 304 with only
+ * the headers when the request's If-None-Match already names it.
  */
-export function jsonWithEtag(request: Request, value: unknown): Response {
-  const body = JSON.stringify(value ?? null);
-  const etag = weakEtag(body);
+export async function jsonWithEtag(request: Request, value: unknown): Promise<Response> {
+  const json = JSON.stringify(value ?? null);
+  const etag = weakEtag(json);
   const headers = { etag, "cache-control": CACHE_CONTROL, vary: VARY };
   if (ifNoneMatchHits(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
-  return new Response(body, { status: 200, headers: { ...headers, "content-type": "application/json" } });
+  const encoded = await encodeBody(request, json);
+  return new Response(encoded.body, { status: 200, headers: { ...headers, ...encoded.headers, "content-type": "application/json" } });
 }

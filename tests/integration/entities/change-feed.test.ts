@@ -10,7 +10,7 @@ import { GET as getEntityApi } from "@/app/api/v1/[entity]/route";
 import { GET as getRecordApi } from "@/app/api/v1/[entity]/[tenantId]/[id]/route";
 import { mirrorViews } from "@/tests/helpers/mirror-compare";
 import { createWorld, ctl, expectMirrorsSimulator, type SyncWorld } from "../sync/harness";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 
 /**
  * The change feed of the read API (GET /api/v1/{entity}?changed_since=…) against real syncs: a
@@ -89,31 +89,49 @@ describe("change feed", () => {
     const contacts = new Consumer("contacts", "contactId");
     const consumers = [invoices, contacts];
 
-    // The poller: as fast as the feed answers, for as long as the test runs. A test waits for a
-    // whole round of polls that began after a point and found nothing more (an event, no timer).
+    // The poller: as fast as the feed answers, for as long as the test runs. After a sync, the test
+    // waits until a round of polls has brought each consumer's cursor to the last write the mirror
+    // holds (an event, no timer). has_more: false alone would not do: on a shared PostgreSQL server a
+    // transaction running in another database holds the feed back a while (never makes it skip).
     let stop = false;
     let rounds = 0;
-    let waiter: { after: number; resolve: () => void; reject: (e: unknown) => void } | null = null;
+    const wait: { current: { targets: (string | null)[]; resolve: () => void; reject: (e: unknown) => void } | null } = { current: null };
     let failed: unknown;
+    const reached = (cursor: string, target: string | null) => {
+      if (target === null) return true;
+      const [ct, cs] = cursor === "0" ? [0n, 0n] : cursor.split(".").map(BigInt);
+      const [tt, ts] = target.split(".").map(BigInt);
+      return ct! > tt! || (ct === tt && cs! >= ts!);
+    };
     const poller = (async () => {
       while (!stop) {
-        const round = ++rounds;
-        let more = false;
+        rounds++;
         try {
-          for (const c of consumers) more = (await c.poll()) || more;
+          for (const c of consumers) await c.poll();
         } catch (error) {
           failed = error;
-          waiter?.reject(error);
+          wait.current?.reject(error);
           return;
         }
-        if (waiter && !more && round > waiter.after) {
+        const waiter = wait.current;
+        if (waiter && consumers.every((c, i) => reached(c.cursor, waiter.targets[i]!))) {
           waiter.resolve();
-          waiter = null;
+          wait.current = null;
         }
         await new Promise<void>((r) => setImmediate(r));
       }
     })();
-    const drained = () => new Promise<void>((resolve, reject) => (failed ? reject(failed) : (waiter = { after: rounds, resolve, reject })));
+    /** The feed position of the last write of the tenant's rows of a table. */
+    const lastWrite = async (table: "invoices" | "contacts") => {
+      const rows = (await world.db.db.execute(
+        sql`select change_txid::text || '.' || change_seq::text as at from ${sql.raw(table)} where tenant_id = ${tenant.id}::uuid order by change_txid desc, change_seq desc limit 1`,
+      )) as unknown as { at: string }[] | { rows: { at: string }[] };
+      return (Array.isArray(rows) ? rows : rows.rows)[0]?.at ?? null;
+    };
+    const drained = async () => {
+      const targets = [await lastWrite("invoices"), await lastWrite("contacts")];
+      await new Promise<void>((resolve, reject) => (failed ? reject(failed) : (wait.current = { targets, resolve, reject })));
+    };
 
     try {
       const roundsDuringSyncs: number[] = [];
