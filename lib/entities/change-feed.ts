@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
+import { UUID_RE } from "@/lib/lists/keyset";
 import { scopeTenantIds } from "@/lib/lists/tenant-scope";
 import type { RawSearchParams } from "@/lib/lists/search-params";
 import { todayUtc } from "@/lib/lists/today";
@@ -70,7 +71,7 @@ const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const uuid = z
   .string()
   .transform((s) => s.toLowerCase())
-  .pipe(z.uuid("must be an organisation id (a UUID)"));
+  .pipe(z.string().regex(UUID_RE, "must be an organisation id (a UUID)"));
 
 const limit = z
   .string()
