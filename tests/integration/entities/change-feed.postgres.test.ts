@@ -40,6 +40,19 @@ describe("change feed with concurrent writers (PostgreSQL)", () => {
     return (await res.json()) as { data: { invoiceId: string; status: string }[]; changes: { next: string; has_more: boolean } };
   };
 
+  /**
+   * Reads until `done` holds. The feed waits for the oldest transaction running anywhere on the
+   * server, and the test server is shared: another database's transaction can hold it back for a
+   * moment after a commit here (delaying, never skipping, which is what these tests check).
+   */
+  async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+    for (;;) {
+      const v = await read();
+      if (done(v)) return v;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
   const invoice = (id: string, status: string, updated: Date) =>
     prepareMirrorRow(spec, { invoiceId: id, type: "ACCREC", status, hasAttachments: false, xeroUpdatedAt: updated, raw: { InvoiceID: id, Status: status } });
 
@@ -52,7 +65,7 @@ describe("change feed with concurrent writers (PostgreSQL)", () => {
   it("a transaction that started first and commits last is not skipped", async () => {
     const [early, late, before] = [randomUUID(), randomUUID(), randomUUID()];
     await upsertPreparedBatch(t.db, spec, tenantId, [invoice(before, "DRAFT", new Date("2026-05-01T00:00:00Z"))]);
-    const start = await feed("0");
+    const start = await until(() => feed("0"), (p) => p.data.length > 0);
     expect(start.data.map((r) => r.invoiceId)).toEqual([before]);
     const cursor = start.changes.next;
 
@@ -79,7 +92,7 @@ describe("change feed with concurrent writers (PostgreSQL)", () => {
 
     aMayCommit.resolve();
     await a;
-    const after = await feed(cursor);
+    const after = await until(() => feed(cursor), (p) => p.data.length >= 3);
     // A's row first (its transaction is older), then B's, in B's write order.
     expect(after.data.map((r) => [r.invoiceId, r.status])).toEqual([
       [early, "AUTHORISED"],
@@ -107,6 +120,6 @@ describe("change feed with concurrent writers (PostgreSQL)", () => {
     ).rejects.toThrow("roll back");
     const kept = randomUUID();
     await upsertPreparedBatch(t.db, spec, tenantId, [invoice(kept, "DRAFT", new Date("2026-05-05T00:00:00Z"))]);
-    expect((await feed(cursor)).data.map((r) => r.invoiceId)).toEqual([kept]);
+    expect((await until(() => feed(cursor), (p) => p.data.length > 0)).data.map((r) => r.invoiceId)).toEqual([kept]);
   });
 });
