@@ -7,7 +7,12 @@ import { AppError } from "@/lib/errors";
  * so what is sent is what is documented. A mismatch is our bug: a 500 (logged), never a 400.
  */
 export function shapedJson(schema: z.ZodType, body: unknown, status = 200): Response {
+  return Response.json(shapedBody(schema, body), { status, headers: { "cache-control": "no-store" } });
+}
+
+/** The body shaped as shapedJson sends it, for answers that add more (an ETag: lib/http/etag.ts). */
+export function shapedBody(schema: z.ZodType, body: unknown): unknown {
   const parsed = schema.safeParse(JSON.parse(JSON.stringify(body ?? null)));
   if (!parsed.success) throw new AppError("internal", undefined, { cause: new Error(`response does not match its schema: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`) });
-  return Response.json(parsed.data, { status, headers: { "cache-control": "no-store" } });
+  return parsed.data;
 }

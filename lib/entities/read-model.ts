@@ -105,7 +105,8 @@ function projectionKeys(def: EntityDefinition): string[] {
   return [...keys];
 }
 
-function selection(def: EntityDefinition, sortKey: string, today: string) {
+/** The columns a listed row is read with (toRow turns a result row into an EntityRow); shared with the change feed. */
+export function selection(def: EntityDefinition, sortKey: string, today: string) {
   const cols = columnsOf(def);
   const sel: Record<string, SQL | PgColumn> = {};
   for (const k of projectionKeys(def)) sel[`v_${k}`] = columnOf(def, k);
@@ -118,7 +119,7 @@ function selection(def: EntityDefinition, sortKey: string, today: string) {
   return sel;
 }
 
-function toRow(def: EntityDefinition, r: Record<string, unknown>): EntityRow {
+export function toRow(def: EntityDefinition, r: Record<string, unknown>): EntityRow {
   const values: Record<string, unknown> = {};
   const flags: string[] = [];
   for (const [k, v] of Object.entries(r)) {
@@ -169,7 +170,8 @@ async function fetchPage(
   );
 }
 
-async function withExtras(db: Db, def: EntityDefinition, tenantIds: string[], rows: EntityRow[], now: Date): Promise<EntityRow[]> {
+/** The entity-specific values of a page of rows (a contact's receivables), as the list and the change feed show them. */
+export async function withExtras(db: Db, def: EntityDefinition, tenantIds: string[], rows: EntityRow[], now: Date): Promise<EntityRow[]> {
   const extras = entityExtras(def.name);
   if (!extras?.rowExtras || rows.length === 0) return rows;
   const got = await extras.rowExtras(db, tenantIds, rows, now);

@@ -14,3 +14,5 @@ export * from "./journals/table";
 export * from "./bankTransactions/table";
 export * from "./manualJournals/table";
 export * from "./purchaseOrders/table";
+/** The change feed's sequence, shared by every mirror table (drizzle-kit creates it with them). */
+export { mirrorChangeSeq } from "./columns";

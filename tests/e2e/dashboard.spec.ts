@@ -168,6 +168,16 @@ test("overview → sync now → invoices, contacts, history, export and API", as
   await expectAccessible(page);
   const bearer = await page.request.get("/api/v1/invoices?limit=2", { headers: { authorization: `Bearer ${token}` } });
   expect(bearer.status()).toBe(200);
+  // The server gzips the read API's JSON for clients that take it (next.config.js), and an
+  // unchanged answer revalidates by its ETag to a 304.
+  const bearerGet = (headers: Record<string, string>) => page.request.get("/api/v1/invoices?limit=200", { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const gzipped = await bearerGet({ "accept-encoding": "gzip" });
+  expect(gzipped.status()).toBe(200);
+  expect(gzipped.headers()["content-encoding"]).toBe("gzip");
+  expect(gzipped.headers()["content-type"]).toBe("application/json");
+  expect(((await gzipped.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+  expect((await bearerGet({ "accept-encoding": "identity" })).headers()["content-encoding"]).toBeUndefined();
+  expect((await bearerGet({ "if-none-match": gzipped.headers()["etag"]! })).status()).toBe(304);
   expect((await page.request.get("/api/v1/invoices", { headers: { authorization: "Bearer xs_wrong" } })).status()).toBe(401);
   await page.reload();
   await page.getByRole("button", { name: "Revoke e2e script" }).click();

@@ -21,7 +21,7 @@ export interface ColumnSource {
   as: Conversion;
 }
 
-const BOOKKEEPING = new Set(["tenantId", "raw", "deletedInXeroAt", "firstSyncedAt", "lastSyncedAt"]);
+const BOOKKEEPING = new Set(["tenantId", "raw", "deletedInXeroAt", "firstSyncedAt", "lastSyncedAt", "changeTxid", "changeSeq"]);
 
 function at(wire: Json, dotted: string): unknown {
   let v: unknown = wire;

@@ -14,7 +14,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  *      unpacked by jsonb_to_recordset (one round trip, no 24,000 bind parameters, and the same
  *      statement on PGlite and postgres.js — no `::jsonb[]` double-encoding quirk);
  *   3. the ON CONFLICT … WHERE stored < incoming guard keeps the rule even against a concurrent
- *      writer. RETURNING tells what was really written.
+ *      writer. RETURNING tells what was really written. Every row written gets a new change
+ *      stamp (CHANGE_STAMP), which puts it in the change feed.
  * In `full` mode (an on-demand full re-sync), rows with an equal timestamp are sent too and
  * rewritten when their JSON differs: that repairs edits Xero made without bumping UpdatedDateUTC.
  * Entities without UpdatedDateUTC (tax rates, tracking categories) are always compared by their
@@ -43,7 +44,7 @@ export interface MirrorSpec {
   updatedColumn: PgColumn;
   /** Records carry UpdatedDateUTC (xero_updated_at NOT NULL); otherwise compared by content. */
   versioned: boolean;
-  /** every column written, excluding tenant_id, deleted_in_xero_at, first_synced_at, last_synced_at */
+  /** every column written, excluding tenant_id, deleted_in_xero_at, first/last_synced_at and the change stamp */
   columns: MirrorColumn[];
   /** Child tables rewritten with their parent (allocations, journal lines …). */
   children: ChildSpec[];
@@ -74,7 +75,14 @@ export function childSpec(table: PgTable, parentColumn: PgColumn): ChildSpec {
 }
 
 /** Written by the statement itself, never by the mapper. */
-const BOOKKEEPING = new Set(["tenantId", "deletedInXeroAt", "firstSyncedAt", "lastSyncedAt"]);
+const BOOKKEEPING = new Set(["tenantId", "deletedInXeroAt", "firstSyncedAt", "lastSyncedAt", "changeTxid", "changeSeq"]);
+
+/**
+ * The SET list every UPDATE of a mirror row carries, so the row moves to the end of the change
+ * feed (lib/entities/change-feed.ts): the writing transaction's id and the next number of the
+ * shared sequence. An insert gets the same from the columns' defaults.
+ */
+export const CHANGE_STAMP = "change_txid = pg_current_xact_id(), change_seq = nextval('mirror_change_seq')";
 const SPECS = new WeakMap<PgTable, MirrorSpec>();
 
 /**
@@ -251,7 +259,7 @@ export async function upsertPreparedBatch(
     sql.raw(`, ${cols.map((c) => `r.${c}`).join(", ")}, now(), now() from jsonb_to_recordset(`),
     sql`${payload}::jsonb`,
     sql.raw(
-      `) as r(${recordType}) on conflict (tenant_id, ${spec.idName}) do update set ${updates.join(", ")}, last_synced_at = now() where ${guard} returning ${spec.idName} as id`,
+      `) as r(${recordType}) on conflict (tenant_id, ${spec.idName}) do update set ${updates.join(", ")}, last_synced_at = now(), ${CHANGE_STAMP} where ${guard} returning ${spec.idName} as id`,
     ),
   ]);
   // Plan the write without looking at the payload: a custom plan (the connection's default,

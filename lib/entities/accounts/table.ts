@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, tenantColumn } from "../columns";
 
 /**
  * The chart of accounts. Named ledger_accounts: `accounts` is the sign-in accounts table
@@ -35,6 +35,7 @@ export const ledgerAccounts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId] }),
+    changeFeedIndex("ledger_accounts", t),
     index("ledger_accounts_tenant_code_idx").on(t.tenantId, t.code, t.accountId),
     index("ledger_accounts_tenant_name_idx").on(t.tenantId, t.name, t.accountId),
     index("ledger_accounts_tenant_type_idx").on(t.tenantId, t.type, t.accountId),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, rate, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, rate, tenantColumn } from "../columns";
 
 export const bankTransactions = pgTable(
   "bank_transactions",
@@ -34,6 +34,7 @@ export const bankTransactions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.bankTransactionId] }),
+    changeFeedIndex("bank_transactions", t),
     index("bank_transactions_tenant_date_idx").on(t.tenantId, t.date.desc(), t.bankTransactionId),
     index("bank_transactions_tenant_total_idx").on(t.tenantId, t.total, t.bankTransactionId),
     index("bank_transactions_tenant_contact_name_idx").on(t.tenantId, t.contactName, t.bankTransactionId),

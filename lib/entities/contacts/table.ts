@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, tenantColumn } from "../columns";
 
 export const contacts = pgTable(
   "contacts",
@@ -23,6 +23,7 @@ export const contacts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.contactId] }),
+    changeFeedIndex("contacts", t),
     index("contacts_tenant_name_idx").on(t.tenantId, t.name),
     index("contacts_tenant_email_idx").on(t.tenantId, t.emailAddress, t.contactId),
     index("contacts_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),

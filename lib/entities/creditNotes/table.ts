@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, rate, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, rate, tenantColumn } from "../columns";
 
 export const creditNotes = pgTable(
   "credit_notes",
@@ -32,6 +32,7 @@ export const creditNotes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.creditNoteId] }),
+    changeFeedIndex("credit_notes", t),
     index("credit_notes_tenant_date_idx").on(t.tenantId, t.date.desc(), t.creditNoteId),
     index("credit_notes_tenant_number_idx").on(t.tenantId, t.creditNoteNumber, t.creditNoteId),
     index("credit_notes_tenant_contact_name_idx").on(t.tenantId, t.contactName, t.creditNoteId),

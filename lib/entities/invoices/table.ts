@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, rate, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, rate, tenantColumn } from "../columns";
 
 export const invoices = pgTable(
   "invoices",
@@ -31,6 +31,7 @@ export const invoices = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.invoiceId] }),
+    changeFeedIndex("invoices", t),
     index("invoices_tenant_date_idx").on(t.tenantId, t.date.desc(), t.invoiceId),
     index("invoices_tenant_due_date_idx").on(t.tenantId, t.dueDate, t.invoiceId),
     index("invoices_tenant_status_idx").on(t.tenantId, t.status),

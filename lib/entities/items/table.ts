@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, numeric, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, tenantColumn } from "../columns";
 
 export const items = pgTable(
   "items",
@@ -30,6 +30,7 @@ export const items = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.itemId] }),
+    changeFeedIndex("items", t),
     index("items_tenant_code_idx").on(t.tenantId, t.code, t.itemId),
     index("items_tenant_name_idx").on(t.tenantId, t.name, t.itemId),
     index("items_tenant_sales_price_idx").on(t.tenantId, t.salesUnitPrice, t.itemId),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { date, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, tenantColumn } from "../columns";
 
 /**
  * The general ledger: one row per journal Xero posted. Journals are never edited (a change to a
@@ -22,6 +22,7 @@ export const journals = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.journalId] }),
+    changeFeedIndex("journals", t),
     index("journals_tenant_number_idx").on(t.tenantId, t.journalNumber, t.journalId),
     index("journals_tenant_date_idx").on(t.tenantId, t.journalDate.desc(), t.journalId),
     index("journals_tenant_source_type_idx").on(t.tenantId, t.sourceType),

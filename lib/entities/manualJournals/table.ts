@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, tenantColumn } from "../columns";
 
 export const manualJournals = pgTable(
   "manual_journals",
@@ -20,6 +20,7 @@ export const manualJournals = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.manualJournalId] }),
+    changeFeedIndex("manual_journals", t),
     index("manual_journals_tenant_date_idx").on(t.tenantId, t.date.desc(), t.manualJournalId),
     index("manual_journals_tenant_status_idx").on(t.tenantId, t.status, t.manualJournalId),
     index("manual_journals_tenant_total_debit_idx").on(t.tenantId, t.totalDebit, t.manualJournalId),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, rate, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, rate, tenantColumn } from "../columns";
 
 export const overpayments = pgTable(
   "overpayments",
@@ -27,6 +27,7 @@ export const overpayments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.overpaymentId] }),
+    changeFeedIndex("overpayments", t),
     index("overpayments_tenant_date_idx").on(t.tenantId, t.date.desc(), t.overpaymentId),
     index("overpayments_tenant_contact_name_idx").on(t.tenantId, t.contactName, t.overpaymentId),
     index("overpayments_tenant_total_idx").on(t.tenantId, t.total, t.overpaymentId),

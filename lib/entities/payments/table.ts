@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, rate, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, rate, tenantColumn } from "../columns";
 
 export const payments = pgTable(
   "payments",
@@ -39,6 +39,7 @@ export const payments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.paymentId] }),
+    changeFeedIndex("payments", t),
     index("payments_tenant_date_idx").on(t.tenantId, t.date.desc(), t.paymentId),
     index("payments_tenant_amount_idx").on(t.tenantId, t.amount, t.paymentId),
     index("payments_tenant_status_idx").on(t.tenantId, t.status, t.paymentId),

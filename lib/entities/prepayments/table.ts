@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, rate, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, rate, tenantColumn } from "../columns";
 
 export const prepayments = pgTable(
   "prepayments",
@@ -29,6 +29,7 @@ export const prepayments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.prepaymentId] }),
+    changeFeedIndex("prepayments", t),
     index("prepayments_tenant_date_idx").on(t.tenantId, t.date.desc(), t.prepaymentId),
     index("prepayments_tenant_contact_name_idx").on(t.tenantId, t.contactName, t.prepaymentId),
     index("prepayments_tenant_total_idx").on(t.tenantId, t.total, t.prepaymentId),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, date, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { mirrorColumns, money, rate, tenantColumn } from "../columns";
+import { changeFeedIndex, mirrorColumns, money, rate, tenantColumn } from "../columns";
 
 export const purchaseOrders = pgTable(
   "purchase_orders",
@@ -34,6 +34,7 @@ export const purchaseOrders = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.purchaseOrderId] }),
+    changeFeedIndex("purchase_orders", t),
     index("purchase_orders_tenant_date_idx").on(t.tenantId, t.date.desc(), t.purchaseOrderId),
     index("purchase_orders_tenant_number_idx").on(t.tenantId, t.purchaseOrderNumber, t.purchaseOrderId),
     index("purchase_orders_tenant_delivery_date_idx").on(t.tenantId, t.deliveryDate, t.purchaseOrderId),

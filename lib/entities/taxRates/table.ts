@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { rate, tenantColumn, unversionedMirrorColumns } from "../columns";
+import { changeFeedIndex, rate, tenantColumn, unversionedMirrorColumns } from "../columns";
 
 /** Tax rates are keyed by TaxType (OUTPUT2, TAX001 …), not a GUID, and carry no UpdatedDateUTC. */
 export const taxRates = pgTable(
@@ -26,6 +26,7 @@ export const taxRates = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.taxType] }),
+    changeFeedIndex("tax_rates", t),
     index("tax_rates_tenant_name_idx").on(t.tenantId, t.name, t.taxType),
     index("tax_rates_tenant_rate_idx").on(t.tenantId, t.effectiveRate, t.taxType),
     index("tax_rates_tenant_status_idx").on(t.tenantId, t.status),

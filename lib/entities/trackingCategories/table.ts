@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { tenantColumn, unversionedMirrorColumns } from "../columns";
+import { changeFeedIndex, tenantColumn, unversionedMirrorColumns } from "../columns";
 
 /** Tracking categories (Region, Department …) carry no UpdatedDateUTC: compared by their JSON. */
 export const trackingCategories = pgTable(
@@ -17,6 +17,7 @@ export const trackingCategories = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.trackingCategoryId] }),
+    changeFeedIndex("tracking_categories", t),
     index("tracking_categories_tenant_name_idx").on(t.tenantId, t.name, t.trackingCategoryId),
     index("tracking_categories_tenant_status_idx").on(t.tenantId, t.status),
     index("tracking_categories_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),

@@ -2,13 +2,14 @@
  * GET /api/v1/{entity}/{tenantId}/{id} — one record of the user's: the list's fields, Xero's JSON
  * as `raw`, and the ids of its related records per relation of the view. A malformed id → 400
  * naming it; 404 when it is not theirs or absent, or outside an organisation-limited token's
- * organisation. Auth as the list.
+ * organisation. Auth as the list; a weak ETag, 304 to If-None-Match (lib/http/etag.ts).
  */
 import { z } from "zod";
+import { jsonWithEtag } from "@/lib/http/etag";
 import { withUser } from "@/lib/http/handler";
 import { apiCaller } from "@/lib/api-tokens/request-user";
 import { routeParams } from "@/lib/api/params";
-import { shapedJson } from "@/lib/api/respond";
+import { shapedBody } from "@/lib/api/respond";
 import { apiRoute, successSchema } from "@/lib/api/routes";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -25,5 +26,5 @@ export const GET = withUser(z.looseObject({ entity: z.string(), tenantId: z.stri
   const p = routeParams(route, request, { tenantId: input.tenantId, id: input.id }) as { tenantId: string; id: string };
   const detail = await getEntityDetail(await getDb(), user, def, p.tenantId, p.id);
   if (!detail) throw new AppError("not_found");
-  return shapedJson(successSchema(route), { data: apiRecordDetail(def, detail) });
+  return jsonWithEtag(request, shapedBody(successSchema(route), { data: apiRecordDetail(def, detail) }));
 }, { name: "GET /api/v1/{entity}/{tenantId}/{id}", getUser: apiCaller });
