@@ -219,6 +219,10 @@ describe("read API: every route against its OpenAPI 3.1 document", () => {
       const page = (await expectDocumented(list, await call(list, {}, "?limit=3"), 200)) as { data: Json[]; page: { total: number; next: string | null } };
       expect(page.data.length, def.name).toBeGreaterThan(0);
       if (page.page.next) await expectDocumented(list, await call(list, {}, `?limit=3&after=${page.page.next}`), 200);
+      // The same route as a change feed: its other documented answer, followed by its cursor.
+      const feed = (await expectDocumented(list, await call(list, {}, "?changed_since=0&limit=2"), 200)) as { data: Json[]; changes: { next: string; has_more: boolean } };
+      expect(feed.data.length, def.name).toBeGreaterThan(0);
+      await expectDocumented(list, await call(list, {}, `?changed_since=${feed.changes.next}&limit=2`), 200);
       const first = page.data[0]!;
       const id = String(first[apiIdKey(def)]);
       values.set(list, {});

@@ -135,6 +135,8 @@ const ROUTES: RouteCase[] = [
   { name: "GET /tenants/{id}", covers: "GET /api/v1/tenants/{id}", method: "GET", handler: tenantApi, kind: "one", path: (x) => `/api/v1/tenants/${x.tenantId}`, params: (x) => ({ tenantId: x.tenantId }) },
   { name: "GET /invoices", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: false, path: () => "/api/v1/invoices", params: () => ({ entity: "invoices" }), tenantsOf: dataTenants },
   { name: "GET /invoices?org", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: true, path: (x) => `/api/v1/invoices?org=${x.tenantId}`, params: () => ({ entity: "invoices" }), tenantsOf: dataTenants },
+  { name: "GET /invoices?changed_since", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: false, path: () => "/api/v1/invoices?changed_since=0", params: () => ({ entity: "invoices" }), tenantsOf: dataTenants },
+  { name: "GET /contacts?changed_since&org", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: true, path: (x) => `/api/v1/contacts?changed_since=0&org=${x.tenantId}`, params: () => ({ entity: "contacts" }), tenantsOf: dataTenants },
   { name: "GET /contacts?org", covers: "GET /api/v1/{entity}", method: "GET", handler: listApi, kind: "list", filtered: true, path: (x) => `/api/v1/contacts?org=${x.tenantId}`, params: () => ({ entity: "contacts" }), tenantsOf: dataTenants },
   {
     name: "GET /invoices/{tenant}/{id}",
