@@ -14,3 +14,4 @@ export * from "./journals/table";
 export * from "./bankTransactions/table";
 export * from "./manualJournals/table";
 export * from "./purchaseOrders/table";
+export * from "./summaries-table";

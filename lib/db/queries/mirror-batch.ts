@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { summaryWrite } from "@/lib/entities/summaries";
 import type { Db } from "../client";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -213,8 +214,10 @@ export async function upsertPreparedBatch(
   // The id itself stays out of the message: a record id that is not a GUID is arbitrary text.
   if (spec.idType === "uuid") for (const id of ids) if (!UUID.test(id)) throw new TypeError("a record's id is not a Xero id (uuid)");
   // One array parameter (not 1,000 bind parameters that the planner has to look at each time).
+  // The summaries' columns too: what the stored rows counted for before this write.
+  const summary = summaryWrite(spec.table);
   const storedRows = await db
-    .select({ id: spec.idColumn, updatedAt: spec.updatedColumn })
+    .select({ ...summary?.columns, id: spec.idColumn, updatedAt: spec.updatedColumn })
     .from(spec.table)
     .where(and(eq(spec.tenantColumn, tenantId), sql`${spec.idColumn} = any(${arrayLiteral(ids)}::${sql.raw(spec.idType)}[])`));
   const stored = new Map<string, number>();
@@ -263,6 +266,10 @@ export async function upsertPreparedBatch(
   const written = resultRows<{ id: string }>(await db.execute(statement));
   await db.execute(sql.raw("reset plan_cache_mode"));
   if (spec.children.length && written.length) await replaceChildren(db, spec, tenantId, written.map((w) => byId.get(w.id)!));
+  if (summary && written.length) {
+    const writtenIds = new Set(written.map((w) => w.id));
+    await summary.apply(db, tenantId, [...writtenIds], storedRows.filter((r) => writtenIds.has(r.id as string)));
+  }
   let inserted = 0;
   let updated = 0;
   for (const w of written) {
