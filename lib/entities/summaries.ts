@@ -174,8 +174,9 @@ export async function backfillSummaries(db: Db): Promise<void> {
 }
 
 /**
- * Sums of a facet over these tenants, grouped by `groupBy` (summary columns or expressions over
- * them, returned as g0, g1 …): n and s0…s3, as decimal text.
+ * Sums of a facet over these tenants' non-empty groups meeting `where` (over the summary's
+ * columns), grouped by `groupBy` (summary columns or expressions over them, returned as g0, g1 …):
+ * n and s0…s3, as decimal text (s NULL where every row's money was NULL).
  */
 export async function summarySums(
   db: Db,
@@ -184,6 +185,7 @@ export async function summarySums(
   tenantIds: readonly string[],
   where: SQL | undefined,
   groupBy: readonly SQL[],
+  orderAndLimit?: SQL,
 ): Promise<Record<string, string | null>[]> {
   if (tenantIds.length === 0) return [];
   const ids = sql`(${sql.join(tenantIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
@@ -193,6 +195,6 @@ export async function summarySums(
     db,
     sql`select ${sql.join([...groups, sql`sum(n)::text as n`, ...sums], sql`, `)} from mirror_summaries
       where tenant_id in ${ids} and entity = ${entity} and facet = ${facet} and n <> 0${where ? sql` and (${where})` : sql``}
-      ${groupBy.length ? sql`group by ${sql.join(groupBy.map((_, i) => sql.raw(String(i + 1))), sql`, `)}` : sql``}`,
+      ${groupBy.length ? sql`group by ${sql.join(groupBy.map((_, i) => sql.raw(String(i + 1))), sql`, `)}` : sql``} ${orderAndLimit ?? sql``}`,
   );
 }
