@@ -115,6 +115,13 @@ export interface BatchResult {
   inserted: number;
   updated: number;
   unchanged: number;
+  /**
+   * With `deferSummaries`: the summaries' update of this write (lib/entities/summaries.ts), for the
+   * caller to run later in the same transaction. Two pages written at once update the same summary
+   * rows; the later page runs it once the earlier one has committed, so that neither waits on a
+   * row lock the other holds while waiting for it.
+   */
+  summaries?: () => Promise<void>;
 }
 
 export type MirrorRow = Record<string, unknown> & { xeroUpdatedAt?: Date | null };
@@ -201,7 +208,7 @@ export async function upsertPreparedBatch(
   spec: MirrorSpec,
   tenantId: string,
   rows: PreparedRow[],
-  options: { full?: boolean } = {},
+  options: { full?: boolean; deferSummaries?: boolean } = {},
 ): Promise<BatchResult> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   // Xero should not repeat an id within a page; if it does, keep the newest version.
@@ -266,9 +273,11 @@ export async function upsertPreparedBatch(
   const written = resultRows<{ id: string }>(await db.execute(statement));
   await db.execute(sql.raw("reset plan_cache_mode"));
   if (spec.children.length && written.length) await replaceChildren(db, spec, tenantId, written.map((w) => byId.get(w.id)!));
+  let summaries: (() => Promise<void>) | undefined;
   if (summary && written.length) {
     const writtenIds = new Set(written.map((w) => w.id));
-    await summary.apply(db, tenantId, [...writtenIds], storedRows.filter((r) => writtenIds.has(r.id as string)));
+    summaries = () => summary.apply(db, tenantId, [...writtenIds], storedRows.filter((r) => writtenIds.has(r.id as string)));
+    if (!options.deferSummaries) await summaries();
   }
   let inserted = 0;
   let updated = 0;
@@ -277,7 +286,7 @@ export async function upsertPreparedBatch(
     else inserted++;
   }
   // A repeated id within the page counts as unchanged.
-  return { inserted, updated, unchanged: rows.length - inserted - updated };
+  return { inserted, updated, unchanged: rows.length - inserted - updated, ...(options.deferSummaries ? { summaries } : {}) };
 }
 
 /** Replaces the child rows of the parents just written (delete, then one insert per child table). */
