@@ -182,14 +182,30 @@ async function listWhere(db: Db, def: EntityDefinition, tenantIds: string[], q: 
   if (tenantIds.length === 0) return { rows: [], next: null, prev: null, total: 0 };
   const today = todayUtc(now);
   const conds = [...filterConditions(def, q, tenantIds, today), ...extra];
-  const [page, [countRow]] = await Promise.all([fetchPage(db, def, conds, q, today), db.select({ n: count() }).from(def.table).where(and(...conds))]);
+  const [page, total] = await Promise.all([fetchPage(db, def, conds, q, today), extra.length === 0 && summaryCounts(def, q) ? summaryTotal(db, def, tenantIds, statusFilterValue(def, q)) : countWhere(db, def, conds)]);
   const rows = await withExtras(db, def, tenantIds, page.rows.map((r) => toRow(def, r)), now);
   return {
     rows,
     next: page.next ? encodeCursor(page.next) : null,
     prev: page.prev ? encodeCursor(page.prev) : null,
-    total: Number(countRow?.n ?? 0),
+    total,
   };
+}
+
+async function countWhere(db: Db, def: EntityDefinition, conds: SQL[]): Promise<number> {
+  const [r] = await db.select({ n: count() }).from(def.table).where(and(...conds));
+  return Number(r?.n ?? 0);
+}
+
+/** The summaries count the rows of this query: no search, no filter but the status one. */
+function summaryCounts(def: EntityDefinition, q: EntityQuery): boolean {
+  return !q.q && def.view.filters.every((f) => q.filters[f.key] === undefined || (f.kind === "enum" && f.column === def.deletes.statusKey));
+}
+
+/** Rows listed (deleted and cancelled ones too) of these tenants, of one status if given, from the summaries. */
+async function summaryTotal(db: Db, def: EntityDefinition, tenantIds: string[], status: string | undefined): Promise<number> {
+  const [r] = await summarySums(db, def.name, "totals", tenantIds, status !== undefined ? sql`status = ${status}` : undefined, []);
+  return Number(r?.n ?? 0);
 }
 
 /** One page of the user's records of an entity for a parsed query. */
@@ -229,10 +245,7 @@ function statusFilterValue(def: EntityDefinition, q: EntityQuery): string | unde
 
 /** The summaries hold the totals of this query: no search, no filter but the status one, every conditional total summarised. */
 function summaryAnswers(def: EntityDefinition, q: EntityQuery): boolean {
-  if (q.q) return false;
-  const statusKey = def.deletes.statusKey;
-  const filtersOk = def.view.filters.every((f) => q.filters[f.key] === undefined || (f.kind === "enum" && f.column === statusKey));
-  return filtersOk && (def.view.totals?.conditional ?? []).every((c) => c.summary && def.summaries?.some((s) => s.name === c.summary!.facet && s.money.includes(c.money)));
+  return summaryCounts(def, q) && (def.view.totals?.conditional ?? []).every((c) => c.summary && def.summaries?.some((s) => s.name === c.summary!.facet && s.money.includes(c.money)));
 }
 
 async function summaryTotals(db: Db, def: EntityDefinition, tenantIds: string[], status: string | undefined, today: string): Promise<CurrencyTotal[]> {

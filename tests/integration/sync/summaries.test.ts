@@ -9,7 +9,7 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { items } from "@/lib/db/schema";
-import { entityCounts, entityTotals, scannedEntityTotals } from "@/lib/entities/read-model";
+import { entityCounts, entityTotals, listEntity, scannedEntityTotals } from "@/lib/entities/read-model";
 import { parseEntityQuery } from "@/lib/entities/read-model-params";
 import { ENTITIES } from "@/lib/entities/registry";
 import { todayUtc } from "@/lib/lists/today";
@@ -46,6 +46,18 @@ describe("summaries equal the scans", () => {
         const q = parseEntityQuery(def, raw);
         const scope = q.tenant ? [q.tenant] : tenantIds;
         expect({ entity: def.name, raw, totals: await entityTotals(db, userId, def, q, now) }).toEqual({ entity: def.name, raw, totals: await scannedEntityTotals(db, def, scope, q, today) });
+      }
+    }
+    // A list's total (every row listed, deleted and cancelled ones too), unfiltered and per status.
+    for (const def of ENTITIES) {
+      const cols = def.table as unknown as { tenantId: PgColumn; status?: PgColumn };
+      const statusCol = def.deletes.statusKey ? (def.table as unknown as Record<string, PgColumn>)[def.deletes.statusKey]! : undefined;
+      const statusFilter = def.view.filters.find((f) => f.kind === "enum" && f.column === def.deletes.statusKey);
+      const values = statusFilter?.kind === "enum" ? [undefined, ...statusFilter.values] : [undefined];
+      for (const v of values) {
+        const q = parseEntityQuery(def, v && statusFilter ? { [statusFilter.key]: v } : {});
+        const [scan] = await db.select({ n: count() }).from(def.table).where(and(inArray(cols.tenantId, tenantIds), v && statusCol ? eq(statusCol, v) : undefined));
+        expect({ entity: def.name, v, total: (await listEntity(db, userId, def, q, now)).total }).toEqual({ entity: def.name, v, total: scan!.n });
       }
     }
     expect(await entityCounts(db, userId)).toEqual(await scannedEntityCounts(db, tenantIds));
