@@ -14,7 +14,8 @@ import { ENTITIES } from "./registry";
  * group of each facet whose `where` it meets. Each write of mirror rows is followed, in its
  * transaction, by ONE statement that adds the written rows' contribution and subtracts the one
  * they had before (read by the write's own look-up of the stored rows), group by group in a fixed
- * order, so two pages written at once lock the same groups in the same order. Groups whose
+ * order. A sync's pages share groups: the keyset walk, which writes two pages at once, runs a
+ * page's statement only after the previous page committed (BatchResult.summaries). Groups whose
  * count falls to 0 stay (as zeros) and are left out by every read.
  */
 
