@@ -132,6 +132,7 @@ async function migrateDatabase(handle: DatabaseHandle, url: string | undefined):
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator wants the concrete PGlite type
     await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+    await backfill(handle.db);
     return;
   }
   const { default: postgres } = await import("postgres");
@@ -141,10 +142,20 @@ async function migrateDatabase(handle: DatabaseHandle, url: string | undefined):
   try {
     await single`select pg_advisory_lock(7316402951)`;
     await migrate(drizzle({ client: single }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await backfill(handle.db);
     await single`select pg_advisory_unlock(7316402951)`;
   } finally {
     await single.end({ timeout: 5 });
   }
+}
+
+/**
+ * Summaries of rows stored before the summaries existed (lib/entities/summaries.ts), once per
+ * organisation and entity; imported here so that the client does not depend on the entities.
+ */
+async function backfill(db: Db): Promise<void> {
+  const { backfillSummaries } = await import("@/lib/entities/summaries");
+  await backfillSummaries(db);
 }
 
 /** A short, secret-free description of a connection or query error. */

@@ -116,6 +116,31 @@ export interface RelationSpec {
   viaChild?: { table: PgTable; column: string };
 }
 
+/**
+ * A money column summed over the rows meeting a condition filter. `summary` says how the
+ * summaries (lib/entities/summaries.ts) answer it without a scan: the sum of `money` in the
+ * named facet's groups whose status is one of `statuses` and whose day is before today.
+ */
+export interface ConditionalTotal {
+  label: string;
+  money: string;
+  filter: string;
+  summary?: { facet: string; statuses: readonly string[]; dayBeforeToday: true };
+}
+
+/**
+ * A summary kept besides the entity's totals (lib/entities/summaries.ts): its rows' count and the
+ * sums of `money`, per organisation, currency, status, deleted flag, the value of `dim` and the
+ * day (or month) of `day`, over the rows meeting `where` (which must not depend on today).
+ */
+export interface SummaryFacet {
+  name: string;
+  money: readonly string[];
+  where?: SQL;
+  dim?: string;
+  day?: { column: string; grain: "day" | "month" };
+}
+
 export interface EntityView {
   /** Every typed column worth showing, in order: the detail page, CSV and API projections. */
   fields: readonly FieldSpec[];
@@ -132,7 +157,7 @@ export interface EntityView {
    * Money columns summed per currency over the filtered rows (cancelled and deleted rows left out);
    * `conditional`: also a money column summed over the rows meeting a condition filter (overdue).
    */
-  totals?: { money: readonly string[]; currencyKey: string; conditional?: readonly { label: string; money: string; filter: string }[] };
+  totals?: { money: readonly string[]; currencyKey: string; conditional?: readonly ConditionalTotal[] };
   /** Keys of `condition` filters evaluated on every listed row and shown as a badge (Overdue). */
   flags?: readonly string[];
   relations?: readonly RelationSpec[];
@@ -199,6 +224,8 @@ export interface EntityDefinition<TTable extends PgTable = PgTable, TRow extends
   children?: readonly EntityChild[];
   deletes: DeleteSemantics;
   view: EntityView;
+  /** Summaries besides the totals one, kept as rows are written (the overview's charts). */
+  summaries?: readonly SummaryFacet[];
 }
 
 /** Types a definition against its table (the mapper must return the table's insert row). */

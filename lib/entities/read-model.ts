@@ -1,6 +1,6 @@
 import { and, count, eq, getTableColumns, gte, ilike, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import type { Db } from "@/lib/db";
+import { queryRows, type Db } from "@/lib/db";
 import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
 import { memoByDataVersion } from "@/lib/lists/data-version-cache";
 import { encodeCursor, keysetPage, UUID_RE, type Cursor, type KeysetRow } from "@/lib/lists/keyset";
@@ -11,6 +11,7 @@ import type { EntityDefinition, FieldSpec, FilterSpec, RelationSpec } from "./de
 import { entityExtras } from "./read-model-extras";
 import { columnOf, columnsOf, idKindOf, parseEntityQuery, sortColumnOf, validRecordId, type EntityQuery } from "./read-model-params";
 import { ENTITIES, entityByName, entitySlug } from "./registry";
+import { summarySums } from "./summaries";
 
 /**
  * The read model of every mirrored entity, driven by its definition's view: keyset pages with
@@ -183,14 +184,30 @@ async function listWhere(db: Db, def: EntityDefinition, tenantIds: string[], q: 
   if (tenantIds.length === 0) return { rows: [], next: null, prev: null, total: 0 };
   const today = todayUtc(now);
   const conds = [...filterConditions(def, q, tenantIds, today), ...extra];
-  const [page, [countRow]] = await Promise.all([fetchPage(db, def, conds, q, today), db.select({ n: count() }).from(def.table).where(and(...conds))]);
+  const [page, total] = await Promise.all([fetchPage(db, def, conds, q, today), extra.length === 0 && summaryCounts(def, q) ? summaryTotal(db, def, tenantIds, statusFilterValue(def, q)) : countWhere(db, def, conds)]);
   const rows = await withExtras(db, def, tenantIds, page.rows.map((r) => toRow(def, r)), now);
   return {
     rows,
     next: page.next ? encodeCursor(page.next) : null,
     prev: page.prev ? encodeCursor(page.prev) : null,
-    total: Number(countRow?.n ?? 0),
+    total,
   };
+}
+
+async function countWhere(db: Db, def: EntityDefinition, conds: SQL[]): Promise<number> {
+  const [r] = await db.select({ n: count() }).from(def.table).where(and(...conds));
+  return Number(r?.n ?? 0);
+}
+
+/** The summaries count the rows of this query: no search, no filter but the status one. */
+function summaryCounts(def: EntityDefinition, q: EntityQuery): boolean {
+  return !q.q && def.view.filters.every((f) => q.filters[f.key] === undefined || (f.kind === "enum" && f.column === def.deletes.statusKey));
+}
+
+/** Rows listed (deleted and cancelled ones too) of these tenants, of one status if given, from the summaries. */
+async function summaryTotal(db: Db, def: EntityDefinition, tenantIds: string[], status: string | undefined): Promise<number> {
+  const [r] = await summarySums(db, def.name, "totals", tenantIds, status !== undefined ? sql`status = ${status}` : undefined, []);
+  return Number(r?.n ?? 0);
 }
 
 /** One page of the user's records of an entity for a parsed query. */
@@ -210,22 +227,76 @@ export interface CurrencyTotal {
 /**
  * Totals of the filtered set per currency (amounts in different currencies are never added).
  * Rows flagged deleted in Xero are always left out; cancelled statuses too, unless the status
- * filter asks for a status (then the totals are of exactly the rows shown).
+ * filter asks for a status (then the totals are of exactly the rows shown). Read from the
+ * summaries kept as the sync writes (lib/entities/summaries.ts) when they can answer the filters
+ * (organisation, status); other filters and search scan the filtered rows.
  */
 export async function entityTotals(db: Db, reader: Reader, def: EntityDefinition, q: EntityQuery, now = new Date()): Promise<CurrencyTotal[]> {
-  const totals = def.view.totals;
-  if (!totals) return [];
+  if (!def.view.totals) return [];
   const { ids } = await scopeTenantIds(db, reader, q.tenant);
   if (ids.length === 0) return [];
-  const today = todayUtc(now);
+  return summaryAnswers(def, q) ? summaryTotals(db, def, ids, statusFilterValue(def, q), todayUtc(now)) : scannedEntityTotals(db, def, ids, q, todayUtc(now));
+}
+
+/** The value of the query's filter on the entity's status column, if any. */
+function statusFilterValue(def: EntityDefinition, q: EntityQuery): string | undefined {
+  const statusKey = def.deletes.statusKey;
+  const f = def.view.filters.find((x) => x.kind === "enum" && x.column === statusKey && q.filters[x.key] !== undefined);
+  return f ? (q.filters[f.key] as string) : undefined;
+}
+
+/** The summaries hold the totals of this query: no search, no filter but the status one, every conditional total summarised. */
+function summaryAnswers(def: EntityDefinition, q: EntityQuery): boolean {
+  return summaryCounts(def, q) && (def.view.totals?.conditional ?? []).every((c) => c.summary && def.summaries?.some((s) => s.name === c.summary!.facet && s.money.includes(c.money)));
+}
+
+async function summaryTotals(db: Db, def: EntityDefinition, tenantIds: string[], status: string | undefined, today: string): Promise<CurrencyTotal[]> {
+  const totals = def.view.totals!;
+  const statusCol = def.deletes.statusKey ? columnOf(def, def.deletes.statusKey) : undefined;
+  // As the scan: a status asked for, or every status but the cancelled ones (and NULL, which NOT IN leaves out).
+  const statusCond =
+    status !== undefined
+      ? sql`status = ${status}`
+      : statusCol && def.deletes.statuses.length
+        ? sql`status not in (${sql.join(def.deletes.statuses.map((v) => sql`${v}`), sql`, `)})${statusCol.notNull ? sql`` : sql` and status <> ''`}`
+        : undefined;
+  const currency = sql`case when currency = '' then '—' else currency end`;
+  const [main, ...conditional] = await Promise.all([
+    // The scan's order: most rows first, then by currency; at most 20 currencies.
+    summarySums(db, def.name, "totals", tenantIds, and(sql`not deleted`, statusCond), [currency], sql`order by sum(n) desc, 1 limit 20`),
+    ...(totals.conditional ?? []).map((c) =>
+      summarySums(
+        db,
+        def.name,
+        c.summary!.facet,
+        tenantIds,
+        and(sql`not deleted`, statusCond, sql`status in (${sql.join(c.summary!.statuses.map((v) => sql`${v}`), sql`, `)})`, sql`day < ${today}::date`),
+        [currency],
+      ),
+    ),
+  ]);
+  return main.map((r) => ({
+    currency: r.g0!,
+    count: Number(r.n),
+    sums: Object.fromEntries([
+      ...totals.money.map((k, i) => [k, r[`s${i}`] ?? "0"]),
+      ...(totals.conditional ?? []).map((c, i) => {
+        const at = def.summaries!.find((s) => s.name === c.summary!.facet)!.money.indexOf(c.money);
+        return [c.label, conditional[i]!.find((x) => x.g0 === r.g0)?.[`s${at}`] ?? "0"];
+      }),
+    ]),
+  }));
+}
+
+/** The totals of entityTotals computed from the rows themselves, for any filters. */
+export async function scannedEntityTotals(db: Db, def: EntityDefinition, ids: string[], q: EntityQuery, today: string): Promise<CurrencyTotal[]> {
+  const totals = def.view.totals;
+  if (!totals || ids.length === 0) return [];
   const cols = getTableColumns(def.table) as Record<string, PgColumn>;
   const conds = filterConditions(def, q, ids, today);
   conds.push(isNull(cols.deletedInXeroAt!));
   const statusKey = def.deletes.statusKey;
-  if (statusKey && def.deletes.statuses.length) {
-    const statusFiltered = def.view.filters.some((f) => f.kind === "enum" && f.column === statusKey && q.filters[f.key] !== undefined);
-    if (!statusFiltered) conds.push(notInArray(columnOf(def, statusKey), [...def.deletes.statuses]));
-  }
+  if (statusKey && def.deletes.statuses.length && statusFilterValue(def, q) === undefined) conds.push(notInArray(columnOf(def, statusKey), [...def.deletes.statuses]));
   const sel: Record<string, SQL> = {
     currency: sql<string>`coalesce(${columnOf(def, totals.currencyKey)}, '—')`,
     count: sql<number>`count(*)`,
@@ -437,24 +508,14 @@ export interface EntityCount {
   records: number;
 }
 
-/** Records held per entity over the reader's organisations (the overview's "Your data"), cached per data version. */
-export async function entityCounts(db: Db, reader: Reader, now = new Date()): Promise<EntityCount[]> {
+/** Records held per entity over the reader's organisations (the overview's "Your data"), from the summaries. */
+export async function entityCounts(db: Db, reader: Reader): Promise<EntityCount[]> {
   const { ids } = await scopeTenantIds(db, reader);
-  if (ids.length === 0) return ENTITIES.map((def) => ({ entity: def.name, records: 0 }));
-  return memoByDataVersion(
-    db,
-    ids,
-    `counts:${readerKey(reader)}`,
-    () =>
-      Promise.all(
-        ENTITIES.map(async (def) => {
-          const [r] = await db
-            .select({ n: count() })
-            .from(def.table)
-            .where(and(tenantCondition(def, ids), isNull(columnOf(def, "deletedInXeroAt"))));
-          return { entity: def.name, records: Number(r?.n ?? 0) };
-        }),
-      ),
-    now,
-  );
+  const held = ids.length
+    ? await queryRows<{ entity: string; n: string }>(
+        db,
+        sql`select entity, sum(n)::text as n from mirror_summaries where tenant_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) and facet = 'totals' and not deleted group by entity`,
+      )
+    : [];
+  return ENTITIES.map((def) => ({ entity: def.name, records: Number(held.find((h) => h.entity === def.name)?.n ?? 0) }));
 }

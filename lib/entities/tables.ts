@@ -16,3 +16,4 @@ export * from "./manualJournals/table";
 export * from "./purchaseOrders/table";
 /** The change feed's sequence, shared by every mirror table (drizzle-kit creates it with them). */
 export { mirrorChangeSeq } from "./columns";
+export * from "./summaries-table";

@@ -1,6 +1,6 @@
-import { and, count, eq, gte, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { invoices } from "@/lib/db/schema";
+import { summarySums } from "@/lib/entities/summaries";
 import { todayUtc } from "@/lib/lists/today";
 import { memoByVersion } from "@/lib/lists/data-version-cache";
 import type { Reader } from "@/lib/lists/tenant-scope";
@@ -19,8 +19,8 @@ export interface Overview {
 
 /**
  * Everything the overview page shows, in a fixed number of queries whatever the number of
- * organisations. The charts aggregate every invoice yet change only when a sync stores
- * something, so they are kept per data version, taken from the sync status just read.
+ * organisations. The charts read the summaries kept as invoices are written and change only when
+ * a sync stores something, so they are also kept per data version, taken from the sync status just read.
  */
 export async function getOverview(db: Db, reader: Reader, now = new Date()): Promise<Overview> {
   const orgs = await getTenantSyncStatuses(db, reader, { now });
@@ -53,33 +53,21 @@ export interface AgingSeries {
   buckets: { bucket: AgeBucket; amount: string; count: number }[];
 }
 
-/** Receivables (sales invoices still owed) by days overdue, per currency. */
+/**
+ * Receivables (sales invoices still owed: approved, amount due above zero) by days overdue, per
+ * currency, from the invoices' `due` summary (what is owed per due date).
+ */
 export async function receivablesAging(db: Db, tenantIds: string[], now = new Date()): Promise<AgingSeries[]> {
   if (tenantIds.length === 0) return [];
   const today = todayUtc(now);
-  const days = sql`(${today}::date - ${invoices.dueDate})`;
-  const bucket = sql<number>`case when ${invoices.dueDate} is null or ${days} <= 0 then 0 when ${days} <= 30 then 1 when ${days} <= 60 then 2 when ${days} <= 90 then 3 else 4 end`;
-  const rows = await db
-    .select({
-      currency: sql<string>`coalesce(${invoices.currencyCode}, '')`,
-      bucket: bucket,
-      amount: sql<string>`sum(${invoices.amountDue})::text`,
-      n: count(),
-    })
-    .from(invoices)
-    .where(
-      and(
-        inArray(invoices.tenantId, tenantIds),
-        eq(invoices.type, "ACCREC"),
-        inArray(invoices.status, ["AUTHORISED", "SUBMITTED"]),
-        sql`${invoices.amountDue} > 0`,
-      ),
-    )
-    .groupBy(sql`1`, sql`2`);
+  const days = sql`(${today}::date - day)`;
+  const bucket = sql`case when day is null or ${days} <= 0 then 0 when ${days} <= 30 then 1 when ${days} <= 60 then 2 when ${days} <= 90 then 3 else 4 end`;
+  const sums = await summarySums(db, "invoices", "due", tenantIds, sql`dim = 'ACCREC' and status in ('AUTHORISED', 'SUBMITTED')`, [sql`currency`, bucket]);
+  const rows = sums.map((r) => ({ currency: r.g0!, bucket: Number(r.g1), amount: r.s0 ?? "0", n: Number(r.n) }));
   return groupSeries(rows, (list) =>
     AGE_BUCKETS.map((b, i) => {
-      const r = list.find((x) => Number(x.bucket) === i);
-      return { bucket: b, amount: r?.amount ?? "0", count: Number(r?.n ?? 0) };
+      const r = list.find((x) => x.bucket === i);
+      return { bucket: b, amount: r?.amount ?? "0", count: r?.n ?? 0 };
     }),
   ).map(([currency, buckets]) => ({ currency, buckets }));
 }
@@ -96,22 +84,13 @@ export interface MonthlySeries {
 export async function invoicedVsPaid(db: Db, tenantIds: string[], now = new Date(), months = 12): Promise<MonthlySeries[]> {
   if (tenantIds.length === 0) return [];
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1)).toISOString().slice(0, 10);
-  const base = and(inArray(invoices.tenantId, tenantIds), eq(invoices.type, "ACCREC"), inArray(invoices.status, ["AUTHORISED", "SUBMITTED", "PAID"]));
+  // The summaries' day is the first of the month: the same months as the dates themselves from `start`, a first.
+  const where = sql`dim = 'ACCREC' and status in ('AUTHORISED', 'SUBMITTED', 'PAID') and day >= ${start}::date`;
+  const byMonth = [sql`currency`, sql`to_char(day, 'YYYY-MM')`];
+  const asRows = (rows: Record<string, string | null>[]) => rows.map((r) => ({ currency: r.g0!, month: r.g1!, amount: r.s0 ?? "0" }));
   const [invoiced, paid] = await Promise.all([
-    db
-      .select({ currency: sql<string>`coalesce(${invoices.currencyCode}, '')`, month: sql<string>`to_char(${invoices.date}, 'YYYY-MM')`, amount: sql<string>`sum(${invoices.total})::text` })
-      .from(invoices)
-      .where(and(base, gte(invoices.date, start)))
-      .groupBy(sql`1`, sql`2`),
-    db
-      .select({
-        currency: sql<string>`coalesce(${invoices.currencyCode}, '')`,
-        month: sql<string>`to_char(${invoices.fullyPaidOnDate}, 'YYYY-MM')`,
-        amount: sql<string>`sum(${invoices.amountPaid})::text`,
-      })
-      .from(invoices)
-      .where(and(base, gte(invoices.fullyPaidOnDate, start)))
-      .groupBy(sql`1`, sql`2`),
+    summarySums(db, "invoices", "invoiced", tenantIds, where, byMonth).then(asRows),
+    summarySums(db, "invoices", "paid", tenantIds, where, byMonth).then(asRows),
   ]);
   const monthKeys: string[] = [];
   for (let i = 0; i < months; i++) monthKeys.push(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1) + i, 1)).toISOString().slice(0, 7));

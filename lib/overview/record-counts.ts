@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/lib/db";
-import { entity as entityNamed } from "@/lib/entities/registry";
+import { ENTITIES, entity as entityNamed } from "@/lib/entities/registry";
 
 /** A mirror table and the entity it holds: every one is keyed by tenant_id first. */
 export interface EntityTable {
@@ -15,19 +15,27 @@ export function mirrorTable(entity: string): EntityTable {
 }
 
 /**
- * Records held per entity and tenant, in one statement whatever the number of tables: a grouped
- * count per table (an index-only scan of its (tenant_id, …) key), glued with UNION ALL. Tenants
- * without rows are absent from the inner maps. The caller passes tenant ids it has already scoped
- * to the user.
+ * Records held per entity and tenant (those flagged deleted in Xero too), in one statement
+ * whatever the number of tables: read from the summaries kept as rows are written
+ * (lib/entities/summaries.ts), not counted. Tenants without rows are absent from the inner maps.
+ * The caller passes tenant ids it has already scoped to the user.
  */
 export async function countRecordsByTenant(db: Db, tables: readonly EntityTable[], tenantIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
   const counts = new Map<string, Map<string, number>>(tables.map((t) => [t.entity, new Map()]));
   if (tables.length === 0 || tenantIds.length === 0) return counts;
-  const ids = sql`(${sql.join(tenantIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
-  const selects = tables.map(
-    (t) => sql`(select ${t.entity}::text as entity, ${t.table.tenantId}::text as tenant_id, count(*)::int as n from ${t.table} where ${t.table.tenantId} in ${ids} group by ${t.table.tenantId})`,
+  // The summaries are keyed by the entity owning the table (a table may be listed under another name).
+  const owner = (t: EntityTable) => ENTITIES.find((d) => d.table === t.table)?.name;
+  const owners = [...new Set(tables.map(owner).filter((o): o is string => o !== undefined))];
+  if (owners.length === 0) return counts;
+  const rows = await queryRows<{ entity: string; tenant_id: string; n: string }>(
+    db,
+    sql`select entity, tenant_id::text as tenant_id, sum(n)::text as n from mirror_summaries
+      where tenant_id in (${sql.join(tenantIds.map((id) => sql`${id}::uuid`), sql`, `)}) and entity in (${sql.join(owners.map((o) => sql`${o}`), sql`, `)}) and facet = 'totals'
+      group by entity, tenant_id having sum(n) <> 0`,
   );
-  const rows = await queryRows<{ entity: string; tenant_id: string; n: number }>(db, sql.join(selects, sql` union all `));
-  for (const r of rows) counts.get(r.entity)?.set(r.tenant_id, Number(r.n));
+  for (const t of tables) {
+    const name = owner(t);
+    for (const r of rows) if (r.entity === name) counts.get(t.entity)?.set(r.tenant_id, Number(r.n));
+  }
   return counts;
 }

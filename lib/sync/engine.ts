@@ -661,8 +661,9 @@ async function walkKeyset(ctx: RunContext, def: EntityDefinition, spec: MirrorSp
       const committed = (async () => {
         if (sharesIds) await previous;
         const c = await db.transaction(async (tx) => {
-          const c = await upsertPreparedBatch(tx, spec, tenant.id, toWrite, { full: ctx.full });
+          const c = await upsertPreparedBatch(tx, spec, tenant.id, toWrite, { full: ctx.full, deferSummaries: true });
           await previous; // page order; rethrows (rolling this page back) if the previous page failed
+          await c.summaries?.(); // after the previous page's commit: see BatchResult.summaries
           if (decision.cursor) await advanceSyncCursor(tx, tenant.id, entity, decision.cursor);
           // The fence: commit only while we still hold the tenant's lease.
           if (!(await renewSyncLease(tx, ctx.lease))) throw new SyncLeaseLostError();

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
+import { ENTITIES } from "@/lib/entities/registry";
+import { rebuildSummaries } from "@/lib/entities/summaries";
 import { rng } from "@/lib/xero-simulator/prng";
 import {
   contacts,
@@ -117,6 +119,7 @@ export async function seedContacts(db: Db, tenantId: string, n: number, opts: { 
     }
     await db.insert(contacts).values(batch);
   }
+  await resummarise(db, [tenantId], ["contacts"]);
   return out;
 }
 
@@ -214,6 +217,16 @@ export async function seedInvoices(
     }
     await db.insert(invoices).values(batch);
   }
+  await resummarise(db, [tenantId], ["invoices"]);
+}
+
+/**
+ * Rows written straight into mirror tables (as these helpers and some tests do) bypass the write
+ * path that keeps the summaries: recompute them from the tables (every tenant and entity by default).
+ */
+export async function resummarise(db: Db, tenantIds?: string[], entities?: string[]): Promise<void> {
+  const ids = tenantIds ?? (await db.select({ id: xeroTenants.id }).from(xeroTenants)).map((t) => t.id);
+  for (const def of ENTITIES) if (!entities || entities.includes(def.name)) await rebuildSummaries(db, def, ids);
 }
 
 /** Sync sessions and cursors that look like a history of scheduled syncs. */

@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { summaryWrite } from "@/lib/entities/summaries";
 import type { Db } from "../client";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -122,6 +123,13 @@ export interface BatchResult {
   inserted: number;
   updated: number;
   unchanged: number;
+  /**
+   * With `deferSummaries`: the summaries' update of this write (lib/entities/summaries.ts), for the
+   * caller to run later in the same transaction. Two pages written at once update the same summary
+   * rows; the later page runs it once the earlier one has committed, so that neither waits on a
+   * row lock the other holds while waiting for it.
+   */
+  summaries?: () => Promise<void>;
 }
 
 export type MirrorRow = Record<string, unknown> & { xeroUpdatedAt?: Date | null };
@@ -208,7 +216,7 @@ export async function upsertPreparedBatch(
   spec: MirrorSpec,
   tenantId: string,
   rows: PreparedRow[],
-  options: { full?: boolean } = {},
+  options: { full?: boolean; deferSummaries?: boolean } = {},
 ): Promise<BatchResult> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   // Xero should not repeat an id within a page; if it does, keep the newest version.
@@ -221,8 +229,10 @@ export async function upsertPreparedBatch(
   // The id itself stays out of the message: a record id that is not a GUID is arbitrary text.
   if (spec.idType === "uuid") for (const id of ids) if (!UUID.test(id)) throw new TypeError("a record's id is not a Xero id (uuid)");
   // One array parameter (not 1,000 bind parameters that the planner has to look at each time).
+  // The summaries' columns too: what the stored rows counted for before this write.
+  const summary = summaryWrite(spec.table);
   const storedRows = await db
-    .select({ id: spec.idColumn, updatedAt: spec.updatedColumn })
+    .select({ ...summary?.columns, id: spec.idColumn, updatedAt: spec.updatedColumn })
     .from(spec.table)
     .where(and(eq(spec.tenantColumn, tenantId), sql`${spec.idColumn} = any(${arrayLiteral(ids)}::${sql.raw(spec.idType)}[])`));
   const stored = new Map<string, number>();
@@ -271,6 +281,12 @@ export async function upsertPreparedBatch(
   const written = resultRows<{ id: string }>(await db.execute(statement));
   await db.execute(sql.raw("reset plan_cache_mode"));
   if (spec.children.length && written.length) await replaceChildren(db, spec, tenantId, written.map((w) => byId.get(w.id)!));
+  let summaries: (() => Promise<void>) | undefined;
+  if (summary && written.length) {
+    const writtenIds = new Set(written.map((w) => w.id));
+    summaries = () => summary.apply(db, tenantId, [...writtenIds], storedRows.filter((r) => writtenIds.has(r.id as string)));
+    if (!options.deferSummaries) await summaries();
+  }
   let inserted = 0;
   let updated = 0;
   for (const w of written) {
@@ -278,7 +294,7 @@ export async function upsertPreparedBatch(
     else inserted++;
   }
   // A repeated id within the page counts as unchanged.
-  return { inserted, updated, unchanged: rows.length - inserted - updated };
+  return { inserted, updated, unchanged: rows.length - inserted - updated, ...(options.deferSummaries ? { summaries } : {}) };
 }
 
 /** Replaces the child rows of the parents just written (delete, then one insert per child table). */

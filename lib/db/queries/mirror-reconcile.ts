@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
+import { summariesAfterDeletedFlag } from "@/lib/entities/summaries";
 import type { Db } from "../client";
 import { arrayLiteral, CHANGE_STAMP, type MirrorSpec } from "./mirror-batch";
 
-function rowCount(result: unknown): number {
-  if (Array.isArray(result)) return result.length;
-  const r = result as { rows?: unknown[]; affectedRows?: number; count?: number };
-  return r.rows?.length ?? 0;
+function returnedIds(result: unknown): string[] {
+  const rows = Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? []);
+  return (rows as { id: string }[]).map((r) => r.id);
 }
 
 /**
@@ -21,9 +21,16 @@ export async function markMissingAsDeleted(db: Db, spec: MirrorSpec, tenantId: s
   const id = sql.raw(spec.idName);
   const present = sql`${arrayLiteral(presentIds)}::${sql.raw(spec.idType)}[]`;
   const stamp = sql.raw(CHANGE_STAMP);
-  await db.execute(sql`update ${t} set deleted_in_xero_at = null, ${stamp} where tenant_id = ${tenantId}::uuid and deleted_in_xero_at is not null and ${id} = any(${present})`);
-  const flagged = await db.execute(
-    sql`update ${t} set deleted_in_xero_at = now(), ${stamp} where tenant_id = ${tenantId}::uuid and deleted_in_xero_at is null and not (${id} = any(${present})) returning ${id}`,
+  const unflagged = returnedIds(
+    await db.execute(
+      sql`update ${t} set deleted_in_xero_at = null, ${stamp} where tenant_id = ${tenantId}::uuid and deleted_in_xero_at is not null and ${id} = any(${present}) returning ${id}::text as id`,
+    ),
   );
-  return rowCount(flagged);
+  const flagged = returnedIds(
+    await db.execute(
+      sql`update ${t} set deleted_in_xero_at = now(), ${stamp} where tenant_id = ${tenantId}::uuid and deleted_in_xero_at is null and not (${id} = any(${present})) returning ${id}::text as id`,
+    ),
+  );
+  await summariesAfterDeletedFlag(db, spec.table, tenantId, [...unflagged, ...flagged]);
+  return flagged.length;
 }

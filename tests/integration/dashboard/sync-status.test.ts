@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { countingDb } from "@/tests/helpers/query-count";
-import { seedContacts, seedInvoices, seedTenant, seedUser } from "@/tests/helpers/seed-mirror";
+import { resummarise, seedContacts, seedInvoices, seedTenant, seedUser } from "@/tests/helpers/seed-mirror";
 import { invoices, syncCursors, xeroConnections, xeroSessions, xeroTenants, type NewXeroSession } from "@/lib/db/schema";
 import { enabledEntityNames } from "@/lib/entities/enabled";
 import { SYNC_ENTITIES } from "@/lib/entities/registry";
@@ -194,11 +194,13 @@ describe("getOverview", () => {
     expect((await getOverview(t.db, owner, NOW)).aging).toEqual([]);
     // Stored without moving the cursor (nothing a sync does): the cached charts stand.
     await t.db.insert(invoices).values({ tenantId: org.id, invoiceId: crypto.randomUUID(), type: "ACCREC", status: "AUTHORISED", xeroUpdatedAt: NOW, raw: {}, total: "40", amountDue: "40", currencyCode: "NZD", dueDate: "2026-06-30" });
+    await resummarise(t.db, [org.id], ["invoices"]);
     expect((await getOverview(t.db, owner, NOW)).aging).toEqual([]);
     // The sync's page transaction advances the cursor with the records: recomputed.
     await cursor(org.id, "invoices", { highWaterMark: NOW });
     expect((await getOverview(t.db, owner, NOW)).aging[0]?.buckets[0]).toEqual({ bucket: "current", amount: "40.0000", count: 1 });
     await t.db.delete(invoices).where(eq(invoices.tenantId, org.id));
+    await resummarise(t.db, [org.id], ["invoices"]);
     await t.db.update(xeroTenants).set({ status: "disconnected" }).where(eq(xeroTenants.id, org.id));
     expect((await getOverview(t.db, owner, NOW)).aging).toEqual([]);
   });
