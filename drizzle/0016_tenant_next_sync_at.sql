@@ -1,0 +1,1 @@
+ALTER TABLE "xero_tenants" ADD COLUMN "next_sync_at" timestamp with time zone;
