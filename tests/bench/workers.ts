@@ -93,6 +93,7 @@ interface LogEntry {
   tenantId: string | null;
   status: number;
   kind: string;
+  durationMs: number;
 }
 
 const results: Record<string, unknown> = {
@@ -189,6 +190,14 @@ async function runWith(workerCount: number, tenantsTruth: SimTenant[], minimumCa
                  count(*) filter (where outcome <> 'success')::int as "failedSessions"
           from xero_sessions where kind = 'sync'`,
     );
+    // Where the time went: the syncs' own durations against the run's slots (workers × concurrency).
+    const [timing] = await queryRows<{ sessionSeconds: number; firstStart: number; meanSeconds: number }>(
+      db.db,
+      sql`select coalesce(sum(extract(epoch from finished_at - started_at)), 0)::float8 as "sessionSeconds",
+                 extract(epoch from min(started_at) - ${t0}::timestamptz)::float8 as "firstStart",
+                 coalesce(avg(extract(epoch from finished_at - started_at)), 0)::float8 as "meanSeconds"
+          from xero_sessions where kind = 'sync'`,
+    );
     const [stored] = await queryRows<{ n: number }>(db.db, sql`select count(*)::int as n from invoices`);
     const entries = (await simLog(seq0)).filter((e) => e.kind === "api");
     const invoiceCalls = entries.filter((e) => e.method === "GET" && e.path.toLowerCase() === "/api.xro/2.0/invoices");
@@ -208,7 +217,13 @@ async function runWith(workerCount: number, tenantsTruth: SimTenant[], minimumCa
       organisationsPerMinute: round((ids.length / seconds) * 60, 2),
       invoicesPerSecond: round(stored!.n / seconds, 0),
       invoicesStored: stored!.n,
-      sessions: sessions,
+      sessions: {
+        ...sessions,
+        meanSeconds: round(timing!.meanSeconds),
+        firstStartedAfterSeconds: round(timing!.firstStart),
+        /** The share of the run's sync slots (workers × SYNC_MAX_CONCURRENT × seconds) spent in a sync. */
+        slotsBusyFraction: round(timing!.sessionSeconds / (workerCount * CONCURRENCY * seconds)),
+      },
       calls: {
         simulatorLogged: entries.length,
         simulatorInvoices: invoiceCalls.length,
@@ -216,6 +231,8 @@ async function runWith(workerCount: number, tenantsTruth: SimTenant[], minimumCa
         minimum: minimumCalls,
         organisationsAboveMinimum: overMinimum,
         byPath,
+        /** The simulator's own time per invoices answer, the latency included. */
+        meanAnswerMs: round(invoiceCalls.reduce((n, e) => n + e.durationMs, 0) / Math.max(1, invoiceCalls.length), 0),
       },
       simulator429: entries.filter((e) => e.status === 429).length,
       simulatorErrors: entries.filter((e) => e.status >= 400).length,
