@@ -1,4 +1,5 @@
 import { callRoute } from "@/tests/helpers/route"; // first: sets up Next's runtime for the route modules below
+import { resetEnvCache } from "@/lib/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens";
 import { markMissingAsDeleted } from "@/lib/db/queries/mirror-reconcile";
@@ -28,12 +29,22 @@ describe("change feed", () => {
   let tenant: SyncWorld["user"]["tenants"][number];
   let headers: Record<string, string>;
 
+  const rateLimit = process.env.API_TOKEN_RATE_LIMIT;
   beforeAll(async () => {
+    // The consumers poll as fast as the feed answers, far past a token's default budget of 600 a
+    // minute (the rate limit has its own tests): a budget this test never reaches.
+    process.env.API_TOKEN_RATE_LIMIT = "1000000";
+    resetEnvCache();
     world = await createWorld([{ name: "Feed Org (NZ)", invoices: 1500, contacts: 400 }]);
     tenant = world.user.tenants[0]!;
     headers = { authorization: `Bearer ${(await createApiToken(world.db.db, world.user.userId, { name: "feed test" })).token}` };
   });
-  afterAll(() => world?.close());
+  afterAll(async () => {
+    await world?.close();
+    if (rateLimit === undefined) delete process.env.API_TOKEN_RATE_LIMIT;
+    else process.env.API_TOKEN_RATE_LIMIT = rateLimit;
+    resetEnvCache();
+  });
 
   const get = (path: string, extra: Record<string, string> = {}) =>
     callRoute(getEntityApi, new Request(`http://localhost${path}`, { headers: { ...headers, ...extra } }), world.db, { entity: path.split(/[/?]/)[3]! });
