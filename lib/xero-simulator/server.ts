@@ -341,7 +341,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (persister) res.on("finish", () => persister.markDirty());
     void handle(sim, req, res);
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive sockets are closed by the client, never by us: Node's fetch (undici) drops an
+  // idle socket after 4 s, and a server closing at 5 s races it whenever the client's event loop
+  // is busy (a test running PGlite in-process): the next request then goes out on a socket the
+  // server is closing and fails with ECONNRESET. 65 s, as load balancers commonly keep them.
+  server.keepAliveTimeout = 65_000;
   const sockets = new Set<import("node:net").Socket>();
   server.on("connection", (s) => {
     sockets.add(s);

@@ -54,6 +54,8 @@ export async function serveRoute(path: string, handler: (request: Request) => Pr
         res.writeHead(500).end(String(error));
       });
   });
+  // Clients close idle sockets first (see the simulator's server): no ECONNRESET race at 5 s.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
