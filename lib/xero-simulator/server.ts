@@ -341,10 +341,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (persister) res.on("finish", () => persister.markDirty());
     void handle(sim, req, res);
   });
-  // Idle keep-alive sockets are closed by the client, never by us: Node's fetch (undici) drops an
-  // idle socket after 4 s, and a server closing at 5 s races it whenever the client's event loop
-  // is busy (a test running PGlite in-process): the next request then goes out on a socket the
-  // server is closing and fails with ECONNRESET. 65 s, as load balancers commonly keep them.
+  // Idle keep-alive sockets live 65 s (as load balancers commonly keep them), not Node's 5 s: in
+  // tests the simulator shares its event loop with the code calling it, and when that loop is busy
+  // for seconds (PGlite runs in-process) the next request goes out on a socket whose idle timer
+  // has already expired but not yet run; the timer then closes it under the request (ECONNRESET).
+  // Clients still drop idle sockets before us (undici: the advertised timeout less 1 s).
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<import("node:net").Socket>();
   server.on("connection", (s) => {

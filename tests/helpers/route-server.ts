@@ -54,7 +54,8 @@ export async function serveRoute(path: string, handler: (request: Request) => Pr
         res.writeHead(500).end(String(error));
       });
   });
-  // Clients close idle sockets first (see the simulator's server): no ECONNRESET race at 5 s.
+  // As the simulator's server (lib/xero-simulator/server.ts): a busy event loop must not close an
+  // idle socket under the next request.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
