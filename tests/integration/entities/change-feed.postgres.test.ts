@@ -2,6 +2,7 @@ import { callRoute } from "@/tests/helpers/route"; // first: sets up Next's runt
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens";
+import { resetEnvCache } from "@/lib/env";
 import { prepareMirrorRow, upsertPreparedBatch } from "@/lib/db/queries/mirror-batch";
 import { invoices } from "@/lib/db/schema";
 import { entity } from "@/lib/entities/registry";
@@ -24,15 +25,28 @@ const spec = writeSpecOf(entity("invoices"));
 describe("change feed with concurrent writers (PostgreSQL)", () => {
   let t: TestDatabase;
   let tenantId: string;
+  /** A second organisation of the same user: A writes there (see the first test). */
+  let otherTenantId: string;
   let headers: Record<string, string>;
 
+  const rateLimit = process.env.API_TOKEN_RATE_LIMIT;
   beforeAll(async () => {
+    // The reader polls as fast as the feed answers, past a token's default budget (the rate limit
+    // has its own tests): a budget this test never reaches.
+    process.env.API_TOKEN_RATE_LIMIT = "1000000";
+    resetEnvCache();
     t = await createTestDatabase();
     const user = await seedUser(t.db);
     tenantId = (await seedTenant(t.db, user.id)).id;
+    otherTenantId = (await seedTenant(t.db, user.id)).id;
     headers = { authorization: `Bearer ${(await createApiToken(t.db, user.id, { name: "feed test" })).token}` };
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    if (rateLimit === undefined) delete process.env.API_TOKEN_RATE_LIMIT;
+    else process.env.API_TOKEN_RATE_LIMIT = rateLimit;
+    resetEnvCache();
+  });
 
   const feed = async (cursor: string) => {
     const res = await callRoute(getEntityApi, new Request(`http://localhost/api/v1/invoices?changed_since=${cursor}`, { headers }), t, { entity: "invoices" });
@@ -69,11 +83,14 @@ describe("change feed with concurrent writers (PostgreSQL)", () => {
     expect(start.data.map((r) => r.invoiceId)).toEqual([before]);
     const cursor = start.changes.next;
 
-    // A writes first (takes its transaction id and sequence number) and stays open.
+    // A writes first (takes its transaction id and sequence number) and stays open. It writes in the
+    // user's other organisation: one organisation's writes queue behind each other on its totals
+    // (mirror_summaries rows, updated in the same transaction; one sync per organisation at a time
+    // anyway), so B could not commit first there. The feed reads both organisations.
     const aWrote = deferred();
     const aMayCommit = deferred();
     const a = t.db.transaction(async (tx) => {
-      await upsertPreparedBatch(tx, spec, tenantId, [invoice(early, "AUTHORISED", new Date("2026-05-02T00:00:00Z"))]);
+      await upsertPreparedBatch(tx, spec, otherTenantId, [invoice(early, "AUTHORISED", new Date("2026-05-02T00:00:00Z"))]);
       aWrote.resolve();
       await aMayCommit.promise;
     });
