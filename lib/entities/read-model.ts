@@ -1,4 +1,4 @@
-import { and, Column, count, eq, getTableColumns, gte, ilike, inArray, is, isNull, lte, ne, notInArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, count, eq, getTableColumns, gte, ilike, inArray, isNull, lte, ne, notInArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/lib/db";
 import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
@@ -194,9 +194,11 @@ async function fetchPage(
 /**
  * The first `limit` rows in `orderBy` order of the rows of `tenantIds` meeting `where`, as a merge
  * of one index scan per organisation: a LATERAL subquery over the organisations, each ordered and
- * limited on its own (so each stops after `limit` rows of its (tenant_id, sort, id) index), then
+ * limited on its own (so each stops after `limit` entries of its (tenant_id, sort, id) index),
  * ordered again by `mergeOrderBy` (the same order over the subquery's sort value and id) and cut.
- * The rows are decoded as `sel`'s own columns would be, so they are those of the single query.
+ * The scans read only the keys (an index-only scan where no filter needs the row), and only the
+ * page's rows are then read from the table: 100 organisations' pages of 51 rows cost 5,100 index
+ * entries and 51 rows, not 5,100 rows.
  */
 function mergedPages(
   db: Db,
@@ -210,13 +212,8 @@ function mergedPages(
   limit: number,
 ): Promise<KeysetRow[]> {
   const tenantCol = tenantColumnOf(def);
-  // Every field under its own name (a column decoded as the column), so the outer query reads them back as they are.
-  const inner: Record<string, SQL.Aliased> = {};
-  for (const [key, field] of Object.entries(sel)) inner[key] = is(field, Column) ? sql`${field}`.mapWith(field).as(key) : field.as(key);
-  inner[MERGE_SORT] = sql`${sortExpr}`.as(MERGE_SORT);
-  inner[MERGE_ID] = sql`${def.idColumn}`.as(MERGE_ID);
   const x = db
-    .select(inner)
+    .select({ _t: sql`${tenantCol}`.as("_t"), [MERGE_SORT]: sql`${sortExpr}`.as(MERGE_SORT), [MERGE_ID]: sql`${def.idColumn}`.as(MERGE_ID) })
     .from(def.table)
     .where(and(sql`${tenantCol} = ${sql.identifier("scope")}.${sql.identifier("tid")}`, where))
     .orderBy(...orderBy)
@@ -224,10 +221,17 @@ function mergedPages(
     .as("x");
   // Validated UUIDs (scopeTenantIds), as one array literal: one parameter whatever their number.
   const scope = `{${tenantIds.join(",")}}`;
-  return db
-    .select(Object.fromEntries(Object.keys(sel).map((key) => [key, x[key]!])))
+  const keys = db
+    .select({ _t: x._t, [MERGE_SORT]: x[MERGE_SORT]!, [MERGE_ID]: x[MERGE_ID]! })
     .from(sql`unnest(${scope}::uuid[]) as ${sql.identifier("scope")}(${sql.identifier("tid")})`)
     .crossJoinLateral(x)
+    .orderBy(...mergeOrderBy)
+    .limit(limit)
+    .as("k");
+  return db
+    .select(sel)
+    .from(def.table)
+    .innerJoin(keys, and(eq(tenantCol, keys._t), eq(def.idColumn, keys[MERGE_ID]!)))
     .orderBy(...mergeOrderBy)
     .limit(limit) as unknown as Promise<KeysetRow[]>;
 }
