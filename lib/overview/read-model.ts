@@ -76,7 +76,8 @@ export async function receivablesAging(db: Db, tenantIds: string[], now = new Da
     "invoices",
     ["due", "dueMonth"],
     tenantIds,
-    sql`dim = 'ACCREC' and status in ('AUTHORISED', 'SUBMITTED') and case when facet = 'due' then ${window} else day is null or not (${window}) end`,
+    // Written as two ranges of (facet, day), each an index range of mirror_summaries_facet_day_idx.
+    sql`dim = 'ACCREC' and status in ('AUTHORISED', 'SUBMITTED') and ((facet = 'due' and ${window}) or (facet = 'dueMonth' and (day is null or day < ${fromMonth}::date or day >= ${toMonth}::date)))`,
     [sql`currency`, bucket],
   );
   const rows = sums.map((r) => ({ currency: r.g0!, bucket: Number(r.g1), amount: r.s0 ?? "0", n: Number(r.n) }));
