@@ -1,9 +1,9 @@
-import { and, count, eq, getTableColumns, gte, ilike, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, getTableColumns, gte, ilike, inArray, isNull, lte, ne, notInArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/lib/db";
 import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
 import { memoByDataVersion } from "@/lib/lists/data-version-cache";
-import { encodeCursor, keysetPage, UUID_RE, type Cursor, type KeysetRow } from "@/lib/lists/keyset";
+import { encodeCursor, keysetPage, MERGE_ID, MERGE_SORT, UUID_RE, type Cursor, type KeysetRow } from "@/lib/lists/keyset";
 import { escapeLike } from "@/lib/lists/search-params";
 import { readerAllows, readerKey, scopeTenantIds, type Reader } from "@/lib/lists/tenant-scope";
 import { todayUtc } from "@/lib/lists/today";
@@ -72,9 +72,14 @@ function filterCondition(def: EntityDefinition, f: FilterSpec, value: unknown, t
   }
 }
 
-/** The filter conditions of a query (not the cursor), for the list, totals and export alike. */
-function filterConditions(def: EntityDefinition, q: EntityQuery, tenantIds: string[], today: string): SQL[] {
-  const conds: SQL[] = [tenantCondition(def, tenantIds)];
+/** The filter conditions of a query (not the cursor), for the list, totals and export alike (and the lists' tests, as one query). */
+export function filterConditions(def: EntityDefinition, q: EntityQuery, tenantIds: string[], today: string): SQL[] {
+  return [tenantCondition(def, tenantIds), ...rowConditions(def, q, today)];
+}
+
+/** The query's filters and search, without the organisations. */
+function rowConditions(def: EntityDefinition, q: EntityQuery, today: string): SQL[] {
+  const conds: SQL[] = [];
   for (const f of def.view.filters) {
     const value = q.filters[f.key];
     if (value === undefined) continue;
@@ -139,15 +144,28 @@ export function toRow(def: EntityDefinition, r: Record<string, unknown>): Entity
   };
 }
 
+/**
+ * One keyset page of the rows of `tenantIds` meeting `conds` (filters, search; not the organisations).
+ *
+ * Over several organisations, every sort index starts with tenant_id, so one query over all of
+ * them would read and sort every row of every organisation (1.6 s at 1,000,000 invoices over 100).
+ * Instead each organisation's page is read on its own by its index, with the same seek condition,
+ * order and limit, and the pages merged in order and cut: one statement (mergedPages), whose cost
+ * grows with the number of organisations times the page size, not with their rows. A search is
+ * left as one query: it finds its few matches through the trigram index, once for all organisations.
+ */
 async function fetchPage(
   db: Db,
   def: EntityDefinition,
+  tenantIds: string[],
   conds: SQL[],
   q: Pick<EntityQuery, "sort" | "dir" | "q" | "last"> & { after: Cursor | null; before: Cursor | null; size: number },
   today: string,
 ) {
   const sortCol = sortColumnOf(def, q.sort);
   const sel = selection(def, q.sort, today);
+  const selective = (q.q?.length ?? 0) >= 3;
+  const single = tenantIds.length === 1 || selective;
   return keysetPage<KeysetRow & Record<string, unknown>>(
     {
       sort: sortCol,
@@ -158,17 +176,64 @@ async function fetchPage(
       before: q.before,
       last: q.last,
       limit: q.size,
-      selective: (q.q?.length ?? 0) >= 3,
-      fetch: (where, orderBy, limit) =>
-        db
-          .select(sel)
-          .from(def.table)
-          .where(and(...conds, where))
-          .orderBy(...orderBy)
-          .limit(limit) as unknown as Promise<KeysetRow[]>,
+      selective,
+      fetch: (where, orderBy, limit, mergeOrderBy) =>
+        single
+          ? (db
+              .select(sel)
+              .from(def.table)
+              .where(and(tenantCondition(def, tenantIds), ...conds, where))
+              .orderBy(...orderBy)
+              .limit(limit) as unknown as Promise<KeysetRow[]>)
+          : mergedPages(db, def, tenantIds, sel, sortCol.expr, and(...conds, where), orderBy, mergeOrderBy, limit),
     },
     `${q.sort}.${q.dir}`,
   );
+}
+
+/**
+ * The first `limit` rows in `orderBy` order of the rows of `tenantIds` meeting `where`, as a merge
+ * of one index scan per organisation: a LATERAL subquery over the organisations, each ordered and
+ * limited on its own (so each stops after `limit` entries of its (tenant_id, sort, id) index),
+ * ordered again by `mergeOrderBy` (the same order over the subquery's sort value and id) and cut.
+ * The scans read only the keys (an index-only scan where no filter needs the row), and only the
+ * page's rows are then read from the table: 100 organisations' pages of 51 rows cost 5,100 index
+ * entries and 51 rows, not 5,100 rows.
+ */
+function mergedPages(
+  db: Db,
+  def: EntityDefinition,
+  tenantIds: string[],
+  sel: Record<string, SQL | PgColumn>,
+  sortExpr: SQLWrapper,
+  where: SQL | undefined,
+  orderBy: SQL[],
+  mergeOrderBy: SQL[],
+  limit: number,
+): Promise<KeysetRow[]> {
+  const tenantCol = tenantColumnOf(def);
+  const x = db
+    .select({ _t: sql`${tenantCol}`.as("_t"), [MERGE_SORT]: sql`${sortExpr}`.as(MERGE_SORT), [MERGE_ID]: sql`${def.idColumn}`.as(MERGE_ID) })
+    .from(def.table)
+    .where(and(sql`${tenantCol} = ${sql.identifier("scope")}.${sql.identifier("tid")}`, where))
+    .orderBy(...orderBy)
+    .limit(limit)
+    .as("x");
+  // Validated UUIDs (scopeTenantIds), as one array literal: one parameter whatever their number.
+  const scope = `{${tenantIds.join(",")}}`;
+  const keys = db
+    .select({ _t: x._t, [MERGE_SORT]: x[MERGE_SORT]!, [MERGE_ID]: x[MERGE_ID]! })
+    .from(sql`unnest(${scope}::uuid[]) as ${sql.identifier("scope")}(${sql.identifier("tid")})`)
+    .crossJoinLateral(x)
+    .orderBy(...mergeOrderBy)
+    .limit(limit)
+    .as("k");
+  return db
+    .select(sel)
+    .from(def.table)
+    .innerJoin(keys, and(eq(tenantCol, keys._t), eq(def.idColumn, keys[MERGE_ID]!)))
+    .orderBy(...mergeOrderBy)
+    .limit(limit) as unknown as Promise<KeysetRow[]>;
 }
 
 /** The entity-specific values of a page of rows (a contact's receivables), as the list and the change feed show them. */
@@ -183,8 +248,9 @@ export async function withExtras(db: Db, def: EntityDefinition, tenantIds: strin
 async function listWhere(db: Db, def: EntityDefinition, tenantIds: string[], q: EntityQuery, extra: SQL[], now: Date): Promise<EntityPage> {
   if (tenantIds.length === 0) return { rows: [], next: null, prev: null, total: 0 };
   const today = todayUtc(now);
-  const conds = [...filterConditions(def, q, tenantIds, today), ...extra];
-  const [page, total] = await Promise.all([fetchPage(db, def, conds, q, today), extra.length === 0 && summaryCounts(def, q) ? summaryTotal(db, def, tenantIds, statusFilterValue(def, q)) : countWhere(db, def, conds)]);
+  const rowConds = [...rowConditions(def, q, today), ...extra];
+  const conds = [tenantCondition(def, tenantIds), ...rowConds];
+  const [page, total] = await Promise.all([fetchPage(db, def, tenantIds, rowConds, q, today), extra.length === 0 && summaryCounts(def, q) ? summaryTotal(db, def, tenantIds, statusFilterValue(def, q)) : countWhere(db, def, conds)]);
   const rows = await withExtras(db, def, tenantIds, page.rows.map((r) => toRow(def, r)), now);
   return {
     rows,
@@ -338,10 +404,10 @@ export async function* entityBatches(db: Db, reader: Reader, def: EntityDefiniti
   const { ids } = await scopeTenantIds(db, reader, q.tenant);
   if (ids.length === 0) return;
   const today = todayUtc(now);
-  const conds = filterConditions(def, q, ids, today);
+  const conds = rowConditions(def, q, today);
   let after: Cursor | null = null;
   for (;;) {
-    const page: Awaited<ReturnType<typeof fetchPage>> = await fetchPage(db, def, conds, { ...q, after, before: null, last: false, size: batchSize }, today);
+    const page: Awaited<ReturnType<typeof fetchPage>> = await fetchPage(db, def, ids, conds, { ...q, after, before: null, last: false, size: batchSize }, today);
     if (page.rows.length) yield await withExtras(db, def, ids, page.rows.map((r) => toRow(def, r)), now);
     if (!page.next) return;
     after = page.next;

@@ -1,4 +1,4 @@
-import { bigint, boolean, date, numeric, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, index, numeric, pgTable, text, unique } from "drizzle-orm/pg-core";
 import { tenantColumn } from "./columns";
 
 /**
@@ -25,5 +25,9 @@ export const mirrorSummaries = pgTable(
     s2: numeric("s2"),
     s3: numeric("s3"),
   },
-  (t) => [unique("mirror_summaries_group_key").on(t.tenantId, t.entity, t.facet, t.currency, t.status, t.deleted, t.dim, t.day).nullsNotDistinct()],
+  (t) => [
+    unique("mirror_summaries_group_key").on(t.tenantId, t.entity, t.facet, t.currency, t.status, t.deleted, t.dim, t.day).nullsNotDistinct(),
+    // A facet's groups over a range of days (the ageing's window of due dates), without reading the others.
+    index("mirror_summaries_facet_day_idx").on(t.entity, t.facet, t.tenantId, t.day),
+  ],
 );

@@ -161,28 +161,34 @@ export async function rebuildSummaries(db: Db, def: EntityDefinition, tenantIds:
 
 /**
  * At start-up, after the migrations: organisations whose rows of an entity have no summaries yet
- * (stored before summaries existed, or written straight into the table) get them, from the table.
+ * (stored before summaries existed, or written straight into the table), or none of a facet that
+ * some of their rows count in (a facet added since), get them, from the table.
  */
 export async function backfillSummaries(db: Db): Promise<void> {
   for (const def of ENTITIES) {
-    const missing = await queryRows<{ id: string }>(
-      db,
-      sql`select t.id::text as id from xero_tenants t where exists (select 1 from ${def.table} where ${col(def, "tenantId")} = t.id)
-        and not exists (select 1 from mirror_summaries s where s.tenant_id = t.id and s.entity = ${def.name})`,
-    );
-    await rebuildSummaries(db, def, missing.map((m) => m.id));
+    // Per facet, so that a facet added to a definition is filled in for organisations summarised before it.
+    const missing = new Set<string>();
+    for (const f of facetsOf(def)) {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`select t.id::text as id from xero_tenants t where exists (select 1 from ${def.table} where ${col(def, "tenantId")} = t.id${f.where ? sql` and (${f.where})` : sql``})
+          and not exists (select 1 from mirror_summaries s where s.tenant_id = t.id and s.entity = ${def.name} and s.facet = ${f.name})`,
+      );
+      for (const r of rows) missing.add(r.id);
+    }
+    await rebuildSummaries(db, def, [...missing]);
   }
 }
 
 /**
- * Sums of a facet over these tenants' non-empty groups meeting `where` (over the summary's
+ * Sums of a facet (or several) over these tenants' non-empty groups meeting `where` (over the summary's
  * columns), grouped by `groupBy` (summary columns or expressions over them, returned as g0, g1 …):
  * n and s0…s3, as decimal text (s NULL where every row's money was NULL).
  */
 export async function summarySums(
   db: Db,
   entity: string,
-  facet: string,
+  facet: string | readonly string[],
   tenantIds: readonly string[],
   where: SQL | undefined,
   groupBy: readonly SQL[],
@@ -195,7 +201,7 @@ export async function summarySums(
   return queryRows<Record<string, string | null>>(
     db,
     sql`select ${sql.join([...groups, sql`sum(n)::text as n`, ...sums], sql`, `)} from mirror_summaries
-      where tenant_id in ${ids} and entity = ${entity} and facet = ${facet} and n <> 0${where ? sql` and (${where})` : sql``}
+      where tenant_id in ${ids} and entity = ${entity} and facet in (${sql.join((typeof facet === "string" ? [facet] : facet).map((f) => sql`${f}`), sql`, `)}) and n <> 0${where ? sql` and (${where})` : sql``}
       ${groupBy.length ? sql`group by ${sql.join(groupBy.map((_, i) => sql.raw(String(i + 1))), sql`, `)}` : sql``} ${orderAndLimit ?? sql``}`,
   );
 }

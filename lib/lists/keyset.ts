@@ -134,10 +134,16 @@ export interface KeysetRequest {
   limit: number;
   /**
    * Runs one query: the caller's filters AND `where`, ordered by `orderBy`, at most `limit` rows,
-   * each with _k = sort expr::text and _id = id::text.
+   * each with _k = sort expr::text and _id = id::text. `mergeOrderBy` is the same order over
+   * columns named MERGE_SORT (the sort expr) and MERGE_ID (the id), for a caller that merges
+   * several such queries (one per organisation, see mergedPages in lib/entities/read-model.ts).
    */
-  fetch: (where: SQL | undefined, orderBy: SQL[], limit: number) => Promise<KeysetRow[]>;
+  fetch: (where: SQL | undefined, orderBy: SQL[], limit: number, mergeOrderBy: SQL[]) => Promise<KeysetRow[]>;
 }
+
+/** The column names a merge of keyset queries orders by: the sort value and the id, as typed values. */
+export const MERGE_SORT = "_sv";
+export const MERGE_ID = "_iv";
 
 export interface KeysetPage<T> {
   rows: T[];
@@ -178,11 +184,9 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
       conds.push(seekPredicate(req, seg, cursor, walkAsc));
       started = true;
     }
-    const orderBy =
-      seg === "null"
-        ? [walkAsc ? asc(req.id) : desc(req.id)]
-        : [valueOrder(req.sort, walkAsc), walkAsc !== Boolean(req.sort.idFlip) ? asc(req.id) : desc(req.id)];
-    const got = await req.fetch(conds.length ? and(...conds) : undefined, orderBy, want - rows.length);
+    const orderBy = segmentOrder(seg, req.sort, req.id, walkAsc);
+    const mergeOrderBy = segmentOrder(seg, { ...req.sort, expr: sql.identifier(MERGE_SORT) }, sql.identifier(MERGE_ID), walkAsc);
+    const got = await req.fetch(conds.length ? and(...conds) : undefined, orderBy, want - rows.length, mergeOrderBy);
     rows.push(...got);
     if (rows.length >= want) break;
   }
@@ -216,6 +220,12 @@ function opaque(sort: SortColumn): SQL {
     default:
       return sql`(${e} + 0)`;
   }
+}
+
+/** A segment's walk order: by value then id, or (the null segment) by id alone. */
+function segmentOrder(seg: Segment, sort: SortColumn, id: SQLWrapper, walkAsc: boolean): SQL[] {
+  if (seg === "null") return [walkAsc ? asc(id) : desc(id)];
+  return [valueOrder(sort, walkAsc), walkAsc !== Boolean(sort.idFlip) ? asc(id) : desc(id)];
 }
 
 function valueOrder(sort: SortColumn, walkAsc: boolean): SQL {

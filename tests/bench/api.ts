@@ -2,8 +2,8 @@
  * The read API over HTTP and the dashboard pages' read models, on PostgreSQL with 1,000,000
  * invoices over 100 organisations (and contacts in proportion, a fifth):
  * - the API's route handlers, unchanged, served over real HTTP (tests/helpers/route-server.ts +
- *   callRoute): a list page, a deep page (page 1,000 by its cursor), a filtered + sorted page and
- *   one record, with a bearer token;
+ *   callRoute): a list page, a deep page (page 1,000 by its cursor), a filtered + sorted page,
+ *   one record and a change-feed page from half-way (all organisations, one), with a bearer token;
  * - the dashboard's pages as their read models run them, the first view after a sync (every cache
  *   of aggregates cleared before each run): totals, overview charts and "Your data" counts from the
  *   summaries kept as the sync writes, and the same computed by scanning the rows (as before the
@@ -34,7 +34,7 @@ import { parseEntityQuery } from "@/lib/entities/read-model-params";
 import { entity } from "@/lib/entities/registry";
 import { todayUtc } from "@/lib/lists/today";
 import { listUserTenants } from "@/lib/lists/tenant-scope";
-import { getOverview } from "@/lib/overview/read-model";
+import { getOverview, receivablesAging } from "@/lib/overview/read-model";
 import { getTenantSyncStatuses } from "@/lib/overview/sync-status";
 import { GET as listRoute } from "@/app/api/v1/[entity]/route";
 import { GET as recordRoute } from "@/app/api/v1/[entity]/[tenantId]/[id]/route";
@@ -151,6 +151,18 @@ async function main() {
       .limit(1);
     const deepCursor = encodeCursor({ s: "date.desc", k: anchor!.k, id: anchor!.id });
     const [one] = await db.select({ id: invoices.invoiceId }).from(invoices).where(sql`${invoices.tenantId} = ${org}::uuid`).limit(1);
+    // A change-feed cursor half-way through the writes, over every organisation and in the first one.
+    const midChange = async (tenant?: string) => {
+      const [r] = await db
+        .select({ txid: sql<string>`${invoices.changeTxid}::text`, seq: sql<string>`${invoices.changeSeq}::text` })
+        .from(invoices)
+        .where(tenant ? sql`${invoices.tenantId} = ${tenant}::uuid` : undefined)
+        .orderBy(invoices.changeTxid, invoices.changeSeq)
+        .offset(Math.floor((tenant ? N_INVOICES / N_ORGS : N_INVOICES) / 2))
+        .limit(1);
+      return `${r!.txid}.${r!.seq}`;
+    };
+    const [changesAll, changesOne] = [await midChange(), await midChange(org)];
 
     const get = (p: string) => async () => {
       const res = await fetch(api!.base + p, { headers: { authorization: `Bearer ${token}` } });
@@ -162,6 +174,8 @@ async function main() {
       [`GET /api/v1/invoices (page ${deepPage}, by cursor)`]: `/api/v1/invoices?limit=${PAGE_SIZE}&after=${deepCursor}`,
       "GET /api/v1/invoices (one organisation, awaiting payment, by amount due)": `/api/v1/invoices?limit=${PAGE_SIZE}&org=${org}&status=AUTHORISED&sort=amountDue&dir=desc`,
       "GET /api/v1/invoices/{tenantId}/{id} (one record)": `/api/v1/invoices/${org}/${one!.id}`,
+      "GET /api/v1/invoices?changed_since (change feed, half-way, all organisations)": `/api/v1/invoices?limit=${PAGE_SIZE}&changed_since=${changesAll}`,
+      "GET /api/v1/invoices?changed_since (change feed, half-way, one organisation)": `/api/v1/invoices?limit=${PAGE_SIZE}&org=${org}&changed_since=${changesOne}`,
     };
     const apiResults: Record<string, Awaited<ReturnType<typeof measure>>> = {};
     for (const [name, p] of Object.entries(apiCases)) {
@@ -197,6 +211,7 @@ async function main() {
         invoicesPage("type=sales&status=AUTHORISED&sort=amountDue&dir=desc", true),
       ],
       "overview (status, charts)": [overview(false), overview(true)],
+      "overview: receivables ageing chart": [() => receivablesAging(db, tenantIds), () => scannedReceivablesAging(db, tenantIds)],
       "overview: Your data counts": [yourData(false), yourData(true)],
     };
     const pageResults: Record<string, { summaries: Awaited<ReturnType<typeof measure>>; scan: Awaited<ReturnType<typeof measure>>; scanOverSummaries: number }> = {};

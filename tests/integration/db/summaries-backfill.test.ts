@@ -51,3 +51,36 @@ describe("backfilling the summaries at start-up", () => {
     expect(counts.find((c) => c.entity === "invoices")!.records).toBe(scanned.find((c) => c.entity === "invoices")!.records - 1);
   });
 });
+
+describe("a facet added to a definition, and the ageing read from it", () => {
+  let t: TestDatabase;
+  let ids: string[];
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    const userId = (await seedUser(t.db)).id;
+    ids = [];
+    for (let i = 0; i < 2; i++) {
+      const id = (await seedTenant(t.db, userId, { name: `Ageing ${i + 1}` })).id;
+      ids.push(id);
+      await seedInvoices(t.db, id, 600, await seedContacts(t.db, id, 20, { ns: 0x60 + i }), { today: NOW, ns: 0x70 + i });
+    }
+  });
+  afterAll(() => t?.close());
+
+  it("fills in a facet an organisation's summaries lack, and leaves the others", async () => {
+    // As after an upgrade that added the month facet: every other facet summarised, not this one.
+    await t.db.execute(sql`delete from mirror_summaries where tenant_id = ${ids[0]!}::uuid and facet = 'dueMonth'`);
+    const before = await t.db.execute(sql`select count(*)::int as n from mirror_summaries where tenant_id = ${ids[1]!}::uuid`);
+    await backfillSummaries(t.db);
+    expect(await receivablesAging(t.db, ids, NOW)).toEqual(await scannedReceivablesAging(t.db, ids, NOW));
+    expect(await t.db.execute(sql`select count(*)::int as n from mirror_summaries where tenant_id = ${ids[1]!}::uuid`)).toEqual(before);
+  });
+
+  it("the ageing equals the scan on any day: month ends and starts, a leap day, either side of the 90-day line", async () => {
+    for (const day of ["2026-06-15", "2026-06-30", "2026-07-01", "2026-03-31", "2026-03-01", "2028-02-29", "2026-12-31", "2027-01-01", "2026-09-13", "2025-06-20"]) {
+      const now = new Date(`${day}T09:00:00Z`);
+      expect({ day, aging: await receivablesAging(t.db, ids, now) }).toEqual({ day, aging: await scannedReceivablesAging(t.db, ids, now) });
+    }
+  });
+});

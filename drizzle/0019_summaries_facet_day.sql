@@ -1,0 +1,1 @@
+CREATE INDEX "mirror_summaries_facet_day_idx" ON "mirror_summaries" USING btree ("entity","facet","tenant_id","day");
