@@ -134,18 +134,13 @@ async function committedHorizon(db: Db): Promise<string> {
   return row.xmin;
 }
 
-const compare = (a: ChangeCursor, b: ChangeCursor) => {
-  const t = BigInt(a.txid) - BigInt(b.txid);
-  if (t !== 0n) return t < 0n ? -1 : 1;
-  const s = BigInt(a.seq) - BigInt(b.seq);
-  return s === 0n ? 0 : s < 0n ? -1 : 1;
-};
 
 /**
  * One page of the change feed of `def` over the reader's organisations (or the one `q.tenant`
  * names): rows written after `q.since` by transactions that have ended, oldest write first.
- * Each organisation is read on its own by the index (tenant_id, change_txid, change_seq), and the
- * pages are merged.
+ * One statement merges one scan per organisation of its (tenant_id, change_txid, change_seq)
+ * index, each stopping after the page (a LATERAL subquery over the organisations, as the lists do:
+ * read-model.ts mergedPages), then reads only the page's rows.
  */
 export async function listEntityChanges(db: Db, reader: Reader, def: EntityDefinition, q: ChangeFeedQuery, now = new Date()): Promise<ChangePage> {
   const { ids } = await scopeTenantIds(db, reader, q.tenant);
@@ -154,26 +149,29 @@ export async function listEntityChanges(db: Db, reader: Reader, def: EntityDefin
   const txid = columnOf(def, "changeTxid");
   const seq = columnOf(def, "changeSeq");
   const tenantCol: PgColumn = columnOf(def, "tenantId");
+  const scopeTid = sql`${sql.identifier("scope")}.${sql.identifier("tid")}`;
+  const x = db
+    .select({ _t: sql`${tenantCol}`.as("_t"), _x: sql`${txid}`.as("_x"), _s: sql`${seq}`.as("_s") })
+    .from(def.table)
+    .where(and(sql`${tenantCol} = ${scopeTid}`, sql`(${txid}, ${seq}) > (${q.since.txid}::xid8, ${q.since.seq}::bigint)`, sql`${txid} < ${horizon}::xid8`))
+    .orderBy(asc(txid), asc(seq))
+    .limit(q.limit + 1)
+    .as("x");
+  // Validated UUIDs (scopeTenantIds), as one array literal: one parameter whatever their number.
+  const keys = db
+    .select({ _t: x._t, _x: x._x, _s: x._s })
+    .from(sql`unnest(${`{${ids.join(",")}}`}::uuid[]) as ${sql.identifier("scope")}(${sql.identifier("tid")})`)
+    .crossJoinLateral(x)
+    .orderBy(sql`2`, sql`3`)
+    .limit(q.limit + 1)
+    .as("k");
   const sel = { ...selection(def, def.view.defaultSort, todayUtc(now)), _txid: sql<string>`${txid}::text`, _seq: sql<string>`${seq}::text` };
-  const perTenant = await Promise.all(
-    ids.map(
-      (tenantId) =>
-        db
-          .select(sel)
-          .from(def.table)
-          .where(
-            and(
-              eq(tenantCol, tenantId),
-              sql`(${txid}, ${seq}) > (${q.since.txid}::xid8, ${q.since.seq}::bigint)`,
-              sql`${txid} < ${horizon}::xid8`,
-            ),
-          )
-          .orderBy(asc(txid), asc(seq))
-          .limit(q.limit + 1) as unknown as Promise<Record<string, unknown>[]>,
-    ),
-  );
+  const merged = (await db
+    .select(sel)
+    .from(def.table)
+    .innerJoin(keys, and(eq(tenantCol, keys._t), sql`${txid} = ${keys._x}`, sql`${seq} = ${keys._s}`))
+    .orderBy(asc(txid), asc(seq))) as unknown as Record<string, unknown>[];
   const at = (r: Record<string, unknown>): ChangeCursor => ({ txid: String(r._txid), seq: String(r._seq) });
-  const merged = perTenant.flat().sort((a, b) => compare(at(a), at(b)));
   const page = merged.slice(0, q.limit);
   const last = page.at(-1);
   const rows = await withExtras(db, def, ids, page.map((r) => toRow(def, r)), now);
