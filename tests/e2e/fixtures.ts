@@ -49,8 +49,14 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
   await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
 }
 
-/** axe: no serious or critical accessibility violations on the current page. */
+/**
+ * axe: no serious or critical accessibility violations on the current page. It waits for the
+ * page's title first: Next streams a dynamic page's metadata, and after a server action re-renders
+ * the page the <title> comes a moment after the content (axe would report "document-title"); a
+ * page that never gets one still fails here.
+ */
 export async function expectAccessible(page: Page): Promise<void> {
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
