@@ -175,6 +175,10 @@ export const xeroTenants = pgTable(
      * Null: not scheduled yet (the next worker tick gives it its slot).
      */
     nextSyncAt: ts("next_sync_at"),
+    /** The organisation's own schedule: minutes between scheduled syncs; null = SYNC_INTERVAL_MINUTES. */
+    syncIntervalMinutes: integer("sync_interval_minutes"),
+    /** Scheduled syncs are paused since then (by its user); null = running on schedule. */
+    syncPausedAt: ts("sync_paused_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
@@ -328,6 +332,8 @@ export const syncCursors = pgTable(
      * for journals Xero's Advanced plan, gives it); cleared by the next success.
      */
     unavailableReason: text("unavailable_reason"),
+    /** Turned off for this organisation by its user since then: no sync walks it; null = on. */
+    disabledAt: ts("disabled_at"),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.entity] })],
 );
@@ -366,6 +372,28 @@ export const apiTokens = pgTable(
   (t) => [uniqueIndex("api_tokens_token_hash_uq").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
 );
 
+// ───────────────────────── usage of Xero's plan ─────────────────────────
+
+/**
+ * What this app spent of Xero's plan, per UTC day, app (client id) and organisation (Xero's tenant
+ * id; '' for calls not about one organisation, such as /connections): calls sent, response bytes
+ * received, and the daily quota Xero last reported (X-DayLimit-Remaining) with when it said so.
+ * Keyed by Xero's ids, as Xero counts, so two users connecting one organisation share one row.
+ */
+export const xeroUsageDays = pgTable(
+  "xero_usage_days",
+  {
+    day: date("day").notNull(),
+    clientId: text("client_id").notNull(),
+    xeroTenantId: text("xero_tenant_id").notNull(),
+    calls: integer("calls").notNull().default(0),
+    bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
+    dayLimitRemaining: integer("day_limit_remaining"),
+    dayLimitSeenAt: ts("day_limit_seen_at"),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.xeroTenantId, t.day] }), index("xero_usage_days_day_idx").on(t.clientId, t.day)],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type XeroConnection = typeof xeroConnections.$inferSelect;
@@ -378,3 +406,4 @@ export type XeroAuthRequest = typeof xeroAuthRequests.$inferSelect;
 export type SyncCursor = typeof syncCursors.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type XeroSessionSummary = typeof xeroSessionSummaries.$inferSelect;
+export type XeroUsageDay = typeof xeroUsageDays.$inferSelect;
