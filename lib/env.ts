@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ENTITIES, entityBySlug, entityByName } from "@/lib/entities/registry";
 import { connectScopes, defaultSyncEntities } from "@/lib/entities/scopes";
+import { XERO_PLANS } from "@/lib/usage/plans";
 
 /**
  * The typed environment (create-t3-app's habit): every variable is validated once, here, with a
@@ -173,6 +174,8 @@ export const envSchema = z
     METRICS_TOKEN: optionalString,
     /** 0: `npm start` on PostgreSQL runs no sync worker beside the app (run `npm run worker` elsewhere). */
     START_WORKER: z.enum(["0", "1"]).default("1"),
+    /** The operator's Xero API plan (lib/usage/plans.ts): its connection cap, egress allowance and daily quota. */
+    XERO_PLAN: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() || undefined : v), z.enum(XERO_PLANS).default("starter")),
   })
   .superRefine((env, ctx) => {
     if (env.XERO_DEMO !== "1") {
@@ -199,14 +202,16 @@ function missingSecrets(vars: { NODE_ENV?: string; AUTH_SECRET?: string; NEXTAUT
 
 /**
  * Variables that say "this is a real deployment": a database, secrets, or anything of Xero's.
- * Not among them: XERO_SIM_PORT and XERO_DEMO (demo settings), and PORT, NEXTAUTH_URL, DATA_DIR,
+ * Not among them: XERO_SIM_PORT, XERO_DEMO and XERO_PLAN (demo settings, or harmless in one), and PORT, NEXTAUTH_URL, DATA_DIR,
  * SYNC_INTERVAL_MINUTES, ALLOWED_SIGN_INS, which a demo uses too.
  */
+const DEMO_SAFE_XERO_VARIABLES = ["XERO_SIM_PORT", "XERO_DEMO", "XERO_PLAN"];
+
 export function deploymentVariables(source: Record<string, string | undefined>): string[] {
   const set = (name: string) => (source[name] ?? "").trim() !== "";
   const fixed = ["DATABASE_URL", "AUTH_SECRET", "NEXTAUTH_SECRET", "TOKEN_ENCRYPTION_KEY", "TOKEN_ENCRYPTION_KEY_PREVIOUS"];
   const xero = Object.keys(source)
-    .filter((name) => name.startsWith("XERO_") && name !== "XERO_SIM_PORT" && name !== "XERO_DEMO")
+    .filter((name) => name.startsWith("XERO_") && !DEMO_SAFE_XERO_VARIABLES.includes(name))
     .sort();
   return [...fixed, ...xero].filter(set);
 }
