@@ -26,6 +26,13 @@ test("the health endpoint reports the database", async ({ request }) => {
   expect(["pglite", "postgres"]).toContain(body.database);
 });
 
+test("/favicon.ico, which browsers ask for by themselves, is the app's icon", async ({ request }) => {
+  const res = await request.get("/favicon.ico");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("image/svg+xml");
+  expect(await res.text()).toContain("<svg");
+});
+
 test("an unknown address answers 404 with a way back, not a stack trace", async ({ page }, testInfo) => {
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
