@@ -3,7 +3,7 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/lib/db";
 import { xeroSessions, xeroTenants, type XeroSession } from "@/lib/db/schema";
 import { memoByDataVersion } from "@/lib/lists/data-version-cache";
-import { encodeCursor, keysetPage, MERGE_ID, MERGE_SORT, UUID_RE, type Cursor, type KeysetRow } from "@/lib/lists/keyset";
+import { encodeCursor, keysetPage, MERGE_ID, MERGE_SORT, MERGE_TENANT, UUID_RE, type Cursor, type KeysetRow } from "@/lib/lists/keyset";
 import { escapeLike } from "@/lib/lists/search-params";
 import { readerAllows, readerKey, scopeTenantIds, type Reader } from "@/lib/lists/tenant-scope";
 import { todayUtc } from "@/lib/lists/today";
@@ -172,6 +172,7 @@ async function fetchPage(
       dir: q.dir,
       id: def.idColumn,
       idKind: idKindOf(def),
+      ...(idKindOf(def) === "text" ? { tenant: tenantColumnOf(def) } : {}),
       after: q.after,
       before: q.before,
       last: q.last,
@@ -213,7 +214,7 @@ function mergedPages(
 ): Promise<KeysetRow[]> {
   const tenantCol = tenantColumnOf(def);
   const x = db
-    .select({ _t: sql`${tenantCol}`.as("_t"), [MERGE_SORT]: sql`${sortExpr}`.as(MERGE_SORT), [MERGE_ID]: sql`${def.idColumn}`.as(MERGE_ID) })
+    .select({ [MERGE_TENANT]: sql`${tenantCol}`.as(MERGE_TENANT), [MERGE_SORT]: sql`${sortExpr}`.as(MERGE_SORT), [MERGE_ID]: sql`${def.idColumn}`.as(MERGE_ID) })
     .from(def.table)
     .where(and(sql`${tenantCol} = ${sql.identifier("scope")}.${sql.identifier("tid")}`, where))
     .orderBy(...orderBy)

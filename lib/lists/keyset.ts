@@ -43,6 +43,8 @@ export interface Cursor {
   s: string;
   k: string | null;
   id: string;
+  /** The row's organisation, where ids repeat across organisations (see KeysetRequest.tenant). */
+  t?: string;
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -80,7 +82,7 @@ const CURSOR_ID: Record<IdKind, z.ZodType<string>> = { uuid: z.string().regex(UU
 /** The cursor of one sort: its key, a value of the column's type (null only where the column has nulls), an id. */
 function cursorSchema(sortKey: string, sort: Pick<SortColumn, "cast" | "nullable">, idKind: IdKind = "uuid") {
   const k = CURSOR_VALUE[sort.cast];
-  return z.object({ s: z.literal(sortKey), k: sort.nullable ? k.nullable() : k, id: CURSOR_ID[idKind] });
+  return z.object({ s: z.literal(sortKey), k: sort.nullable ? k.nullable() : k, id: CURSOR_ID[idKind], t: z.string().regex(UUID_RE).optional() });
 }
 
 export function encodeCursor(cursor: Cursor): string {
@@ -111,6 +113,8 @@ export interface KeysetRow {
   /** The sort value as text (selected as `expr::text`), for the next cursor. */
   _k: string | null;
   _id: string;
+  /** The row's organisation (read where the request breaks ties by it). */
+  _tenantId?: string;
 }
 
 export interface KeysetRequest {
@@ -120,6 +124,12 @@ export interface KeysetRequest {
   id: SQLWrapper;
   /** The id column's type (default uuid). */
   idKind?: IdKind;
+  /**
+   * The organisation column, where ids repeat across organisations (a tax rate's id is its code,
+   * the same in every organisation of a country): ties of sort value and id are broken by it, so a
+   * cursor between two such rows skips neither. The rows then carry `_tenantId`.
+   */
+  tenant?: SQLWrapper;
   after: Cursor | null;
   before: Cursor | null;
   /** "Last page": the final rows, read backwards. */
@@ -135,7 +145,8 @@ export interface KeysetRequest {
   /**
    * Runs one query: the caller's filters AND `where`, ordered by `orderBy`, at most `limit` rows,
    * each with _k = sort expr::text and _id = id::text. `mergeOrderBy` is the same order over
-   * columns named MERGE_SORT (the sort expr) and MERGE_ID (the id), for a caller that merges
+   * columns named MERGE_SORT (the sort expr), MERGE_ID (the id) and MERGE_TENANT (the organisation,
+   * where `tenant` is given), for a caller that merges
    * several such queries (one per organisation, see mergedPages in lib/entities/read-model.ts).
    */
   fetch: (where: SQL | undefined, orderBy: SQL[], limit: number, mergeOrderBy: SQL[]) => Promise<KeysetRow[]>;
@@ -144,6 +155,7 @@ export interface KeysetRequest {
 /** The column names a merge of keyset queries orders by: the sort value and the id, as typed values. */
 export const MERGE_SORT = "_sv";
 export const MERGE_ID = "_iv";
+export const MERGE_TENANT = "_t";
 
 export interface KeysetPage<T> {
   rows: T[];
@@ -184,8 +196,8 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
       conds.push(seekPredicate(req, seg, cursor, walkAsc));
       started = true;
     }
-    const orderBy = segmentOrder(seg, req.sort, req.id, walkAsc);
-    const mergeOrderBy = segmentOrder(seg, { ...req.sort, expr: sql.identifier(MERGE_SORT) }, sql.identifier(MERGE_ID), walkAsc);
+    const orderBy = segmentOrder(seg, req.sort, req.id, walkAsc, req.tenant);
+    const mergeOrderBy = segmentOrder(seg, { ...req.sort, expr: sql.identifier(MERGE_SORT) }, sql.identifier(MERGE_ID), walkAsc, req.tenant ? sql.identifier(MERGE_TENANT) : undefined);
     const got = await req.fetch(conds.length ? and(...conds) : undefined, orderBy, want - rows.length, mergeOrderBy);
     rows.push(...got);
     if (rows.length >= want) break;
@@ -194,7 +206,7 @@ export async function keysetPage<T extends KeysetRow>(req: KeysetRequest, sortKe
   const more = rows.length > req.limit;
   const page = rows.slice(0, req.limit);
   if (backwards) page.reverse();
-  const toCursor = (r: KeysetRow | undefined): Cursor | null => (r ? { s: sortKey, k: r._k, id: r._id } : null);
+  const toCursor = (r: KeysetRow | undefined): Cursor | null => (r ? { s: sortKey, k: r._k, id: r._id, ...(req.tenant && r._tenantId ? { t: r._tenantId } : {}) } : null);
   const first = page[0];
   const lastRow = page[page.length - 1];
   let next: Cursor | null;
@@ -222,10 +234,11 @@ function opaque(sort: SortColumn): SQL {
   }
 }
 
-/** A segment's walk order: by value then id, or (the null segment) by id alone. */
-function segmentOrder(seg: Segment, sort: SortColumn, id: SQLWrapper, walkAsc: boolean): SQL[] {
-  if (seg === "null") return [walkAsc ? asc(id) : desc(id)];
-  return [valueOrder(sort, walkAsc), walkAsc !== Boolean(sort.idFlip) ? asc(id) : desc(id)];
+/** A segment's walk order: by value then id (then organisation), or (the null segment) by id (then organisation). */
+function segmentOrder(seg: Segment, sort: SortColumn, id: SQLWrapper, walkAsc: boolean, tenant?: SQLWrapper): SQL[] {
+  const idAsc = seg === "null" ? walkAsc : walkAsc !== Boolean(sort.idFlip);
+  const ids = [idAsc ? asc(id) : desc(id), ...(tenant ? [idAsc ? asc(tenant) : desc(tenant)] : [])];
+  return seg === "null" ? ids : [valueOrder(sort, walkAsc), ...ids];
 }
 
 function valueOrder(sort: SortColumn, walkAsc: boolean): SQL {
@@ -235,8 +248,11 @@ function valueOrder(sort: SortColumn, walkAsc: boolean): SQL {
 
 /** Rows strictly after the cursor in the walk order, written so the sort column is an index bound. */
 function seekPredicate(req: KeysetRequest, seg: Segment, cursor: Cursor, walkAsc: boolean): SQL {
-  const id = req.id;
-  const cid = sql`${cursor.id}::${sql.raw(req.idKind ?? "uuid")}`;
+  // With an organisation tiebreak, (id, organisation) compared as a row.
+  const withTenant = req.tenant && cursor.t !== undefined;
+  const id = withTenant ? sql`(${req.id}, ${req.tenant})` : req.id;
+  const cidValue = sql`${cursor.id}::${sql.raw(req.idKind ?? "uuid")}`;
+  const cid = withTenant ? sql`(${cidValue}, ${cursor.t}::uuid)` : cidValue;
   if (seg === "null") return walkAsc ? sql`${id} > ${cid}` : sql`${id} < ${cid}`;
   const k = sql`${cursor.k}::${sql.raw(req.sort.cast)}`;
   const e = req.sort.expr;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, sql } from "drizzle-orm";
+import { and, getTableColumns, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { entityBatches, filterConditions, listEntity, selection, toRow, type EntityRow } from "@/lib/entities/read-model";
 import { idKindOf, parseEntityQuery, sortColumnOf, type EntityQuery } from "@/lib/entities/read-model-params";
@@ -78,6 +78,7 @@ async function oneQuery(def: EntityDefinition, q: EntityQuery, size = 100_000): 
         dir: q.dir,
         id: def.idColumn,
         idKind: idKindOf(def),
+        ...(idKindOf(def) === "text" ? { tenant: getTableColumns(def.table).tenantId! } : {}),
         after,
         before: null,
         limit: size,
@@ -136,18 +137,9 @@ describe("lists over several organisations: one index scan per organisation, mer
     it(`${def.name}: every sort, both directions, equals the one query`, async () => {
       for (const { sort, dir } of sortsOf(def)) {
         const q = parse(def, { sort, dir });
+        // A tax rate's id is its code, the same in organisations of one country: rows sharing a
+        // sort value and an id are told apart by their organisation, so no cursor skips one.
         const { forwards, backwards, lastPage } = await walks(def, { sort, dir });
-        if (idKindOf(def) !== "uuid") {
-          // A tax rate's id is its code, the same in organisations of one country: two rows may
-          // share (sort value, id), which orders them in no set way and a cursor between them
-          // skips one (which one is left to chance), merged or not. Held to the one query walked
-          // by the same pages: the same ids in the same order, each row one of the list's own.
-          const want = await oneQuery(def, q, PAGE);
-          expect(forwards.map((r) => r.id), `${sort} ${dir}`).toEqual(want.map((r) => r.id));
-          const all = new Map((await oneQuery(def, q)).map((r) => [key(r), r]));
-          for (const r of bare(forwards)) expect(r, `${sort} ${dir}`).toEqual(all.get(key(r)));
-          continue;
-        }
         const want = await oneQuery(def, q);
         expect(forwards.map(key), `${sort} ${dir}`).toEqual(want.map(key));
         expect(bare(forwards), `${sort} ${dir}`).toEqual(want);
