@@ -22,6 +22,13 @@ import { eq, sql } from "drizzle-orm";
  * Runs on PGlite and on PostgreSQL (change-feed.postgres.test.ts adds concurrent writers).
  */
 
+/**
+ * The simulator runs without limits here but still counts its X-MinLimit-Remaining down, so the
+ * back-to-back syncs (13 calls each) would wait most of a minute from the fifth on: no pacing
+ * against a Xero without limits (the pacing has its own tests: call layer, shared limits).
+ */
+const UNPACED = { pacing: false };
+
 type Rec = Record<string, unknown> & { tenantId: string; updatedDateUTC: string | null };
 
 describe("change feed", () => {
@@ -143,16 +150,28 @@ describe("change feed", () => {
     const contacts = new Consumer("contacts", "contactId");
     const consumers = [invoices, contacts];
 
-    // The poller: as fast as the feed answers, for as long as the test runs. After a sync, the test
-    // waits until a round of polls has brought each consumer's cursor to the last write the mirror
-    // holds (an event, no timer). has_more: false alone would not do: on a shared PostgreSQL server a
-    // transaction running in another database holds the feed back a while (never makes it skip).
+    // The poller: a round of polls each time a sync commits a page (so it reads while the syncs
+    // write, between and during their transactions), and round after round while the test waits
+    // for it to catch up. After a sync, the test waits until a round has brought each consumer's
+    // cursor to the last write the mirror holds (an event, no timer). has_more: false alone would
+    // not do: on a shared PostgreSQL server a transaction running in another database holds the
+    // feed back a while (never makes it skip).
     let stop = false;
     let rounds = 0;
     const wait: { current: { targets: (string | null)[]; resolve: () => void; reject: (e: unknown) => void } | null } = { current: null };
     let failed: unknown;
+    let kicked = false;
+    let wake: (() => void) | null = null;
+    const kick = () => {
+      kicked = true;
+      wake?.();
+    };
     const poller = (async () => {
       while (!stop) {
+        if (!kicked && !wait.current) await new Promise<void>((r) => (wake = r));
+        wake = null;
+        kicked = false;
+        if (stop) break;
         rounds++;
         try {
           for (const c of consumers) await c.poll();
@@ -171,7 +190,11 @@ describe("change feed", () => {
     })();
     const drained = async () => {
       const targets = [await lastWrite("invoices"), await lastWrite("contacts")];
-      await new Promise<void>((resolve, reject) => (failed ? reject(failed) : (wait.current = { targets, resolve, reject })));
+      await new Promise<void>((resolve, reject) => {
+        if (failed) return reject(failed);
+        wait.current = { targets, resolve, reject };
+        kick();
+      });
     };
 
     try {
@@ -186,7 +209,7 @@ describe("change feed", () => {
           ],
         });
         const before = rounds;
-        const r = await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual" });
+        const r = await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", callOptions: UNPACED, onProgress: kick });
         expect(r.status).toBe("success");
         roundsDuringSyncs.push(rounds - before);
         // Every change the sync committed reaches the consumer: its copy equals the list API's.
@@ -199,11 +222,12 @@ describe("change feed", () => {
 
       // Mutations after a sync's last page are picked up by one more sync (as their webhook would start).
       await ctl(world.sim, "DELETE", "/__sim/faults");
-      expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual" })).status).toBe("success");
+      expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", callOptions: UNPACED })).status).toBe("success");
       await expectMirrorsSimulator(world, tenant);
       await drained();
     } finally {
       stop = true;
+      kick();
       await poller;
     }
 
@@ -239,7 +263,7 @@ describe("change feed", () => {
   }, 300_000);
 
   it("rows flagged and unflagged deleted in Xero by reconciliation come again with deletedInXero", async () => {
-    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: ["accounts"] })).status).toBe("success");
+    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", callOptions: UNPACED, entities: ["accounts"] })).status).toBe("success");
     const def = entity("accounts");
     const feed = async (cursor: string) => (await (await get(`/api/v1/accounts?changed_since=${cursor}&limit=1000`)).json()) as FeedPage;
     const all = await feedEnd("accounts", "ledger_accounts");
@@ -261,7 +285,7 @@ describe("change feed", () => {
   });
 
   it("pages by limit in commit order and names has_more; org narrows it, another's org is empty", async () => {
-    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: ["invoices"] })).status).toBe("success");
+    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", callOptions: UNPACED, entities: ["invoices"] })).status).toBe("success");
     const page1 = await until(async () => (await (await get("/api/v1/invoices?changed_since=0&limit=7")).json()) as FeedPage, (p) => p.data.length === 7);
     expect(page1.data).toHaveLength(7);
     expect(page1.changes.has_more).toBe(true);
@@ -298,7 +322,7 @@ describe("change feed", () => {
 
   it("ETag: the same list page, record or feed page again is a 304 without a body; after a sync changes a record, 200 with a new ETag", async () => {
     // Records to list (a no-op when the first test has synced already).
-    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: ["invoices"] })).status).toBe("success");
+    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", callOptions: UNPACED, entities: ["invoices"] })).status).toBe("success");
     // The feed's page at its end: empty until the sync below writes.
     const end = (await feedEnd("invoices", "invoices")).cursor;
     const paths = ["/api/v1/invoices?limit=50&sort=updated&dir=desc", `/api/v1/invoices?changed_since=${end}&limit=50`];
@@ -331,7 +355,7 @@ describe("change feed", () => {
     expect((await record(recordEtag)).status).toBe(304);
 
     await ctl(world.sim, "POST", "/__sim/mutate", { tenantId: tenant.xeroTenantId, entity: "invoices", count: 3, kinds: ["edit"] });
-    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", entities: ["invoices"] })).status).toBe("success");
+    expect((await syncTenant(world.db.db, { tenantId: tenant.id, trigger: "manual", callOptions: UNPACED, entities: ["invoices"] })).status).toBe("success");
     for (const [i, p] of paths.entries()) {
       const changed = await until(() => get(p, { "if-none-match": etags[i]! }), (r) => r.status !== 304);
       expect(changed.status).toBe(200);
