@@ -123,6 +123,7 @@ async function main() {
         port: simPort,
         dataDir,
         redirectUris: [`${appUrl}/api/auth/callback/xero`, `${appUrl}/api/xero/callback`],
+        ...(env.XERO_SIM_CONTROL_TOKEN ? { controlToken: env.XERO_SIM_CONTROL_TOKEN } : {}),
         connectionLimit: (PLANS[(env.XERO_PLAN ?? "").trim().toLowerCase() as XeroPlanName] ?? PLANS.starter).connections,
       });
     } catch (error) {

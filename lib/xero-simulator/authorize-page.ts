@@ -59,7 +59,9 @@ export function consentPage(sim: Sim, params: URLSearchParams, client: Registere
   const full = limit !== null && connected.size >= limit;
   const tenants = withTenants
     ? `<fieldset><legend>Organisations to connect</legend>${
-        full ? `<p class="err" role="status">${e(client.name)} has reached its limit of ${limit} connected organisations: only those already connected can be chosen.</p>` : ""
+        full
+          ? `<div class="err" role="status"><p>${e(client.name)} has reached its limit of ${limit} connected organisations: only those already connected can be chosen.</p><button type="submit" name="action" value="limit">Back to ${e(client.name)}</button></div>`
+          : ""
       }${sim
         .tenantList()
         .map((t) => {

@@ -54,6 +54,14 @@ describe("simulator: connection cap", () => {
     const [a, b, c] = tenants.map((t) => t.tenantId);
     expect(html).toMatch(new RegExp(`value="${c}"[^>]* disabled`));
     for (const id of [a, b]) expect(html).not.toMatch(new RegExp(`value="${id}"[^>]* disabled`));
+    // Its way back to the app: access_denied with Xero's limit advice.
+    const form = new URLSearchParams();
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.append(m[1]!, m[2]!.replace(/&amp;/g, "&"));
+    form.set("action", "limit");
+    const back = await fetch(`${sim.url}/identity/connect/authorize`, { method: "POST", body: form, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const to = new URL(back.headers.get("location")!);
+    expect(to.searchParams.get("error")).toBe("access_denied");
+    expect(to.searchParams.get("error_description")).toBe("Maximum number of tenants already connected");
   });
 
   it("is set and lifted through the control API", async () => {
