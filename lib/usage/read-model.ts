@@ -60,6 +60,8 @@ export interface CallsToday {
   ours: number;
   /** Xero's view: the quota less X-DayLimit-Remaining, when Xero reported it today; else null. */
   xeros: number | null;
+  /** X-DayLimit-Remaining as Xero last said it today (above the plan's quota: Xero gives this app more). */
+  remaining: number | null;
   remainingSeenAt: Date | null;
   /** The larger of the two against the plan's daily quota. */
   quota: Meter;
@@ -69,7 +71,7 @@ export function callsToday(row: { calls: number; dayLimitRemaining: number | nul
   const ours = row?.calls ?? 0;
   const seenToday = row?.dayLimitSeenAt && row.dayLimitRemaining !== null && usageDay(row.dayLimitSeenAt) === usageDay(now);
   const xeros = seenToday ? Math.max(0, plan.callsPerDayPerOrg - (row.dayLimitRemaining ?? 0)) : null;
-  return { ours, xeros, remainingSeenAt: seenToday ? row.dayLimitSeenAt : null, quota: meter(Math.max(ours, xeros ?? 0), plan.callsPerDayPerOrg) };
+  return { ours, xeros, remaining: seenToday ? row.dayLimitRemaining : null, remainingSeenAt: seenToday ? row.dayLimitSeenAt : null, quota: meter(Math.max(ours, xeros ?? 0), plan.callsPerDayPerOrg) };
 }
 
 export interface TokenLife {

@@ -84,7 +84,7 @@ export default async function UsagePage() {
                   </Td>
                   <Td>
                     {formatInt(o.calls.quota.used)}
-                    {o.calls.xeros !== null ? <span className="text-xs text-slate-500"> (Xero: {formatInt(o.calls.xeros)})</span> : null}
+                    {o.calls.remaining !== null ? <span className="text-xs text-slate-500"> (Xero: {formatInt(o.calls.remaining)} left)</span> : null}
                   </Td>
                   <Td>
                     <span className={o.calls.quota.warning ? "font-medium text-amber-800" : undefined}>{Math.floor((o.calls.quota.ratio ?? 0) * 100)} %</span>

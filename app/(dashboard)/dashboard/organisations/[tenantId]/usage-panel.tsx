@@ -37,7 +37,7 @@ export async function UsagePanel({ org, now }: { org: TenantSyncStatus; now: Dat
             <UsageBar meter={calls.quota} label="Calls today of the daily quota" />
             <p className="mt-1 text-xs text-slate-500">
               {formatInt(calls.ours)} sent by this app
-              {calls.xeros !== null && calls.remainingSeenAt ? ` · Xero counted ${formatInt(calls.xeros)} at ${formatUtc(calls.remainingSeenAt)}` : ""}
+              {calls.remaining !== null && calls.remainingSeenAt ? ` · Xero said ${formatInt(calls.remaining)} left at ${formatUtc(calls.remainingSeenAt)}` : ""}
               {calls.quota.warning ? " · over 80 % of the day's quota" : ""}
             </p>
           </dd>
