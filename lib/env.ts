@@ -147,6 +147,8 @@ export const envSchema = z
     /** 1: run the demo (the bundled simulator) even with a database or secrets configured. */
     XERO_DEMO: z.enum(["0", "1"]).default("0"),
     XERO_SIM_PORT: intFromString(4010, 1, 65535),
+    /** The demo simulator's control token (its /__sim/ endpoints); default a new random one each start. */
+    XERO_SIM_CONTROL_TOKEN: optionalString,
     TOKEN_ENCRYPTION_KEY: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
     /**
      * Key rotation: the previous TOKEN_ENCRYPTION_KEY. Stored secrets encrypted with it are still
@@ -202,10 +204,10 @@ function missingSecrets(vars: { NODE_ENV?: string; AUTH_SECRET?: string; NEXTAUT
 
 /**
  * Variables that say "this is a real deployment": a database, secrets, or anything of Xero's.
- * Not among them: XERO_SIM_PORT, XERO_DEMO and XERO_PLAN (demo settings, or harmless in one), and PORT, NEXTAUTH_URL, DATA_DIR,
+ * Not among them: XERO_SIM_PORT, XERO_SIM_CONTROL_TOKEN, XERO_DEMO and XERO_PLAN (demo settings, or harmless in one), and PORT, NEXTAUTH_URL, DATA_DIR,
  * SYNC_INTERVAL_MINUTES, ALLOWED_SIGN_INS, which a demo uses too.
  */
-const DEMO_SAFE_XERO_VARIABLES = ["XERO_SIM_PORT", "XERO_DEMO", "XERO_PLAN"];
+const DEMO_SAFE_XERO_VARIABLES = ["XERO_SIM_PORT", "XERO_DEMO", "XERO_PLAN", "XERO_SIM_CONTROL_TOKEN"];
 
 export function deploymentVariables(source: Record<string, string | undefined>): string[] {
   const set = (name: string) => (source[name] ?? "").trim() !== "";

@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nextEnv from "@next/env";
+import type { XeroPlanName } from "@/lib/usage/plans";
 
 const root = process.cwd();
 const dev = process.argv.includes("--dev");
@@ -112,6 +113,8 @@ async function main() {
   let simControlToken = "";
   if (demo) {
     const { startDemoSimulator } = await import("@/lib/xero-simulator/demo");
+    // The demo's Xero refuses connections beyond the plan's cap, as Xero would.
+    const { PLANS } = await import("@/lib/usage/plans");
     const simPort = Number(env.XERO_SIM_PORT ?? 4010);
     const appUrl = env.NEXTAUTH_URL.replace(/\/+$/, "");
     let sim;
@@ -120,6 +123,8 @@ async function main() {
         port: simPort,
         dataDir,
         redirectUris: [`${appUrl}/api/auth/callback/xero`, `${appUrl}/api/xero/callback`],
+        ...(env.XERO_SIM_CONTROL_TOKEN ? { controlToken: env.XERO_SIM_CONTROL_TOKEN } : {}),
+        connectionLimit: (PLANS[(env.XERO_PLAN ?? "").trim().toLowerCase() as XeroPlanName] ?? PLANS.starter).connections,
       });
     } catch (error) {
       fail(`Could not start the Xero simulator on 127.0.0.1:${simPort}: ${error instanceof Error ? error.message : String(error)} (set XERO_SIM_PORT to use another port)`);

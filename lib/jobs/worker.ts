@@ -33,6 +33,7 @@ import { classifySyncOutcome, type JobOutcome } from "./outcome";
 import { getBoss, sendSyncJob, stopBoss, SYNC_QUEUE, UPKEEP_CRON, UPKEEP_QUEUE, type SyncJobData } from "./queue";
 import { enqueueScheduledSyncs } from "./schedule";
 import { keepIdleTokensAlive } from "./token-keepalive";
+import { flushUsage } from "@/lib/usage/meter";
 
 /** Workers' tenant leases: renewed every third of it, so a lease outlives a stall of 15 s only. */
 export const WORKER_LEASE_TTL_MS = 15_000;
@@ -172,6 +173,7 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
   await boss.work(UPKEEP_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
     await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
     await pruneWebhookDeliveries(db);
+    await flushUsage(db);
     const tokens = await keepIdleTokensAlive(db);
     if (tokens.refreshed || tokens.failed) log(`token keep-alive: ${tokens.refreshed} refreshed, ${tokens.failed} failed`);
   });

@@ -29,6 +29,7 @@ import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/tenant-access";
 import { logServerError } from "@/lib/log";
+import { flushUsage } from "@/lib/usage/meter";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError, XeroScopeError } from "./errors";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
@@ -326,6 +327,7 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
       },
     };
     for (const entity of entities) {
+      await flushUsage(db, [tenant.xeroTenantId]); // the previous entity's calls: one write per entity, none per call
       if (fatal) {
         results.push(emptyResult(entity, "skipped"));
         continue;
@@ -386,6 +388,8 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
     clearInterval(beat);
   }
 
+  // The last entity's calls, and /connections asked after a 403 (about no one organisation).
+  await flushUsage(db, [tenant.xeroTenantId, ""]);
   // Record tenant-level consequences.
   let rateLimitedUntil: Date | undefined;
   try {

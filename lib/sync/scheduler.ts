@@ -12,6 +12,8 @@ import type { Db } from "@/lib/db";
 import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { applySessionRetention } from "@/lib/history/retention";
+import { keepIdleTokensAlive } from "@/lib/jobs/token-keepalive";
+import { flushUsage } from "@/lib/usage/meter";
 import { pruneWebhookDeliveries } from "@/lib/xero/webhooks";
 import { isDraining, syncStopSignal, track } from "./background";
 import { syncTenant, type SyncResult } from "./engine";
@@ -74,9 +76,14 @@ async function scheduledSyncs(db: Db): Promise<{ tenantId: string; result: SyncR
 export async function runHousekeeping(db: Db, options: { upkeep: boolean }): Promise<void> {
   const env = getEnv();
   await runDueWebhookSyncs(db, env.WEBHOOK_SYNC_DEBOUNCE_SECONDS);
+  // Xero calls made outside a sync (/connections at a disconnect) are recorded here.
+  await flushUsage(db);
   if (!options.upkeep) return;
   await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
   await pruneWebhookDeliveries(db);
+  // This process's scheduler is the only upkeep without workers (PGlite): paused and idle
+  // connections are kept alive here as the workers' upkeep does.
+  await keepIdleTokensAlive(db);
 }
 
 const UPKEEP_EVERY_MS = 60 * 60_000;

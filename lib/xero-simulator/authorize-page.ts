@@ -53,10 +53,22 @@ export function consentPage(sim: Sim, params: URLSearchParams, client: Registere
   const users = sim.users
     .map((u) => `<label><input type="radio" name="user" value="${e(u.xeroUserId)}"${u.xeroUserId === chosenUser ? " checked" : ""}> <span>${e(u.givenName)} ${e(u.familyName)}<br><small>${e(u.email)}</small></span></label>`)
     .join("");
+  // At the app's connection cap, as Xero does, only organisations already connected to the app can be picked.
+  const limit = sim.config.connectionLimit;
+  const connected = sim.connectedTenantIds(client.clientId);
+  const full = limit !== null && connected.size >= limit;
   const tenants = withTenants
-    ? `<fieldset><legend>Organisations to connect</legend>${sim
+    ? `<fieldset><legend>Organisations to connect</legend>${
+        full
+          ? `<div class="err" role="status"><p>${e(client.name)} has reached its limit of ${limit} connected organisations: only those already connected can be chosen.</p><button type="submit" name="action" value="limit">Back to ${e(client.name)}</button></div>`
+          : ""
+      }${sim
         .tenantList()
-        .map((t) => `<label><input type="checkbox" name="tenant" value="${e(t.id)}"${chosenTenants.size === 0 || chosenTenants.has(t.id) ? " checked" : ""}> <span>${e(t.name)}<br><small>${e(t.profile.baseCurrency)} · ${e(t.shortCode)}</small></span></label>`)
+        .map((t) => {
+          const off = full && !connected.has(t.id);
+          const on = !off && (chosenTenants.size === 0 || chosenTenants.has(t.id));
+          return `<label><input type="checkbox" name="tenant" value="${e(t.id)}"${on ? " checked" : ""}${off ? " disabled" : ""}> <span>${e(t.name)}<br><small>${e(t.profile.baseCurrency)} · ${e(t.shortCode)}</small></span></label>`;
+        })
         .join("")}</fieldset>`
     : "";
   const scopeList = scopes.map((s) => `<li>${e(SCOPE_TEXT[s] ?? s)}</li>`).join("");

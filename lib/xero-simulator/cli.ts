@@ -1,5 +1,5 @@
 /**
- * `npm run xero-sim -- --port 4010 --seed 42 [--no-limits] [--latency-ms 0] [--no-control] [--redirect-uri URL]`
+ * `npm run xero-sim -- --port 4010 --seed 42 [--no-limits] [--latency-ms 0] [--no-control] [--redirect-uri URL] [--connection-limit N]`
  * Starts the simulator in demo mode on 127.0.0.1 and prints how to point the app at it.
  */
 import { DEMO_CC_CLIENT_ID, DEMO_CC_CLIENT_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS, startSimulator } from "./index";
@@ -27,6 +27,7 @@ const sim = await startSimulator({
   mode: "demo",
   control: !flag("no-control"),
   limits: { enabled: !flag("no-limits"), latencyMs },
+  ...(arg("connection-limit") ? { connectionLimit: Number(arg("connection-limit")) } : {}),
   ...(redirect ? { demoRedirectUris: [redirect] } : {}),
 });
 

@@ -11,7 +11,7 @@ import { faultSpecProblem, type FaultSpec } from "./faults";
 import { moneyString } from "./format";
 import { type Ctx, HttpError, jsonBody, sendJson } from "./http";
 import type { LimitConfig } from "./limits";
-import { DEFAULT_TENANTS, type Sim } from "./state";
+import { DEFAULT_TENANTS, DEMO_CLIENT_ID, type Sim } from "./state";
 
 /** How long GET /__sim/faults/held?atLeast=&atMost= waits for held requests before answering anyway. */
 const HELD_WAIT_MS = 10_000;
@@ -189,6 +189,15 @@ export async function control(sim: Sim, ctx: Ctx): Promise<boolean> {
         if (b.resetCounters === true) sim.limiter.resetCounters();
       }
       sendJson(res, 200, sim.limiter.config);
+      return true;
+    }
+    case "GET /__sim/connection-limit":
+    case "POST /__sim/connection-limit": {
+      if (ctx.method === "POST") {
+        const b = jsonBody(ctx);
+        sim.config.connectionLimit = b.limit === null ? null : (num(b.limit, "limit") ?? null);
+      }
+      sendJson(res, 200, { limit: sim.config.connectionLimit, connected: sim.connectedTenantIds(ctx.query.get("clientId") ?? DEMO_CLIENT_ID).size });
       return true;
     }
     case "GET /__sim/faults":

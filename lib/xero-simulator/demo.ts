@@ -13,6 +13,10 @@ export interface DemoSimulatorOptions {
   seed?: number;
   /** Change a few records every N ms so the demo shows incremental syncs and webhooks (0/absent: off). */
   activityEveryMs?: number;
+  /** The app's connection cap (XERO_PLAN's, so the demo refuses where Xero would). */
+  connectionLimit?: number;
+  /** The control endpoints' token; default a new random one each start. */
+  controlToken?: string;
 }
 
 export async function startDemoSimulator(options: DemoSimulatorOptions): Promise<RunningSimulator> {
@@ -21,6 +25,8 @@ export async function startDemoSimulator(options: DemoSimulatorOptions): Promise
     seed: options.seed ?? 42,
     mode: "demo",
     demoRedirectUris: options.redirectUris,
+    ...(options.controlToken ? { controlToken: options.controlToken } : {}),
+    ...(options.connectionLimit !== undefined ? { connectionLimit: options.connectionLimit } : {}),
     ...(options.activityEveryMs ? { activity: { everyMs: options.activityEveryMs } } : {}),
     ...(options.dataDir ? { stateFile: `${options.dataDir.replace(/\/+$/, "")}/xero-simulator.json` } : {}),
   });

@@ -28,6 +28,8 @@ export interface LogEntry {
   /** "identity" (OIDC endpoints, /connections), "api" (Accounting API) or "page" (HTML). */
   kind: "identity" | "api" | "page";
   fault?: string;
+  /** Response body bytes written (what the client received, as sent: after any content encoding). */
+  bytes?: number;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {

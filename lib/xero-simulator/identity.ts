@@ -161,6 +161,11 @@ export function authorizePost(sim: Sim, ctx: Ctx): void {
   const p = formBody(ctx);
   const a = validateAuthz(sim, ctx, p);
   if (!a) return;
+  if (p.get("action") === "limit") {
+    // The way back from the notice that the app is at its connection cap.
+    backTo(ctx.res, a.redirectUri, { error: "access_denied", error_description: CONNECTION_LIMIT_ADVICE, state: a.state });
+    return;
+  }
   if (p.get("action") !== "allow") {
     backTo(ctx.res, a.redirectUri, { error: "access_denied", state: a.state });
     return;
@@ -175,9 +180,23 @@ export function authorizePost(sim: Sim, ctx: Ctx): void {
   consent(sim, ctx, a, user, withTenants ? tenantIds : []);
 }
 
+/** Xero's advice when an app is at its connection cap (its OAuth 1 `oauth_problem_advice`). */
+export const CONNECTION_LIMIT_ADVICE = "Maximum number of tenants already connected";
+
 /** Records the consent: a grant (auth event), its connections, a one-time code; redirects back. */
 function consent(sim: Sim, ctx: Ctx, a: AuthzRequest, user: DemoUser, tenantIds: string[]): void {
   const now = sim.clock.now();
+  // Xero's connection cap: organisations already connected to the app stay selectable (a reconnect
+  // works at the cap); one more is refused, and the person is sent back with access_denied.
+  const limit = sim.config.connectionLimit;
+  if (limit !== null) {
+    const connected = sim.connectedTenantIds(a.client.clientId);
+    const added = tenantIds.filter((id) => !connected.has(id));
+    if (added.length && connected.size + added.length > limit) {
+      backTo(ctx.res, a.redirectUri, { error: "access_denied", error_description: CONNECTION_LIMIT_ADVICE, state: a.state });
+      return;
+    }
+  }
   // Xero keeps what a user has granted an app: a new consent adds its scopes to those of the
   // user's live grants for the app, and the token lists them all (so a reconnect may ask for the
   // missing scopes only).

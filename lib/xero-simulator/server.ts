@@ -80,6 +80,8 @@ export interface SimulatorOptions {
   accessTokenTtlMs?: number;
   refreshGraceMs?: number;
   refreshIdleMs?: number;
+  /** The app's connection cap (distinct organisations connected to one app); default none. */
+  connectionLimit?: number | null;
 }
 
 export interface RunningSimulator {
@@ -285,8 +287,26 @@ async function handle(sim: Sim, req: IncomingMessage, res: ServerResponse): Prom
     kind: "identity",
   };
   const ctx: Ctx = { req, res, method, path: url.pathname, query: url.searchParams, body: "", log: entry };
+  // Counts the body bytes as they go out, so the log can say what each answer cost the client in
+  // egress (faults that cut a body short are counted as cut).
+  let bytes = 0;
+  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  const counted = (chunk: unknown) => {
+    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) bytes += chunk.length;
+  };
+  res.write = ((...a: unknown[]) => {
+    counted(a[0]);
+    return write(...a);
+  }) as typeof res.write;
+  res.end = ((...a: unknown[]) => {
+    if (typeof a[0] !== "function") counted(a[0]);
+    return end(...a);
+  }) as typeof res.end;
   const done = () => {
     if (entry.seq) return;
+    entry.bytes = bytes;
     if (entry.kind === "page" && entry.path.startsWith("/__sim")) return; // control calls are not Xero traffic
     entry.seq = ++sim.logSeq;
     entry.status = res.headersSent ? res.statusCode : entry.status;
@@ -324,6 +344,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     refreshGraceMs: options.refreshGraceMs ?? 30 * MIN,
     refreshIdleMs: options.refreshIdleMs ?? 60 * 24 * 60 * MIN,
     codeTtlMs: 5 * MIN,
+    connectionLimit: options.connectionLimit ?? null,
     controlToken: options.controlToken ?? randomBytes(24).toString("base64url"),
   };
   const sim = new Sim(config, options.limits);

@@ -104,6 +104,11 @@ export interface SimConfig {
   refreshGraceMs: number;
   refreshIdleMs: number;
   codeTtlMs: number;
+  /**
+   * Organisations one app may have connected at once (Xero's plan cap), counted as distinct
+   * organisations connected to the app by any of its users; null: no cap.
+   */
+  connectionLimit: number | null;
   /** This run's secret for the control endpoints (never persisted: a restart makes a new one). */
   controlToken: string;
 }
@@ -153,6 +158,13 @@ export class Sim {
 
   get issuer(): string {
     return this.url;
+  }
+
+  /** Organisations connected to the app (by any of its users): what its connection cap counts. */
+  connectedTenantIds(clientId: string): Set<string> {
+    const ids = new Set<string>();
+    for (const c of this.connections.values()) if (c.clientId === clientId && this.tenants.has(c.tenantId)) ids.add(c.tenantId);
+    return ids;
   }
 
   tenantList(): Tenant[] {

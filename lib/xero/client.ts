@@ -15,7 +15,9 @@
  *   a JS number; and the deserialiser is slow. The sync reads Xero's wire JSON instead
  *   (`wireResponses`) and maps it itself (lib/entities/values.ts).
  */
+import { brotliDecompressSync, unzipSync } from "node:zlib";
 import { XeroClient } from "xero-node";
+import { meterAnswer, meterCall } from "@/lib/usage/meter";
 import { getOpenIdClient, timeoutOf, xeroEndpoints, type TokenSet, type XeroConfig } from "./identity";
 import { assertAccessTokenFor } from "./issuer";
 
@@ -58,6 +60,27 @@ export interface ApiClientOptions {
 }
 
 /**
+ * Counts one wire answer for the usage meter and hands on its decoded body. axios (xero-node's
+ * HTTP client) asks for gzip / deflate / br and normally inflates the body in its adapter before
+ * any hook sees it, so the length we could read would be the inflated one, not what Xero billed as
+ * egress. With `decompress: false` the body arrives as the bytes received (Xero compresses when
+ * asked; the simulator does not), is counted, and is inflated here.
+ */
+function meteredBody(xeroTenantId: string) {
+  return (data: unknown, headers: unknown): unknown => {
+    const h = headers as { get?(name: string): unknown; delete?(name: string): unknown } | undefined;
+    const bytes = Buffer.isBuffer(data) ? data.length : typeof data === "string" ? Buffer.byteLength(data) : 0;
+    const remaining = h?.get?.("x-daylimit-remaining");
+    meterAnswer(xeroTenantId, bytes, remaining === undefined || remaining === null ? {} : { "x-daylimit-remaining": String(remaining) });
+    if (!Buffer.isBuffer(data) || !data.length) return data;
+    const encoding = String(h?.get?.("content-encoding") ?? "").toLowerCase();
+    if (!encoding || encoding === "identity") return data;
+    h?.delete?.("content-encoding");
+    return encoding === "br" ? brotliDecompressSync(data) : unzipSync(data);
+  };
+}
+
+/**
  * A XeroClient for Accounting API calls only, with an access token from the token store: no
  * discovery, no network until the first call. For the sync engine. Throws
  * XeroIssuerMismatchError for a token of another issuer than `config.identityUrl`.
@@ -73,6 +96,15 @@ export function createApiClient(config: Pick<XeroConfig, "identityUrl" | "apiUrl
       request.timeout = timeoutMs;
       // axios parses JSON only for responseType "json"; "arraybuffer" leaves the body as bytes.
       if (options.wireResponses) request.responseType = "arraybuffer";
+      // Every request is metered: sent here (one hook run per request, retries included); its
+      // answer's bytes as received, success or failure (axios transforms error bodies too).
+      const xeroTenantId = String((request.headers as Record<string, unknown> | undefined)?.["xero-tenant-id"] ?? "");
+      meterCall(xeroTenantId);
+      if (options.wireResponses) {
+        const r = request as typeof request & { decompress?: boolean; transformResponse?: unknown };
+        r.decompress = false;
+        r.transformResponse = [meteredBody(xeroTenantId)];
+      }
     },
   });
   xero.setTokenSet({ access_token: accessToken, token_type: "Bearer" });

@@ -8,6 +8,7 @@ export type ConnectErrorReason =
   | "expired_state"
   | "reused_state"
   | "access_denied"
+  | "connection_limit"
   | "xero_error"
   | "missing_code"
   | "code_rejected"
@@ -50,6 +51,10 @@ export const CONNECT_ERROR_MESSAGES: Record<ConnectErrorReason, { title: string;
   access_denied: {
     title: "You did not allow access in Xero.",
     body: "Xero says access was declined on its consent page, so nothing was connected. You can try again and choose Allow access.",
+  },
+  connection_limit: {
+    title: "This app has reached its Xero connection limit.",
+    body: "Xero's plan for this app caps how many organisations it may have connected, and this one would go over it, so Xero refused it. Nothing was saved. Organisations already connected can still be reconnected. To connect another, disconnect an organisation you no longer need, or move the app to a larger Xero plan (and set XERO_PLAN to match).",
   },
   xero_error: {
     title: "Xero reported an error during the connection.",

@@ -7,6 +7,9 @@ import { logXeroSession } from "@/lib/db/queries/xero-sessions";
 import { xeroAuthRequests, xeroTenants, type XeroConnection, type XeroTenant } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { redactSecrets } from "@/lib/log";
+import { flushUsage } from "@/lib/usage/meter";
+import { planNamed } from "@/lib/usage/plans";
+import { countConnectedOrganisations } from "@/lib/usage/read-model";
 import { XeroConnectError, type ConnectErrorReason } from "./connect-errors";
 import {
   authEventIdOf,
@@ -169,7 +172,7 @@ export async function completeXeroConnect(db: Db, userId: string, params: Callba
   } catch (error) {
     const connectError = error instanceof XeroConnectError ? error : new XeroConnectError("xero_unavailable", { cause: error });
     const detail: Record<string, unknown> = { reason: connectError.reason };
-    if (connectError.reason === "access_denied" || connectError.reason === "xero_error") {
+    if (connectError.reason === "access_denied" || connectError.reason === "xero_error" || connectError.reason === "connection_limit") {
       // Xero's own error code and description, as it sent them (trimmed, redacted).
       if (params.error) detail.xeroError = redactSecrets(String(params.error)).slice(0, 100);
       if (params.error_description) detail.xeroErrorDescription = redactSecrets(String(params.error_description)).slice(0, 300);
@@ -189,8 +192,27 @@ export async function completeXeroConnect(db: Db, userId: string, params: Callba
       detail,
     }).catch(() => {});
     throw connectError;
+  } finally {
+    await flushUsage(db, [""]); // the /connections call of the callback
   }
 }
+
+/**
+ * Xero refuses a consent that would take the app over its plan's connection cap (organisations
+ * connected to the app, across its users); its consent page disables the organisations beyond it
+ * and the person comes back with an error. We call it the connection limit when the app is at the
+ * cap by our own count (XERO_PLAN's), or when Xero's answer carries its limit advice, exactly (the
+ * wording of its OAuth 1 `oauth_problem_advice`, which the simulator sends too): another
+ * installation with the same app credentials fills the cap without our count seeing it.
+ */
+async function refusedAtConnectionLimit(db: Db, params: CallbackParams): Promise<boolean> {
+  const advice = typeof params.error_description === "string" ? params.error_description.trim().toLowerCase() : "";
+  if (advice === CONNECTION_LIMIT_ADVICE) return true;
+  return (await countConnectedOrganisations(db)) >= planNamed(getEnv().XERO_PLAN).connections;
+}
+
+/** Xero's advice when the app's connection cap is reached (lower-cased). */
+const CONNECTION_LIMIT_ADVICE = "maximum number of tenants already connected";
 
 async function completeInner(db: Db, userId: string, params: CallbackParams, options: { config?: XeroConfig; redirectUri?: string }): Promise<ConnectResult> {
   const state = typeof params.state === "string" ? params.state : "";
@@ -214,7 +236,10 @@ async function completeInner(db: Db, userId: string, params: CallbackParams, opt
   }
   if (consumed.expiresAt.getTime() <= now.getTime()) throw new XeroConnectError("expired_state");
 
-  if (params.error) throw new XeroConnectError(params.error === "access_denied" ? "access_denied" : "xero_error");
+  if (params.error) {
+    if (await refusedAtConnectionLimit(db, params)) throw new XeroConnectError("connection_limit");
+    throw new XeroConnectError(params.error === "access_denied" ? "access_denied" : "xero_error");
+  }
   const code = typeof params.code === "string" ? params.code : "";
   if (!code) throw new XeroConnectError("missing_code");
 

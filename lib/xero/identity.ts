@@ -21,6 +21,7 @@
 import { type Client, Issuer, type TokenSet, custom } from "openid-client";
 import { IDENTITY_SCOPES } from "@/lib/entities/scopes";
 import { getEnv } from "@/lib/env";
+import { meterAnswer, meterCall } from "@/lib/usage/meter";
 import { toXeroApiError, xeroErrorFrom } from "./errors";
 import { accessTokenClaims, assertAccessTokenFor, issuerOfConfig } from "./issuer";
 
@@ -269,6 +270,27 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
   return res;
 }
 
+/**
+ * `call` for api.xero.com (/connections), metered as a call about no one organisation. fetch
+ * inflates compressed bodies without saying how long they were, so a compressed answer counts
+ * its Content-Length (the bytes sent), otherwise the body's own length.
+ */
+async function meteredCall(url: string, init: RequestInit, timeoutMs: number): Promise<string> {
+  meterCall("");
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    throw toXeroApiError(e);
+  }
+  const text = await res.text().catch(() => "");
+  const headers = Object.fromEntries(res.headers);
+  const sent = Number(headers["content-length"]);
+  meterAnswer("", headers["content-encoding"] && Number.isFinite(sent) ? sent : Buffer.byteLength(text), headers);
+  if (!res.ok) throw xeroErrorFrom(res.status, headers, text);
+  return text;
+}
+
 function basic(config: XeroConfig): string {
   return `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString("base64")}`;
 }
@@ -342,8 +364,7 @@ export async function listXeroConnections(accessToken: string, options: { authEv
   try {
     const url = new URL(xeroEndpoints(config).connections);
     if (options.authEventId) url.searchParams.set("authEventId", options.authEventId);
-    const res = await call(url.toString(), { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } }, timeoutOf(config));
-    rows = await res.json();
+    rows = JSON.parse(await meteredCall(url.toString(), { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } }, timeoutOf(config)));
   } catch (error) {
     throw toOAuthError(error, "connections");
   }
@@ -369,7 +390,7 @@ export async function listXeroConnections(accessToken: string, options: { authEv
 export async function deleteXeroConnection(accessToken: string, xeroConnectionId: string, config = xeroConfigFromEnv()): Promise<void> {
   assertAccessTokenFor(config.identityUrl, accessToken);
   try {
-    await call(`${xeroEndpoints(config).connections}/${encodeURIComponent(xeroConnectionId)}`, { method: "DELETE", headers: { authorization: `Bearer ${accessToken}` } }, timeoutOf(config));
+    await meteredCall(`${xeroEndpoints(config).connections}/${encodeURIComponent(xeroConnectionId)}`, { method: "DELETE", headers: { authorization: `Bearer ${accessToken}` } }, timeoutOf(config));
   } catch (error) {
     const e = toOAuthError(error, "connections");
     if (e.status === 404) return;

@@ -6,10 +6,11 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { E2E_SIM_CONTROL_TOKEN, e2eDatabaseFile } from "./server-info";
 
 const appPort = process.env.E2E_APP_PORT ?? "3100";
 const simPort = process.env.E2E_SIM_PORT ?? "4110";
@@ -33,6 +34,7 @@ const env: NodeJS.ProcessEnv = {
   PORT: appPort,
   NEXTAUTH_URL: `http://localhost:${appPort}`,
   XERO_SIM_PORT: simPort,
+  XERO_SIM_CONTROL_TOKEN: E2E_SIM_CONTROL_TOKEN,
   DATA_DIR: dataDir,
   SYNC_INTERVAL_MINUTES: "0",
   DATABASE_URL: databaseUrl ?? "",
@@ -41,11 +43,14 @@ const env: NodeJS.ProcessEnv = {
   XERO_CLIENT_ID: "",
   XERO_CLIENT_SECRET: "",
 };
+// Specs that must set up what no page can (a token 50 days old) find this run's database here.
+writeFileSync(e2eDatabaseFile(appPort), JSON.stringify({ databaseUrl: databaseUrl ?? null }));
 console.log(`e2e server: database ${databaseUrl ? dbName : `PGlite in ${dataDir}`}, simulator on ${simPort}, app on ${appPort}`);
 const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "lib/cli/start.ts"], { stdio: "inherit", env });
 
 async function cleanup() {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(e2eDatabaseFile(appPort), { force: true });
   if (adminUrl && dbName) {
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});

@@ -75,3 +75,15 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
+
+/** Bytes as a person reads them (1,024-based, as Xero's GB allowances). */
+export function formatBytes(n: number): string {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${formatInt(n)} bytes` : `${v.toLocaleString("en-NZ", { maximumFractionDigits: v < 10 ? 1 : 0 })} ${units[u]}`;
+}

@@ -20,6 +20,7 @@ import { JobsPanel } from "./jobs-panel";
 import { getJobMetrics } from "@/lib/jobs/metrics";
 import { syncJobsUrl } from "@/lib/jobs/mode";
 import { YourData } from "./your-data";
+import { UsageNotices } from "./usage-notices";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
@@ -112,6 +113,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
       {jobs ? <JobsPanel jobs={jobs} /> : null}
       <ScopeNotices userId={user.id} />
+      <UsageNotices reader={user} now={now} />
       <section aria-label="Organisations" className="space-y-4">
         {orgs.map((org) => (
           <article key={org.id} className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby={`org-${org.id}`}>

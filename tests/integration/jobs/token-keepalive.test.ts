@@ -1,12 +1,13 @@
 /**
  * Token keep-alive (the workers' hourly upkeep): a connection whose refresh token is over 30 days
  * old is refreshed through the token store against the simulator (a new pair, rotated), younger
- * ones and ones needing a reconnect are left alone.
+ * ones and ones needing a reconnect are left alone; the in-app scheduler's upkeep does it too.
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xeroConnections } from "@/lib/db/schema";
+import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import { keepIdleTokensAlive } from "@/lib/jobs/token-keepalive";
+import { runHousekeeping } from "@/lib/sync/scheduler";
 import { connectUser, createWorld, type Connected, type SyncWorld } from "../sync/harness";
 
 const DAY = 86_400_000;
@@ -40,5 +41,18 @@ describe("jobs: token keep-alive", () => {
     for (const id of [young.connectionId, lost.connectionId]) expect(row(after, id)).toEqual(row(before, id));
     // Nothing is left idle: a second run finds none.
     expect(await keepIdleTokensAlive(db, now)).toEqual({ refreshed: 0, failed: 0 });
+  });
+
+  it("runs in the in-app scheduler's hourly upkeep too (PGlite has no workers), for a paused organisation as well", async () => {
+    const db = world.db.db;
+    const now = new Date();
+    await db.update(xeroConnections).set({ refreshTokenIssuedAt: new Date(now.getTime() - 40 * DAY) }).where(eq(xeroConnections.id, young.connectionId));
+    await db.update(xeroTenants).set({ syncPausedAt: now }).where(eq(xeroTenants.connectionId, young.connectionId));
+    await runHousekeeping(db, { upkeep: false });
+    const [idle] = await db.select().from(xeroConnections).where(eq(xeroConnections.id, young.connectionId));
+    expect(idle!.refreshTokenIssuedAt!.getTime()).toBeLessThan(now.getTime() - 39 * DAY); // only the hourly upkeep refreshes
+    await runHousekeeping(db, { upkeep: true });
+    const [kept] = await db.select().from(xeroConnections).where(eq(xeroConnections.id, young.connectionId));
+    expect(kept!.refreshTokenIssuedAt!.getTime()).toBeGreaterThan(now.getTime() - 60_000);
   });
 });
