@@ -17,10 +17,10 @@
  * takes it applies it under the tenant's lease (so no other sync writes the entity meanwhile),
  * records it in its session's detail (`recovery`), and clears it once the entity's walk succeeds.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Db } from "@/lib/db";
-import { syncCursors, xeroConnections, xeroTenants, type RecoveryRequest, type SyncCursor } from "@/lib/db/schema";
+import { syncCursors, xeroConnections, xeroSessions, xeroTenants, type RecoveryRequest, type SyncCursor } from "@/lib/db/schema";
 import type { EntityDefinition } from "@/lib/entities/definition";
 import { enabledEntityNames } from "@/lib/entities/enabled";
 import { entity as entityNamed, type SyncEntity } from "@/lib/entities/registry";
@@ -236,4 +236,49 @@ export async function finishRecovery(db: Db, tenantId: string, entity: string, r
     .update(syncCursors)
     .set({ recovery: null })
     .where(and(eq(syncCursors.tenantId, tenantId), eq(syncCursors.entity, entity), sql`${syncCursors.recovery}->>'requestedAt' = ${request.requestedAt}`));
+}
+
+/** One entity's recovery as the organisation page shows it: what is pending, and the last one done. */
+export interface EntityRecoveryStatus {
+  entity: SyncEntity;
+  /** Offered for this entity's walk. */
+  kinds: RecoveryKind[];
+  pending: RecoveryRequest | null;
+  /** The latest finished sync that did a recovery of this entity. */
+  last: { sessionId: string; outcome: string; finishedAt: Date | null; detail: RecoveryPlan["detail"]; updated: number; inserted: number; fetched: number } | null;
+}
+
+/**
+ * The recoveries of one of the reader's organisations, per enabled entity: two queries (its
+ * cursors, its recent recovery syncs), each scoped to the reader's own organisation.
+ */
+export async function listEntityRecoveries(db: Db, reader: Reader, tenantId: string): Promise<EntityRecoveryStatus[]> {
+  if (!readerAllows(reader, tenantId)) return [];
+  const owned = and(eq(xeroTenants.id, tenantId), eq(xeroTenants.userId, reader.id));
+  const cursors = await db
+    .select({ entity: syncCursors.entity, recovery: syncCursors.recovery })
+    .from(syncCursors)
+    .innerJoin(xeroTenants, eq(xeroTenants.id, syncCursors.tenantId))
+    .where(owned);
+  const runs = await db
+    .select({ id: xeroSessions.id, outcome: xeroSessions.outcome, finishedAt: xeroSessions.finishedAt, detail: xeroSessions.detail })
+    .from(xeroSessions)
+    .innerJoin(xeroTenants, eq(xeroTenants.id, xeroSessions.tenantId))
+    .where(and(owned, eq(xeroSessions.kind, "sync"), sql`${xeroSessions.detail} -> 'recovery' is not null`))
+    .orderBy(desc(xeroSessions.startedAt))
+    .limit(50);
+  return enabledEntityNames().map((entity) => {
+    const run = runs.find((r) => (r.detail as { recovery?: Record<string, unknown> } | null)?.recovery?.[entity]);
+    const detail = run?.detail as { recovery: Record<string, RecoveryPlan["detail"]>; entities?: Record<string, { updated?: number; inserted?: number; fetched?: number }> } | undefined;
+    const counts = detail?.entities?.[entity];
+    return {
+      entity,
+      kinds: recoveryKindsOf(entityNamed(entity)),
+      pending: cursors.find((c) => c.entity === entity)?.recovery ?? null,
+      last:
+        run && detail
+          ? { sessionId: run.id, outcome: run.outcome, finishedAt: run.finishedAt, detail: detail.recovery[entity]!, updated: counts?.updated ?? 0, inserted: counts?.inserted ?? 0, fetched: counts?.fetched ?? 0 }
+          : null,
+    };
+  });
 }

@@ -33,7 +33,7 @@ describe(`recovery on ${testDbKind()}`, () => {
     await waitForBackgroundSyncs();
     const log = await apiLog(world.sim, org.xeroTenantId, before);
     const [session] = requested.sessionId ? await db().select().from(xeroSessions).where(eq(xeroSessions.id, requested.sessionId)) : [];
-    return { requested, session, calls: log.entries.filter((e) => e.kind === "api").length };
+    return { requested, session, calls: log.entries.filter((e) => e.path.toLowerCase().startsWith("/api.xro/")).length };
   };
   const invoiceRow = async (id: string) =>
     (await queryRows<{ reference: string | null; raw_reference: string | null }>(db(), sql`select reference, raw->>'Reference' as raw_reference from invoices where tenant_id = ${org.id}::uuid and invoice_id = ${id}::uuid`))[0];
@@ -96,7 +96,7 @@ describe(`recovery on ${testDbKind()}`, () => {
     expect((await cursorOf(org.id, "invoices")).lastFullSyncAt).not.toBeNull();
 
     // Items: Xero deletes them outright; one changes in place and one goes.
-    const items = store<{ id: string; name: string }>(simTenant(), "items").list;
+    const items = store<{ id: string; name: string; updatedMs: number }>(simTenant(), "items").list;
     const renamed = items[0]!;
     renamed.name = "Renamed in place";
     const { changes } = await ctl<{ changes: { id: string }[] }>(world.sim, "POST", "/__sim/mutate", { tenantId: org.xeroTenantId, entity: "items", count: 1, kinds: ["delete"] });
