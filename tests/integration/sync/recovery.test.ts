@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/lib/db";
 import { syncCursors, xeroSessions, xeroTenants } from "@/lib/db/schema";
-import { AppError } from "@/lib/errors";
+import { SYNC_ENTITIES } from "@/lib/entities/registry";
 import { validationError } from "@/lib/http/handler";
 import { countRecordsByTenant, mirrorTable } from "@/lib/overview/record-counts";
 import { syncTenant, waitForBackgroundSyncs } from "@/lib/sync";
@@ -10,7 +10,8 @@ import { startSync } from "@/lib/sync/engine";
 import { countEntityRows, recoveryFormSchema, requestRecovery, type RecoveryInput } from "@/lib/sync/recovery";
 import { store } from "@/lib/xero-simulator/entities/store";
 import { testDbKind } from "@/tests/helpers/db";
-import { apiLog, connectUser, createWorld, ctl, type Connected, type SyncWorld } from "./harness";
+import { connectSimUser, SIM_SCOPES } from "@/tests/helpers/sim-connect";
+import { apiLog, connectUser, createWorld, ctl, pointEnvAtSimulator, type Connected, type SyncWorld } from "./harness";
 
 /**
  * Recovery of one entity of one organisation, on the real engine against the simulator over HTTP:
@@ -24,6 +25,9 @@ describe(`recovery on ${testDbKind()}`, () => {
   let other: Connected["tenants"][number];
   let userB: Connected;
   let orgOfB: Connected["tenants"][number];
+  /** The other organisation through a grant with accounting.journals.read. */
+  let ledger: Connected["tenants"][number];
+  let ledgerUser: string;
   const db = () => world.db.db;
   const simTenant = () => world.sim.sim.tenants.get(org.xeroTenantId)!;
 
@@ -47,9 +51,15 @@ describe(`recovery on ${testDbKind()}`, () => {
     ]);
     org = world.user.tenants.find((t) => t.name === "Demo Company (UK)")!;
     other = world.user.tenants.find((t) => t.name === "Other Org (NZ)")!;
+    // Journals too: an installation that enabled them (a grant without their scope syncs the rest).
+    pointEnvAtSimulator(world.sim, { XERO_SYNC_ENTITIES: SYNC_ENTITIES.join(",") });
     userB = await connectUser(db(), world.sim, "bookkeeper@example.com");
+    const granted = await connectSimUser(db(), world.sim, "ledger@example.com", [...SIM_SCOPES, "accounting.journals.read"]);
+    ledger = granted.tenants.find((t) => t.xeroTenantId === other.xeroTenantId)!;
+    ledgerUser = granted.userId;
     orgOfB = userB.tenants.find((t) => t.xeroTenantId === org.xeroTenantId)!;
     for (const t of [org, other, orgOfB]) expect((await syncTenant(db(), { tenantId: t.id, trigger: "manual" })).status).toBe("success");
+    expect((await syncTenant(db(), { tenantId: ledger.id, trigger: "manual", entities: ["journals"] })).status).toBe("success");
   });
   afterAll(() => world?.close());
 
@@ -175,7 +185,7 @@ describe(`recovery on ${testDbKind()}`, () => {
       type: "bad_request",
       publicMessage: "The date to re-sync from is in the future.",
     });
-    await expect(requestRecovery(db(), { id: world.user.userId }, { tenantId: org.id, entity: "journals", kind: "full" })).rejects.toBeInstanceOf(AppError);
+    await expect(requestRecovery(db(), { id: world.user.userId }, { tenantId: org.id, entity: "widgets", kind: "full" })).rejects.toMatchObject({ type: "bad_request", publicMessage: expect.stringContaining("not synced here") });
     await db().update(xeroTenants).set({ status: "needs_reconnect" }).where(eq(xeroTenants.id, org.id));
     try {
       await expect(requestRecovery(db(), { id: world.user.userId }, { tenantId: org.id, entity: "invoices", kind: "full" })).rejects.toMatchObject({ type: "conflict", publicMessage: expect.stringContaining("reconnected") });
@@ -198,5 +208,32 @@ describe(`recovery on ${testDbKind()}`, () => {
       kind: "resync",
       from: new Date("2026-03-01T00:00:00Z"),
     });
+  });
+
+  it("re-sync from a date goes back to the last journal created before it and rewrites those after, up to where the position stood", async () => {
+    const rows = await queryRows<{ n: string; created: Date | string }>(db(), sql`select journal_number::text as n, xero_updated_at as created from journals where tenant_id = ${ledger.id}::uuid order by journal_number`);
+    const at = (i: number) => new Date(rows[i]!.created).getTime();
+    const k = rows.findIndex((_, i) => i >= Math.floor(rows.length * 0.6) && at(i) > at(i - 1));
+    const from = new Date(at(k));
+    const back = Number(rows[k - 1]!.n);
+    const [beforeNo, afterNo] = [Number(rows[10]!.n), Number(rows[k + 5]!.n)];
+    const damage = (n: number) => db().execute(sql`update journals set raw = jsonb_set(raw, '{Reference}', '"damaged here"') where tenant_id = ${ledger.id}::uuid and journal_number = ${n}`);
+    await damage(beforeNo);
+    await damage(afterNo);
+    const reference = async (n: number) =>
+      (await queryRows<{ r: string | null }>(db(), sql`select raw->>'Reference' as r from journals where tenant_id = ${ledger.id}::uuid and journal_number = ${n}`))[0]!.r;
+    const positionBefore = (await db().select().from(syncCursors).where(and(eq(syncCursors.tenantId, ledger.id), eq(syncCursors.entity, "journals"))))[0]!.position;
+
+    const requested = await requestRecovery(db(), { id: ledgerUser }, { tenantId: ledger.id, entity: "journals", kind: "resync", from });
+    await waitForBackgroundSyncs();
+    const [session] = await db().select().from(xeroSessions).where(eq(xeroSessions.id, requested.sessionId!));
+    const result = (session!.detail as { entities: Record<string, { positionBefore: number; positionAfter: number; updated: number; pages: number }> }).entities.journals!;
+    expect(result).toMatchObject({ positionBefore: back, positionAfter: positionBefore, updated: 1 });
+    // 100 journals an answer from the rewound position, the last one short.
+    expect(session!.apiCalls).toBe(Math.floor((rows.length - k) / 100) + 1);
+    expect(await reference(afterNo)).not.toBe("damaged here");
+    expect(await reference(beforeNo)).toBe("damaged here");
+    const cursor = (await db().select().from(syncCursors).where(and(eq(syncCursors.tenantId, ledger.id), eq(syncCursors.entity, "journals"))))[0]!;
+    expect(cursor).toMatchObject({ position: positionBefore, recovery: null });
   });
 });
