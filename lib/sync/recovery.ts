@@ -156,7 +156,7 @@ export async function beginRecovery(db: Db, tenantId: string, def: EntityDefinit
   let highWaterMark = stored.highWaterMark;
   let position = stored.position;
   if (!started) {
-    const applied = await db.transaction(async (tx) => {
+    const apply = async (tx: Db): Promise<NonNullable<RecoveryRequest["started"]>> => {
       const at = new Date().toISOString();
       if (request.kind === "resync") {
         const from = new Date(request.from!);
@@ -184,12 +184,28 @@ export async function beginRecovery(db: Db, tenantId: string, def: EntityDefinit
       highWaterMark = null;
       position = null;
       return { at, sessionId, ...(deleted !== undefined ? { deleted } : {}) };
-    });
+    };
+    // The rewind (or the deletion) and marking the request started commit together: a crash
+    // before that leaves it to the next sync whole, never half done.
+    // Only this request: one made since the cursor was read waits for the follow-up sync it asked for.
+    const superseded = new Error("superseded");
+    const applied = await db
+      .transaction(async (tx) => {
+        const applied = await apply(tx);
+        const marked = await tx
+          .update(syncCursors)
+          .set({ highWaterMark, position, recovery: { ...request, started: applied }, ...(request.kind === "clear" ? { lastFullSyncAt: null } : {}) })
+          .where(and(eq(syncCursors.tenantId, tenantId), eq(syncCursors.entity, def.name), sql`${syncCursors.recovery}->>'requestedAt' = ${request.requestedAt}`))
+          .returning({ entity: syncCursors.entity });
+        if (marked.length === 0) throw superseded;
+        return applied;
+      })
+      .catch((error: unknown) => {
+        if (error === superseded) return null;
+        throw error;
+      });
+    if (!applied) return null;
     started = applied;
-    await db
-      .update(syncCursors)
-      .set({ highWaterMark, position, recovery: { ...request, started }, ...(request.kind === "clear" ? { lastFullSyncAt: null } : {}) })
-      .where(and(eq(syncCursors.tenantId, tenantId), eq(syncCursors.entity, def.name)));
   }
   const resync = request.kind === "resync";
   return {
