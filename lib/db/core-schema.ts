@@ -303,6 +303,23 @@ export const encryptionCanaries = pgTable("encryption_canaries", {
 });
 
 /**
+ * A pending recovery of one entity: `resync` rewinds the cursor to `from` and rewrites rows as they
+ * arrive; `full` walks everything and reconciles; `clear` deletes the rows, then walks from the
+ * start. `started` is set by the sync that applied it (the rewind or the deletion, under the lease):
+ * a walk interrupted after that resumes from the committed cursor, replacing rows up to where the
+ * cursor stood (`untilMs` / `untilPosition`; absent: the whole walk).
+ */
+export interface RecoveryRequest {
+  kind: "resync" | "full" | "clear";
+  requestedAt: string;
+  /** resync: the ISO instant to walk from. */
+  from?: string;
+  /** clear: the number of rows the user confirmed deleting. */
+  confirmed?: number;
+  started?: { at: string; sessionId: string; untilMs?: number; untilPosition?: number; deleted?: number };
+}
+
+/**
  * Per (tenant, entity): where the entity's walk stands. `entity` is a mirrored entity's name
  * (lib/entities/registry.ts).
  */
@@ -334,6 +351,11 @@ export const syncCursors = pgTable(
     unavailableReason: text("unavailable_reason"),
     /** Turned off for this organisation by its user since then: no sync walks it; null = on. */
     disabledAt: ts("disabled_at"),
+    /**
+     * A recovery its user asked for (lib/sync/recovery.ts), kept until a walk has done it, so a
+     * restart or a worker elsewhere still honours it; null = none pending.
+     */
+    recovery: jsonb("recovery").$type<RecoveryRequest>(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.entity] })],
 );

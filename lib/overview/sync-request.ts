@@ -1,16 +1,21 @@
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { readerAllows, type Reader } from "@/lib/lists/tenant-scope";
-import { requestSync } from "@/lib/sync";
+import { requestSync, type RequestSyncInput } from "@/lib/sync";
 
 /**
  * "Sync now" for one of the organisations the reader may see, through the sync engine's public
  * requestSync (the user's ownership checked there; one outside a narrowed reader's is absent to it; the run continues in the background and reports through its
  * xero_sessions row, which the overview polls). Reasons not to sync become clear 409 messages.
  */
-export async function requestSyncForUser(db: Db, reader: Reader, tenantId: string): Promise<{ status: "started" | "already_running" | "queued"; sessionId: string | null }> {
+export async function requestSyncForUser(
+  db: Db,
+  reader: Reader,
+  tenantId: string,
+  only: Pick<RequestSyncInput, "entities" | "followUpIfRunning"> = {},
+): Promise<{ status: "started" | "already_running" | "queued"; sessionId: string | null }> {
   if (!readerAllows(reader, tenantId)) throw new AppError("not_found", "No such organisation.");
-  const result = await requestSync(db, { userId: reader.id, tenantId, trigger: "manual" });
+  const result = await requestSync(db, { userId: reader.id, tenantId, trigger: "manual", ...only });
   if (result.status === "started" || result.status === "already_running" || result.status === "queued") return { status: result.status, sessionId: result.sessionId };
   if (result.reason === "not_found") throw new AppError("not_found", "No such organisation.");
   if (result.reason === "busy") throw new AppError("conflict", "The server is running as many syncs as it allows and many more are waiting; try again in a few minutes.");

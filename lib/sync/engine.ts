@@ -35,6 +35,7 @@ import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, 
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
 import { sharedLimiterFor } from "./shared-limits";
 import type { SourcePage, XeroSource } from "./source";
+import { beginRecovery, finishRecovery, type RecoveryPlan } from "./recovery";
 import { DEFAULT_PAGE_SIZE, SKEW_MS, SyncWalk } from "./walk";
 
 export type SyncTrigger = "manual" | "schedule" | "cli" | "webhook" | "login" | "connect";
@@ -93,6 +94,8 @@ export interface EntitySyncResult {
   positionAfter?: number;
   /** Rows Xero no longer returns, flagged deleted_in_xero_at by this sync. */
   deletedInXero?: number;
+  /** A recovery its user asked for, done by this walk (lib/sync/recovery.ts). */
+  recovery?: RecoveryPlan["detail"];
   pages: number;
   fetched: number;
   inserted: number;
@@ -133,6 +136,8 @@ interface RunContext {
   pageSize: number;
   writeDepth: number;
   pending: XeroSessionProgress;
+  /** The entity being walked has a recovery applied: how far its pages are rewritten. */
+  recovery?: RecoveryPlan;
   onProgress?: (event: SyncProgressEvent) => void;
   leaseLost: () => boolean;
   /** Why to stop at the next page boundary, if so. */
@@ -423,6 +428,7 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
         ...(Object.keys(throttled).length ? { throttled } : {}),
         ...(rateLimitedUntil ? { rateLimitedUntil: rateLimitedUntil.toISOString() } : {}),
         ...(isXeroAuthError(fatal) ? { reconnectRequired: true } : {}),
+        ...(results.some((r) => r.recovery) ? { recovery: Object.fromEntries(results.flatMap((r) => (r.recovery ? [[r.entity, r.recovery]] : []))) } : {}),
       },
     });
   } finally {
@@ -466,32 +472,56 @@ function emptyResult(entity: SyncEntity, outcome: EntitySyncResult["outcome"]): 
  * DateTimeUTC of the last answer, whether it was a walk of everything), or null when the entity
  * was not due (a refresh done recently enough).
  */
-async function syncEntity(ctx: RunContext, def: EntityDefinition, result: EntitySyncResult): Promise<{ xeroTime: Date | null; full: boolean } | null> {
-  const { db, tenant } = ctx;
+async function syncEntity(runCtx: RunContext, def: EntityDefinition, result: EntitySyncResult): Promise<{ xeroTime: Date | null; full: boolean } | null> {
+  const { db, tenant } = runCtx;
   const spec = writeSpecOf(def);
   const stored = await getSyncCursor(db, tenant.id, def.name);
   const walk = def.walk;
-  if (walk.kind === "refresh" && !ctx.full && !isDue(stored?.lastSuccessAt, walk.everyHours)) {
+  // A recovery its user asked for (lib/sync/recovery.ts), applied now that the lease is held.
+  const recovery = await beginRecovery(db, tenant.id, def, stored, runCtx.lease.session.id);
+  if (recovery) result.recovery = recovery.detail;
+  const ctx: RunContext = recovery ? { ...runCtx, recovery } : runCtx;
+  const whole = ctx.full || Boolean(recovery?.whole);
+  if (walk.kind === "refresh" && !whole && !isDue(stored?.lastSuccessAt, walk.everyHours)) {
     result.notDue = true;
     return null;
   }
   await markSyncAttempt(db, tenant.id, def.name);
-  const cursor = stored?.highWaterMark ?? null;
-  switch (walk.kind) {
-    case "keyset":
-      return { xeroTime: await walkKeyset(ctx, def, spec, cursor, result), full: ctx.full };
-    case "unpaged": {
-      // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
-      const reconcile = def.deletes.hardDeletes && (ctx.full || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
-      return walkWhole(ctx, def, spec, ctx.full || reconcile ? null : cursor, reconcile, result);
+  const cursor = recovery ? recovery.highWaterMark : (stored?.highWaterMark ?? null);
+  const walked = await (async () => {
+    switch (walk.kind) {
+      case "keyset":
+        return { xeroTime: await walkKeyset(ctx, def, spec, cursor, result), full: whole };
+      case "unpaged": {
+        // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
+        const reconcile = def.deletes.hardDeletes && (whole || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
+        return walkWhole(ctx, def, spec, whole || reconcile ? null : cursor, reconcile, result);
+      }
+      case "refresh":
+        return walkWhole(ctx, def, spec, null, true, result);
+      case "offset":
+        result.cursorBefore = cursor?.toISOString() ?? null;
+        result.cursorAfter = result.cursorBefore;
+        return walkOffset(ctx, def, spec, ctx.full ? null : recovery ? recovery.position : (stored?.position ?? null), walk.pageSize, result);
     }
-    case "refresh":
-      return walkWhole(ctx, def, spec, null, true, result);
-    case "offset":
-      result.cursorBefore = cursor?.toISOString() ?? null;
-      result.cursorAfter = result.cursorBefore;
-      return walkOffset(ctx, def, spec, ctx.full ? null : (stored?.position ?? null), walk.pageSize, result);
-  }
+  })();
+  if (recovery) await finishRecovery(db, tenant.id, def.name, recovery.request);
+  return walked;
+}
+
+/**
+ * Whether a page is written in full mode (rows with an equal UpdatedDateUTC rewritten when their
+ * JSON differs): a full sync, or a recovery's walk that has not yet passed where the cursor stood.
+ */
+function writesFull(ctx: RunContext, rows: readonly PreparedRow[], fromPosition?: number): boolean {
+  if (ctx.full) return true;
+  const r = ctx.recovery;
+  if (!r) return false;
+  if (fromPosition !== undefined) return r.replaceThroughPosition === null || fromPosition < r.replaceThroughPosition;
+  if (r.replaceThroughMs === null) return true;
+  let first = Infinity;
+  for (const row of rows) if (row.updatedMs < first) first = row.updatedMs;
+  return first <= r.replaceThroughMs;
 }
 
 function isDue(last: Date | null | undefined, everyHours: number): boolean {
@@ -506,6 +536,8 @@ interface PageWrite {
   position?: number | null;
   /** The answer held every record: flag stored rows that are not in it as deleted in Xero. */
   reconcile?: boolean;
+  /** Offset walks: the position the answer followed. */
+  fromPosition?: number;
 }
 
 /** Stores one answer with the cursor advance, the lease fence and the session's counters, in ONE transaction. */
@@ -513,7 +545,7 @@ async function commitPage(ctx: RunContext, def: EntityDefinition, spec: MirrorSp
   const { db, tenant } = ctx;
   if (ctx.leaseLost()) throw new SyncLeaseLostError();
   const c = await db.transaction(async (tx) => {
-    const c = await upsertPreparedBatch(tx, spec, tenant.id, page.rows, { full: ctx.full });
+    const c = await upsertPreparedBatch(tx, spec, tenant.id, page.rows, { full: writesFull(ctx, page.rows, page.fromPosition) });
     const deleted = page.reconcile ? await markMissingAsDeleted(tx, spec, tenant.id, page.rows.map((r) => r.id)) : 0;
     if (page.cursor) await advanceSyncCursor(tx, tenant.id, def.name, page.cursor);
     if (page.position !== undefined && page.position !== null) await advanceSyncPosition(tx, tenant.id, def.name, page.position);
@@ -588,7 +620,7 @@ async function walkOffset(ctx: RunContext, def: EntityDefinition, spec: MirrorSp
     if (prepared.serverTime) xeroTime = prepared.serverTime;
     const next = prepared.maxPosition ?? position;
     if (prepared.rows.length > 0 && next <= position) throw new SyncWalkError("out_of_order", `Xero's ${def.xero.endpoint} answer after offset ${position} did not move past it`);
-    await commitPage(ctx, def, spec, { rows: prepared.rows, cursor: maxUpdated(prepared.rows), position: prepared.rows.length ? next : null }, result);
+    await commitPage(ctx, def, spec, { rows: prepared.rows, cursor: maxUpdated(prepared.rows), position: prepared.rows.length ? next : null, fromPosition: position }, result);
     position = next;
     result.positionAfter = position;
     if (prepared.rows.length < pageSize) break;
@@ -665,7 +697,7 @@ async function walkKeyset(ctx: RunContext, def: EntityDefinition, spec: MirrorSp
       const committed = (async () => {
         if (sharesIds) await previous;
         const c = await db.transaction(async (tx) => {
-          const c = await upsertPreparedBatch(tx, spec, tenant.id, toWrite, { full: ctx.full, deferSummaries: true });
+          const c = await upsertPreparedBatch(tx, spec, tenant.id, toWrite, { full: writesFull(ctx, toWrite), deferSummaries: true });
           await previous; // page order; rethrows (rolling this page back) if the previous page failed
           await c.summaries?.(); // after the previous page's commit: see BatchResult.summaries
           if (decision.cursor) await advanceSyncCursor(tx, tenant.id, entity, decision.cursor);
