@@ -33,6 +33,7 @@ import { classifySyncOutcome, type JobOutcome } from "./outcome";
 import { getBoss, sendSyncJob, stopBoss, SYNC_QUEUE, UPKEEP_CRON, UPKEEP_QUEUE, type SyncJobData } from "./queue";
 import { enqueueScheduledSyncs } from "./schedule";
 import { keepIdleTokensAlive } from "./token-keepalive";
+import { runAlertsTick } from "@/lib/alerts/hook";
 
 /** Workers' tenant leases: renewed every third of it, so a lease outlives a stall of 15 s only. */
 export const WORKER_LEASE_TTL_MS = 15_000;
@@ -211,6 +212,7 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
         await reap();
         await enqueueScheduledSyncs(db, boss, getEnv().SYNC_INTERVAL_MINUTES);
         await runDueWebhookSyncs(db, getEnv().WEBHOOK_SYNC_DEBOUNCE_SECONDS);
+        await runAlertsTick(db);
       } catch (error) {
         logServerError("sync worker tick", error);
       } finally {

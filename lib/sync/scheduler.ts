@@ -18,6 +18,7 @@ import { syncTenant, type SyncResult } from "./engine";
 import { DUE_WEBHOOK_SYNC_TICK_MS, runDueWebhookSyncs } from "./webhook-syncs";
 import { schedulerState } from "./scheduler-state";
 import { logServerError } from "@/lib/log";
+import { runAlertsTick } from "@/lib/alerts/hook";
 
 /** Tenants the scheduler should sync now. */
 export async function listSchedulableTenants(db: Db, now = new Date()): Promise<{ id: string; name: string }[]> {
@@ -74,6 +75,7 @@ async function scheduledSyncs(db: Db): Promise<{ tenantId: string; result: SyncR
 export async function runHousekeeping(db: Db, options: { upkeep: boolean }): Promise<void> {
   const env = getEnv();
   await runDueWebhookSyncs(db, env.WEBHOOK_SYNC_DEBOUNCE_SECONDS);
+  await runAlertsTick(db);
   if (!options.upkeep) return;
   await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
   await pruneWebhookDeliveries(db);
