@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { logServerError } from "@/lib/log";
 import { planNamed, USAGE_WARNING_RATIO, type XeroPlan } from "@/lib/usage/plans";
 import { compareAlerts, type Alert } from "./kinds";
 
@@ -227,4 +228,14 @@ export async function computeAlerts(db: Db, userId: string, options: AlertOption
     });
   }
   return alerts.sort(compareAlerts);
+}
+
+/** How many alerts the user has (the menu's count); 0 when they cannot be read, so no page fails for it. */
+export async function countAlerts(db: Db, userId: string): Promise<number> {
+  try {
+    return (await computeAlerts(db, userId)).length;
+  } catch (error) {
+    logServerError("alert count", error);
+    return 0;
+  }
 }

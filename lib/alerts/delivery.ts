@@ -15,7 +15,8 @@ import { queryRows, type Db } from "@/lib/db";
 import { alertDeliveries, type AlertDelivery } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { logServerError } from "@/lib/log";
-import { webhookBody, type WebhookAlert, type WebhookEventType } from "./payload";
+import { AppError } from "@/lib/errors";
+import { testAlert, webhookBody, type WebhookAlert, type WebhookEventType } from "./payload";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 import { mayConnectTo } from "./url-safety";
 import { webhookTarget } from "./webhook";
@@ -193,4 +194,15 @@ function describeNetworkError(error: NodeJS.ErrnoException): string {
     default:
       return error.code?.startsWith("ERR_TLS") || error.code?.includes("CERT") ? "The receiver's TLS certificate was not accepted." : "The delivery could not reach the receiver.";
   }
+}
+
+/** "Send test": writes a test delivery and sends it now; its outcome (or its retry) is on the settings page. */
+export async function sendTestDelivery(db: Db, userId: string, options: DeliverOptions & { baseUrl?: string } = {}): Promise<AlertDelivery> {
+  const target = await webhookTarget(db, userId);
+  if (!target) throw new AppError("not_found", "Save a webhook URL first.");
+  const now = options.now ?? new Date();
+  const id = await enqueueDelivery(db, userId, { type: "test", alert: testAlert(options.baseUrl ?? getEnv().NEXTAUTH_URL), occurredAt: now });
+  await deliverDue(db, { ...options, now, userId, deliveryId: id });
+  const [row] = await db.select().from(alertDeliveries).where(eq(alertDeliveries.id, id));
+  return row!;
 }

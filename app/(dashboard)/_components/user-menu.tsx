@@ -31,6 +31,9 @@ export function UserMenu({ name, email }: { name: string | null; email: string |
         <Link href="/settings/api" className="mt-1 block rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100">
           API tokens
         </Link>
+        <Link href="/settings/alerts" className="block rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100">
+          Alert webhook
+        </Link>
         <button
           type="button"
           disabled={pending}
