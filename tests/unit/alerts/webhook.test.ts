@@ -125,3 +125,19 @@ describe("webhook URL", () => {
     expect(mayConnectTo("192.168.0.2", true)).toBe(false);
   });
 });
+
+describe("the README's verification snippet", () => {
+  it("accepts a real delivery's signature and refuses a changed body", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { createRequire } = await import("node:module");
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const code = /## Alerts[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const verify = new Function("require", `${code}\nreturn verify;`)(createRequire(import.meta.url)) as (s: string, b: string, h: string) => boolean;
+    const body = '{"id":"d1","type":"test"}';
+    const header = signatureHeader("whsec_x", body, Math.floor(Date.now() / 1000));
+    expect(verify("whsec_x", body, header)).toBe(true);
+    expect(verify("whsec_x", `${body}\n`, header)).toBe(false);
+    expect(verify("whsec_y", body, header)).toBe(false);
+  });
+});
