@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
@@ -8,6 +9,8 @@ import { defineConfig, devices } from "@playwright/test";
 export const E2E_APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 export const E2E_SIM_PORT = Number(process.env.E2E_SIM_PORT ?? 4110);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// The demo simulator's control token, known to the specs (they inject faults through /__sim/) and the server.
+process.env.DEMO_SIM_CONTROL_TOKEN ??= randomBytes(24).toString("base64url");
 
 export default defineConfig({
   testDir: "./tests/e2e",
@@ -45,6 +48,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { E2E_APP_PORT: String(E2E_APP_PORT), E2E_SIM_PORT: String(E2E_SIM_PORT) },
+    env: { E2E_APP_PORT: String(E2E_APP_PORT), E2E_SIM_PORT: String(E2E_SIM_PORT), DEMO_SIM_CONTROL_TOKEN: process.env.DEMO_SIM_CONTROL_TOKEN },
   },
 });

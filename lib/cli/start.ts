@@ -120,6 +120,7 @@ async function main() {
         port: simPort,
         dataDir,
         redirectUris: [`${appUrl}/api/auth/callback/xero`, `${appUrl}/api/xero/callback`],
+        controlToken: env.DEMO_SIM_CONTROL_TOKEN || undefined,
       });
     } catch (error) {
       fail(`Could not start the Xero simulator on 127.0.0.1:${simPort}: ${error instanceof Error ? error.message : String(error)} (set XERO_SIM_PORT to use another port)`);

@@ -13,6 +13,8 @@ export interface DemoSimulatorOptions {
   seed?: number;
   /** Change a few records every N ms so the demo shows incremental syncs and webhooks (0/absent: off). */
   activityEveryMs?: number;
+  /** The token its /__sim/ control endpoints take (default: random per start), so a test driving the demo can use them. */
+  controlToken?: string;
 }
 
 export async function startDemoSimulator(options: DemoSimulatorOptions): Promise<RunningSimulator> {
@@ -21,6 +23,7 @@ export async function startDemoSimulator(options: DemoSimulatorOptions): Promise
     seed: options.seed ?? 42,
     mode: "demo",
     demoRedirectUris: options.redirectUris,
+    ...(options.controlToken ? { controlToken: options.controlToken } : {}),
     ...(options.activityEveryMs ? { activity: { everyMs: options.activityEveryMs } } : {}),
     ...(options.dataDir ? { stateFile: `${options.dataDir.replace(/\/+$/, "")}/xero-simulator.json` } : {}),
   });
