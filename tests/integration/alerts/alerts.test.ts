@@ -10,6 +10,9 @@ import { evaluateAlerts } from "@/lib/alerts/transitions";
 import { listDeliveries, rotateWebhookSecret, saveWebhook, webhookSettingsSchema } from "@/lib/alerts/webhook";
 import { alertDeliveries, alertWebhooks, openAlerts, syncCursors, xeroConnections, xeroSessions, xeroTenants, xeroUsageDays, type NewXeroSession } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
+import { ciphertextKeyId } from "@/lib/xero/token-crypto";
+import { reencryptSecrets } from "@/lib/xero/token-reencrypt";
+import { webhookTarget } from "@/lib/alerts/webhook";
 import { PLANS, type XeroPlan } from "@/lib/usage/plans";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { seedTenant, seedUser } from "@/tests/helpers/seed-mirror";
@@ -359,3 +362,34 @@ async function setRefreshIssued(tenantId: string, at: Date) {
   const [row] = await t.db.select({ c: xeroTenants.connectionId }).from(xeroTenants).where(eq(xeroTenants.id, tenantId));
   await t.db.update(xeroConnections).set({ refreshTokenIssuedAt: at }).where(eq(xeroConnections.id, row!.c));
 }
+
+describe("signing secrets and TOKEN_ENCRYPTION_KEY", () => {
+  it("npm run tokens:reencrypt rewrites them under the new key, readable without the old one", async () => {
+    const k0 = process.env.TOKEN_ENCRYPTION_KEY!;
+    const userId = (await seedUser(t.db)).id;
+    const { secret } = await saveWebhook(t.db, userId, { url: "https://hooks.example.com/x", kinds: ["quota_80"] });
+    const k1 = randomBytes(32).toString("hex");
+    const withKeys = async <T>(current: string, previous: string | undefined, fn: () => Promise<T>): Promise<T> => {
+      process.env.TOKEN_ENCRYPTION_KEY = current;
+      if (previous) process.env.TOKEN_ENCRYPTION_KEY_PREVIOUS = previous;
+      else delete process.env.TOKEN_ENCRYPTION_KEY_PREVIOUS;
+      resetEnvCache();
+      try {
+        return await fn();
+      } finally {
+        process.env.TOKEN_ENCRYPTION_KEY = k0;
+        delete process.env.TOKEN_ENCRYPTION_KEY_PREVIOUS;
+        resetEnvCache();
+      }
+    };
+    const report = await withKeys(k1, k0, () => reencryptSecrets(t.db));
+    expect(report.alertSecrets.failed).toBe(0);
+    expect(report.alertSecrets.rewritten).toBeGreaterThanOrEqual(1);
+    await withKeys(k1, undefined, async () => {
+      expect((await webhookTarget(t.db, userId))!.secret).toBe(secret);
+      const [row] = await t.db.select().from(alertWebhooks).where(eq(alertWebhooks.userId, userId));
+      expect(ciphertextKeyId(row!.secretEncrypted)).not.toBeNull();
+      expect((await reencryptSecrets(t.db)).alertSecrets.rewritten).toBe(0);
+    });
+  });
+});
