@@ -58,7 +58,11 @@ test("alerts list a failing sync with how to fix it; the webhook is saved, teste
     const url = page.getByLabel("Receiver URL");
     await url.fill("http://10.0.0.7/hook");
     await page.getByRole("button", { name: "Save webhook" }).click();
-    await expect(page.getByRole("alert")).toHaveText("The URL must start with https:// (http:// only to localhost or 127.0.0.1).");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("The URL must start with https:// (http:// only to localhost or 127.0.0.1).");
+    // What was typed stays, to be corrected.
+    await expect(url).toHaveValue("http://10.0.0.7/hook");
+    await expect(url).toHaveAttribute("aria-invalid", "true");
+    await screenshot(page, testInfo, "alert-webhook-refused");
     await expect(page.getByRole("checkbox", { name: "Sync failing" })).toBeChecked();
     await expect(page.getByRole("checkbox", { name: "Needs reconnect" })).toBeChecked();
     await expect(page.getByRole("checkbox", { name: "Daily quota at 80 %" })).toBeChecked();

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { deleteAlertWebhookAction, rotateAlertSecretAction, saveAlertWebhookAction, sendTestAlertAction } from "./actions";
 
 type SaveState = Awaited<ReturnType<typeof saveAlertWebhookAction>> | null;
@@ -25,6 +25,9 @@ function NewSecret({ secret }: { secret: string }) {
 export function WebhookForm({ url, kinds, options }: { url: string; kinds: string[]; options: { kind: string; label: string }[] }) {
   const [state, action, pending] = useActionState<SaveState, FormData>(async (_p, form) => saveAlertWebhookAction(form), null);
   const errors = state && !state.ok ? state.error.fieldErrors : undefined;
+  // Controlled, so a refused save keeps what was typed and ticked (React resets uncontrolled fields after an action).
+  const [urlValue, setUrl] = useState(url);
+  const [picked, setPicked] = useState(() => new Set(kinds));
   return (
     <div>
       <form action={action} className="space-y-4">
@@ -34,7 +37,8 @@ export function WebhookForm({ url, kinds, options }: { url: string; kinds: strin
             name="url"
             type="url"
             required
-            defaultValue={url}
+            value={urlValue}
+            onChange={(e) => setUrl(e.target.value)}
             placeholder="https://hooks.example.com/xero-sync"
             aria-invalid={errors?.url ? true : undefined}
             aria-describedby={errors?.url ? "url-error" : undefined}
@@ -51,7 +55,21 @@ export function WebhookForm({ url, kinds, options }: { url: string; kinds: strin
           <div className="mt-1 flex flex-wrap gap-x-5 gap-y-2">
             {options.map((o) => (
               <label key={o.kind} className="flex items-center gap-2 text-sm text-ink">
-                <input type="checkbox" name="kinds" value={o.kind} defaultChecked={kinds.includes(o.kind)} className="h-4 w-4 rounded border-slate-300" />
+                <input
+                  type="checkbox"
+                  name="kinds"
+                  value={o.kind}
+                  checked={picked.has(o.kind)}
+                  onChange={(e) =>
+                    setPicked((prev) => {
+                      const next = new Set(prev);
+                      if (e.target.checked) next.add(o.kind);
+                      else next.delete(o.kind);
+                      return next;
+                    })
+                  }
+                  className="h-4 w-4 rounded border-slate-300"
+                />
                 {o.label}
               </label>
             ))}
