@@ -49,6 +49,8 @@ interface TenantRow extends Record<string, unknown> {
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 const date = (ms: Ms) => (ms === null || ms === undefined ? null : new Date(Number(ms)));
 const percent = (ratio: number) => Math.floor(ratio * 100);
+/** A stored message without its final full stop, to end a sentence of ours. */
+const sentence = (message: string) => message.trim().replace(/\.+$/, "");
 const formatInt = (n: number) => n.toLocaleString("en-GB");
 const formatGb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 
@@ -133,15 +135,17 @@ export async function computeAlerts(db: Db, userId: string, options: AlertOption
 
     const failingEntities = entityErrors.filter((e) => e.tenant_id === t.id);
     if (t.last_outcome === "error" || failingEntities.length) {
-      const parts = failingEntities.slice(0, 3).map((e) => `${e.entity}: ${e.last_error ?? "failed"}`);
-      if (failingEntities.length > 3) parts.push(`and ${failingEntities.length - 3} more`);
+      // The run's error often is an entity's own: said once.
+      const others = failingEntities.filter((e) => t.last_outcome !== "error" || e.last_error !== t.last_error);
+      const parts = others.slice(0, 3).map((e) => `${e.entity}: ${sentence(e.last_error ?? "failed")}`);
+      if (others.length > 3) parts.push(`and ${others.length - 3} more`);
       const since = Math.min(...[t.failing_since, ...failingEntities.map((e) => e.last_error_at)].filter((v): v is number => v !== null && v !== undefined));
       alerts.push({
         key: `sync_failing:${t.id}`,
         kind: "sync_failing",
         severity: "error",
         title: `Syncs of ${t.name} are failing`,
-        detail: t.last_outcome === "error" ? `The latest sync failed: ${t.last_error ?? "see Sync history"}.${parts.length ? ` ${parts.join("; ")}.` : ""}` : `${parts.join("; ")}.`,
+        detail: t.last_outcome === "error" ? `The latest sync failed: ${sentence(t.last_error ?? "see Sync history")}.${parts.length ? ` ${parts.join("; ")}.` : ""}` : `${parts.join("; ")}.`,
         fix: {
           text: "See what failed in Sync history. A failure on Xero's side clears with the next sync (scheduled, or Sync now on the overview); one that repeats names what to change.",
           href: historyHref(t.id),

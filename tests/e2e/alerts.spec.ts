@@ -91,6 +91,7 @@ test("alerts list a failing sync with how to fix it; the webhook is saved, teste
 
     // Xero fails every invoices request of the organisation; its first sync (right after Connect Xero) fails.
     await sim("POST", "/__sim/faults", { faults: [{ kind: "500", count: 1000, tenantId: xeroTenantId, path: "/Invoices" }] });
+    await page.goto("/dashboard");
     await connectXero(page, "dana", [ORG]);
     await page.goto("/alerts");
     const alert = page.getByTestId("alert").filter({ hasText: `Syncs of ${ORG} are failing` });

@@ -93,6 +93,9 @@ describe("alert conditions", () => {
       run(userId, ids.Alpha!, { startedAt: ago(30 * MIN), finishedAt: ago(29 * MIN), outcome: "error", error: "Xero answered 503" }),
       run(userId, ids.Alpha!, { startedAt: ago(10 * MIN), finishedAt: ago(9 * MIN), outcome: "error", error: "Xero answered 503" }),
     ]);
+    await t.db.insert(syncCursors).values([
+      { tenantId: ids.Alpha!, entity: "invoices", lastSuccessAt: ago(60 * MIN), lastErrorAt: ago(10 * MIN), lastError: "Xero answered 503" },
+    ]);
     // Beta: the run succeeded overall but invoices' last error is newer than their last success.
     await tenant("Beta");
     await t.db.insert(xeroSessions).values(run(userId, ids.Beta!, { startedAt: ago(5 * MIN), finishedAt: ago(4 * MIN), outcome: "success" }));
@@ -159,7 +162,7 @@ describe("alert conditions", () => {
 
     const alpha = byKey[`sync_failing:${ids.Alpha}`]!;
     expect(alpha).toMatchObject({ severity: "error", organisation: { id: ids.Alpha, name: "Alpha" }, fix: { href: `/history?org=${ids.Alpha}`, label: "Sync history" } });
-    expect(alpha.detail).toContain("Xero answered 503");
+    expect(alpha.detail).toBe("The latest sync failed: Xero answered 503.");
     expect(alpha.since).toEqual(ago(30 * MIN)); // the first failure after the last success
     const beta = byKey[`sync_failing:${ids.Beta}`]!;
     expect(beta.detail).toBe("invoices: records kept changing while paging.");
