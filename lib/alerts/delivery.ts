@@ -10,7 +10,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/lib/db";
 import { alertDeliveries, type AlertDelivery } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
@@ -63,26 +63,32 @@ export interface AttemptResult {
   error: string | null;
 }
 
-/** Sends every due delivery (of `userId`, or one), once each; returns how many were delivered and how many failed this time. */
+/** Sends every due delivery (of `userId`, or one), up to BATCH, each at most once; returns how many were delivered and how many failed this time. */
 export async function deliverDue(db: Db, options: DeliverOptions = {}): Promise<{ delivered: number; failed: number }> {
   const now = options.now ?? new Date();
-  const claimed = await queryRows<{ id: string }>(
-    db,
-    sql`update alert_deliveries set claimed_until = ${new Date(now.getTime() + CLAIM_MS).toISOString()}::timestamptz
-        where id in (
-          select d.id from alert_deliveries d
-          where d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}::timestamptz
-            and (d.claimed_until is null or d.claimed_until < ${now.toISOString()}::timestamptz)
-            ${options.userId ? sql`and d.user_id = ${options.userId}` : sql``}
-            ${options.deliveryId ? sql`and d.id = ${options.deliveryId}::uuid` : sql``}
-          order by d.next_attempt_at
-          limit ${BATCH}
-          for update skip locked)
-        returning id::text as id`,
-  );
+  const startedAt = new Date();
   let delivered = 0;
   let failed = 0;
-  for (const { id } of claimed) {
+  // One row claimed at a time, so a claim never outlives CLAIM_MS while earlier rows are being sent.
+  for (let sent = 0; sent < BATCH; sent++) {
+    const [claimed] = await queryRows<{ id: string }>(
+      db,
+      sql`update alert_deliveries set claimed_until = ${new Date(Date.now() + CLAIM_MS).toISOString()}::timestamptz
+          where id = (
+            select d.id from alert_deliveries d
+            where d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}::timestamptz
+              and (d.claimed_until is null or d.claimed_until < ${new Date().toISOString()}::timestamptz)
+              -- each row once per call, however short its backoff
+              and (d.last_attempt_at is null or d.last_attempt_at < ${startedAt.toISOString()}::timestamptz)
+              ${options.userId ? sql`and d.user_id = ${options.userId}` : sql``}
+              ${options.deliveryId ? sql`and d.id = ${options.deliveryId}::uuid` : sql``}
+            order by d.next_attempt_at
+            limit 1
+            for update skip locked)
+          returning id::text as id`,
+    );
+    if (!claimed) break;
+    const { id } = claimed;
     const [row] = await db.select().from(alertDeliveries).where(eq(alertDeliveries.id, id));
     if (!row) continue;
     const result = await attempt(db, row, options).catch((error: unknown): AttemptResult => {
@@ -205,4 +211,16 @@ export async function sendTestDelivery(db: Db, userId: string, options: DeliverO
   await deliverDue(db, { ...options, now, userId, deliveryId: id });
   const [row] = await db.select().from(alertDeliveries).where(eq(alertDeliveries.id, id));
   return row!;
+}
+
+/** Deliveries are kept this long once finished (delivered or failed), then pruned by the hourly upkeep. */
+export const DELIVERY_RETENTION_DAYS = 30;
+
+export async function pruneAlertDeliveries(db: Db, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000);
+  const removed = await db
+    .delete(alertDeliveries)
+    .where(and(inArray(alertDeliveries.status, ["delivered", "failed"]), lt(alertDeliveries.createdAt, before)))
+    .returning({ id: alertDeliveries.id });
+  return removed.length;
 }

@@ -34,6 +34,7 @@ import { getBoss, sendSyncJob, stopBoss, SYNC_QUEUE, UPKEEP_CRON, UPKEEP_QUEUE, 
 import { enqueueScheduledSyncs } from "./schedule";
 import { keepIdleTokensAlive } from "./token-keepalive";
 import { runAlertsTick } from "@/lib/alerts/hook";
+import { pruneAlertDeliveries } from "@/lib/alerts/delivery";
 
 /** Workers' tenant leases: renewed every third of it, so a lease outlives a stall of 15 s only. */
 export const WORKER_LEASE_TTL_MS = 15_000;
@@ -173,6 +174,7 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
   await boss.work(UPKEEP_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
     await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
     await pruneWebhookDeliveries(db);
+    await pruneAlertDeliveries(db);
     const tokens = await keepIdleTokensAlive(db);
     if (tokens.refreshed || tokens.failed) log(`token keep-alive: ${tokens.refreshed} refreshed, ${tokens.failed} failed`);
   });

@@ -19,6 +19,7 @@ import { DUE_WEBHOOK_SYNC_TICK_MS, runDueWebhookSyncs } from "./webhook-syncs";
 import { schedulerState } from "./scheduler-state";
 import { logServerError } from "@/lib/log";
 import { runAlertsTick } from "@/lib/alerts/hook";
+import { pruneAlertDeliveries } from "@/lib/alerts/delivery";
 
 /** Tenants the scheduler should sync now. */
 export async function listSchedulableTenants(db: Db, now = new Date()): Promise<{ id: string; name: string }[]> {
@@ -79,6 +80,7 @@ export async function runHousekeeping(db: Db, options: { upkeep: boolean }): Pro
   if (!options.upkeep) return;
   await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
   await pruneWebhookDeliveries(db);
+  await pruneAlertDeliveries(db);
 }
 
 const UPKEEP_EVERY_MS = 60 * 60_000;

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeAlerts } from "@/lib/alerts/conditions";
-import { deliverDue, MAX_ATTEMPTS, sendTestDelivery } from "@/lib/alerts/delivery";
+import { deliverDue, MAX_ATTEMPTS, pruneAlertDeliveries, sendTestDelivery } from "@/lib/alerts/delivery";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/alerts/signature";
 import { evaluateAlerts } from "@/lib/alerts/transitions";
 import { listDeliveries, rotateWebhookSecret, saveWebhook, webhookSettingsSchema } from "@/lib/alerts/webhook";
@@ -351,6 +351,23 @@ describe("transitions and deliveries", () => {
     const none = schema.safeParse({ url: "https://hooks.example.com/x" });
     expect(none.error!.issues.map((i) => i.message)).toEqual(["Pick at least one kind of alert to send."]);
     expect(schema.parse({ url: "https://hooks.example.com/x", kinds: ["quota_80", "sync_failing"] }).kinds).toEqual(["quota_80", "sync_failing"]);
+  });
+
+  it("prunes finished deliveries after 30 days, never a pending one", async () => {
+    const old = new Date(Date.now() - 31 * DAY);
+    const rows = await t.db
+      .insert(alertDeliveries)
+      .values([
+        { userId, type: "test", body: "{}", status: "delivered", createdAt: old },
+        { userId, type: "test", body: "{}", status: "failed", createdAt: old },
+        { userId, type: "test", body: "{}", status: "pending", createdAt: old, nextAttemptAt: new Date(Date.now() + DAY) },
+        { userId, type: "test", body: "{}", status: "delivered", createdAt: new Date(Date.now() - 29 * DAY) },
+      ])
+      .returning({ id: alertDeliveries.id });
+    expect(await pruneAlertDeliveries(t.db)).toBe(2);
+    const left = new Set((await t.db.select({ id: alertDeliveries.id }).from(alertDeliveries)).map((r) => r.id));
+    expect(rows.map((r) => left.has(r.id))).toEqual([false, false, true, true]);
+    await t.db.delete(alertDeliveries).where(eq(alertDeliveries.id, rows[2]!.id));
   });
 
   it("keeps each user's deliveries and webhook to themselves", async () => {
