@@ -9,6 +9,7 @@ import { SIGNATURE_HEADER, verifySignature } from "@/lib/alerts/signature";
 import { evaluateAlerts } from "@/lib/alerts/transitions";
 import { listDeliveries, rotateWebhookSecret, saveWebhook, webhookSettingsSchema } from "@/lib/alerts/webhook";
 import { alertDeliveries, alertWebhooks, openAlerts, syncCursors, xeroConnections, xeroSessions, xeroTenants, xeroUsageDays, type NewXeroSession } from "@/lib/db/schema";
+import { openDatabase } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { ciphertextKeyId } from "@/lib/xero/token-crypto";
 import { reencryptSecrets } from "@/lib/xero/token-reencrypt";
@@ -231,7 +232,10 @@ describe("transitions and deliveries", () => {
   it("opens and resolves each alert once, and writes one delivery each, with four evaluators at once", async () => {
     await t.db.insert(xeroSessions).values(run(userId, tenantId, { startedAt: ago(5 * MIN), finishedAt: ago(4 * MIN), outcome: "error", error: "Xero answered 500" }));
     const key = `sync_failing:${tenantId}`;
-    const evaluations = await Promise.all([1, 2, 3, 4].map(() => evaluateAlerts(t.db, userId, { now: NOW, plan: PLAN, baseUrl: "https://sync.example.com" })));
+    // On PostgreSQL half of them on a second handle, as another process would be.
+    const second = t.url ? await openDatabase({ url: t.url, max: 2 }) : null;
+    const dbs = [t.db, second?.db ?? t.db, t.db, second?.db ?? t.db];
+    const evaluations = await Promise.all(dbs.map((db) => evaluateAlerts(db, userId, { now: NOW, plan: PLAN, baseUrl: "https://sync.example.com" })));
     expect(evaluations.flatMap((e) => e.opened)).toEqual([key]);
     expect(await t.db.select({ key: openAlerts.key }).from(openAlerts).where(eq(openAlerts.userId, userId))).toEqual([{ key }]);
     const [opened, ...more] = await deliveriesOf("alert.opened");
@@ -243,7 +247,8 @@ describe("transitions and deliveries", () => {
 
     // Fixed by a successful sync: resolved once, its delivery carrying the alert as it opened.
     await t.db.insert(xeroSessions).values(run(userId, tenantId, { startedAt: ago(MIN), finishedAt: ago(MIN / 2), outcome: "success" }));
-    const resolutions = await Promise.all([1, 2, 3, 4].map(() => evaluateAlerts(t.db, userId, { now: NOW, plan: PLAN })));
+    const resolutions = await Promise.all(dbs.map((db) => evaluateAlerts(db, userId, { now: NOW, plan: PLAN })));
+    await second?.close();
     expect(resolutions.flatMap((e) => e.resolved)).toEqual([key]);
     expect(resolutions.flatMap((e) => e.opened)).toEqual([]);
     const resolved = await deliveriesOf("alert.resolved");
