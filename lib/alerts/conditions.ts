@@ -66,15 +66,18 @@ export async function computeAlerts(db: Db, userId: string, options: AlertOption
     db,
     sql`select t.id::text as id, t.name, t.status as tenant_status, t.status_reason as tenant_reason, t.xero_tenant_id,
           ${epochMs("t.rate_limited_until")} as rate_limited_until,
-          (select ${epochMs("max(r.started_at)")} from xero_sessions r
-            where r.tenant_id = t.id and r.kind = 'sync' and r.outcome = 'rate_limited') as rate_limited_since,
+          -- The CASEs keep the menu's count cheap: each history lookup runs only for an organisation it concerns.
+          case when t.rate_limited_until > ${now.toISOString()}::timestamptz then
+            (select ${epochMs("max(r.started_at)")} from xero_sessions r
+              where r.tenant_id = t.id and r.kind = 'sync' and r.outcome = 'rate_limited') end as rate_limited_since,
           c.status as connection_status, c.status_reason as connection_reason,
           ${epochMs("c.updated_at")} as connection_updated, ${epochMs("c.refresh_token_issued_at")} as refresh_issued,
           last.outcome as last_outcome, last.error as last_error, ${epochMs("last.started_at")} as last_started,
-          (select ${epochMs("min(f.started_at)")} from xero_sessions f
-            where f.tenant_id = t.id and f.kind = 'sync' and f.outcome = 'error'
-              and f.started_at > coalesce((select max(s.started_at) from xero_sessions s
-                                           where s.tenant_id = t.id and s.kind = 'sync' and s.outcome = 'success'), '-infinity')) as failing_since
+          case when last.outcome = 'error' then
+            (select ${epochMs("min(f.started_at)")} from xero_sessions f
+              where f.tenant_id = t.id and f.kind = 'sync' and f.outcome = 'error'
+                and f.started_at > coalesce((select max(s.started_at) from xero_sessions s
+                                             where s.tenant_id = t.id and s.kind = 'sync' and s.outcome = 'success'), '-infinity')) end as failing_since
         from xero_tenants t
         join xero_connections c on c.id = t.connection_id
         left join lateral (
