@@ -35,7 +35,6 @@ interface TenantRow extends Record<string, unknown> {
   tenant_reason: string | null;
   xero_tenant_id: string;
   rate_limited_until: Ms;
-  rate_limited_since: Ms;
   connection_status: string;
   connection_reason: string | null;
   connection_updated: Ms;
@@ -66,24 +65,24 @@ export async function computeAlerts(db: Db, userId: string, options: AlertOption
     db,
     sql`select t.id::text as id, t.name, t.status as tenant_status, t.status_reason as tenant_reason, t.xero_tenant_id,
           ${epochMs("t.rate_limited_until")} as rate_limited_until,
-          -- The CASEs keep the menu's count cheap: each history lookup runs only for an organisation it concerns.
-          case when t.rate_limited_until > ${now.toISOString()}::timestamptz then
-            (select ${epochMs("max(r.started_at)")} from xero_sessions r
-              where r.tenant_id = t.id and r.kind = 'sync' and r.outcome = 'rate_limited') end as rate_limited_since,
           c.status as connection_status, c.status_reason as connection_reason,
           ${epochMs("c.updated_at")} as connection_updated, ${epochMs("c.refresh_token_issued_at")} as refresh_issued,
           last.outcome as last_outcome, last.error as last_error, ${epochMs("last.started_at")} as last_started,
+          -- Only for an organisation whose latest run failed: the menu's count runs on every page.
           case when last.outcome = 'error' then
-            (select ${epochMs("min(f.started_at)")} from xero_sessions f
+            (select ${epochMs("f.started_at")} from xero_sessions f
               where f.tenant_id = t.id and f.kind = 'sync' and f.outcome = 'error'
-                and f.started_at > coalesce((select max(s.started_at) from xero_sessions s
-                                             where s.tenant_id = t.id and s.kind = 'sync' and s.outcome = 'success'), '-infinity')) end as failing_since
+                and f.started_at > coalesce((select s.started_at from xero_sessions s
+                                             where s.tenant_id = t.id and s.kind = 'sync' and s.outcome = 'success'
+                                             order by s.started_at desc nulls last limit 1), '-infinity')
+              order by f.started_at asc nulls first limit 1) end as failing_since
         from xero_tenants t
         join xero_connections c on c.id = t.connection_id
         left join lateral (
           select s.outcome, s.error, s.started_at from xero_sessions s
           where s.tenant_id = t.id and s.kind = 'sync' and s.outcome <> 'running'
-          order by s.started_at desc limit 1
+          -- Orders as xero_sessions_tenant_started_idx (desc nulls last) or its reverse, so the index gives the order.
+          order by s.started_at desc nulls last limit 1
         ) last on true
         where t.user_id = ${userId} and t.status <> 'disconnected'
         order by t.name, t.id`,
@@ -169,7 +168,7 @@ export async function computeAlerts(db: Db, userId: string, options: AlertOption
         detail: `Xero allows ${formatInt(plan.callsPerDayPerOrg)} calls a day per organisation on the ${plan.label} plan; syncs of ${t.name} stop until ${until.toISOString().replace("T", " ").slice(0, 16)} UTC.`,
         fix: { text: "Syncs resume by themselves then. To stay under the limit, sync it less often or turn off entities you do not need.", href: organisationHref(t.id), label: "Organisation settings" },
         organisation,
-        since: date(t.rate_limited_since),
+        since: t.last_outcome === "rate_limited" ? date(t.last_started) : null,
       });
     } else {
       const day = usageByXeroTenant.get(t.xero_tenant_id);
