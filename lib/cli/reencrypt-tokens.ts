@@ -23,6 +23,7 @@ async function main(): Promise<number> {
   console.log(`Re-encrypted under key id ${report.keyId}:`);
   console.log(line("token sets", report.tokenSets));
   console.log(line("Connect Xero attempts", report.authRequests));
+  console.log(line("alert webhook secrets", report.alertSecrets));
   console.log(`  ${"key canary".padEnd(28)} ${report.canary === "kept" ? "kept (some values need a key this server lacks)" : report.canary}`);
   for (const p of report.problems) console.error(`✖ ${p}`);
   if (report.canary === "kept") console.error("✖ Set the key those values were saved with as TOKEN_ENCRYPTION_KEY_PREVIOUS and run this again.");

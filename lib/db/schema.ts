@@ -5,3 +5,4 @@
 export * from "./core-schema";
 export * from "../entities/tables";
 export * from "./limits-schema";
+export * from "./alerts-schema";

@@ -34,6 +34,8 @@ import { getBoss, sendSyncJob, stopBoss, SYNC_QUEUE, UPKEEP_CRON, UPKEEP_QUEUE, 
 import { enqueueScheduledSyncs } from "./schedule";
 import { keepIdleTokensAlive } from "./token-keepalive";
 import { flushUsage } from "@/lib/usage/meter";
+import { runAlertsTick } from "@/lib/alerts/hook";
+import { pruneAlertDeliveries } from "@/lib/alerts/delivery";
 
 /** Workers' tenant leases: renewed every third of it, so a lease outlives a stall of 15 s only. */
 export const WORKER_LEASE_TTL_MS = 15_000;
@@ -174,6 +176,7 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
     await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
     await pruneWebhookDeliveries(db);
     await flushUsage(db);
+    await pruneAlertDeliveries(db);
     const tokens = await keepIdleTokensAlive(db);
     if (tokens.refreshed || tokens.failed) log(`token keep-alive: ${tokens.refreshed} refreshed, ${tokens.failed} failed`);
   });
@@ -213,6 +216,7 @@ export async function startWorker(options: WorkerOptions): Promise<SyncWorker> {
         await reap();
         await enqueueScheduledSyncs(db, boss, getEnv().SYNC_INTERVAL_MINUTES);
         await runDueWebhookSyncs(db, getEnv().WEBHOOK_SYNC_DEBOUNCE_SECONDS);
+        await runAlertsTick(db);
       } catch (error) {
         logServerError("sync worker tick", error);
       } finally {

@@ -33,6 +33,7 @@ import { flushUsage } from "@/lib/usage/meter";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError, XeroScopeError } from "./errors";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
+import { alertsAfterSync } from "@/lib/alerts/hook";
 import { sharedLimiterFor } from "./shared-limits";
 import type { SourcePage, XeroSource } from "./source";
 import { beginRecovery, finishRecovery, type RecoveryPlan } from "./recovery";
@@ -250,7 +251,7 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
   );
   if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
   const lease = acquired.lease;
-  return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, options) };
+  return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, options).finally(() => alertsAfterSync(db, tenant.userId)) };
 }
 
 async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease: Lease, entities: SyncEntity[], options: SyncTenantOptions): Promise<SyncResult> {

@@ -20,6 +20,8 @@ import { syncTenant, type SyncResult } from "./engine";
 import { DUE_WEBHOOK_SYNC_TICK_MS, runDueWebhookSyncs } from "./webhook-syncs";
 import { schedulerState } from "./scheduler-state";
 import { logServerError } from "@/lib/log";
+import { runAlertsTick } from "@/lib/alerts/hook";
+import { pruneAlertDeliveries } from "@/lib/alerts/delivery";
 
 /** Tenants the scheduler should sync now. */
 export async function listSchedulableTenants(db: Db, now = new Date()): Promise<{ id: string; name: string }[]> {
@@ -78,9 +80,11 @@ export async function runHousekeeping(db: Db, options: { upkeep: boolean }): Pro
   await runDueWebhookSyncs(db, env.WEBHOOK_SYNC_DEBOUNCE_SECONDS);
   // Xero calls made outside a sync (/connections at a disconnect) are recorded here.
   await flushUsage(db);
+  await runAlertsTick(db);
   if (!options.upkeep) return;
   await applySessionRetention(db, env.SESSION_RETENTION_DAYS);
   await pruneWebhookDeliveries(db);
+  await pruneAlertDeliveries(db);
   // This process's scheduler is the only upkeep without workers (PGlite): paused and idle
   // connections are kept alive here as the workers' upkeep does.
   await keepIdleTokensAlive(db);

@@ -22,7 +22,7 @@ import { AppError } from "@/lib/errors";
  * 32 bytes, hex or base64, read through getEnv().
  */
 
-export type SecretPurpose = "xero_token_set" | "xero_pkce_verifier" | "xero_nonce" | "key_canary";
+export type SecretPurpose = "xero_token_set" | "xero_pkce_verifier" | "xero_nonce" | "key_canary" | "alert_webhook_secret";
 
 const VERSION = "v2";
 const LEGACY_VERSION = "v1";

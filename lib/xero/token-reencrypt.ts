@@ -1,6 +1,6 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { encryptionCanaries, xeroAuthRequests, xeroConnections } from "@/lib/db/schema";
+import { alertWebhooks, encryptionCanaries, xeroAuthRequests, xeroConnections } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { ciphertextKeyId, currentKeyId, decryptSecret, encryptSecret, isKeyConfigurationError, TokenCryptoError } from "./token-crypto";
 import { CANARY_ID, newCanaryValue } from "./token-key";
@@ -8,8 +8,8 @@ import { withConnectionTokenLock } from "./token-store";
 
 /**
  * Rewrites every encrypted column under the current TOKEN_ENCRYPTION_KEY, in the current format:
- * token sets (xero_connections), PKCE verifiers and nonces (xero_auth_requests), and last the key
- * canary. After it, TOKEN_ENCRYPTION_KEY_PREVIOUS can be removed. Values already written with the
+ * token sets (xero_connections), PKCE verifiers and nonces (xero_auth_requests), alert webhooks'
+ * signing secrets (alert_webhooks), and last the key canary. After it, TOKEN_ENCRYPTION_KEY_PREVIOUS can be removed. Values already written with the
  * current key are left alone, so it can be run again at any time.
  *
  * Safe while the app runs (on PostgreSQL; PGlite admits one process): each token set is rewritten
@@ -29,6 +29,7 @@ export interface ReencryptReport {
   keyId: string;
   tokenSets: ReencryptCounts;
   authRequests: ReencryptCounts;
+  alertSecrets: ReencryptCounts;
   /** kept: some value needs a key this server lacks, so the canary still names the old key. */
   canary: "rewritten" | "current" | "kept";
   /** One line per row left as it was: its table, id and why (no secret). */
@@ -42,6 +43,7 @@ export async function reencryptSecrets(db: Db): Promise<ReencryptReport> {
     keyId,
     tokenSets: { rewritten: 0, current: 0, failed: 0 },
     authRequests: { rewritten: 0, current: 0, failed: 0 },
+    alertSecrets: { rewritten: 0, current: 0, failed: 0 },
     canary: "current",
     problems: [],
   };
@@ -101,6 +103,25 @@ export async function reencryptSecrets(db: Db): Promise<ReencryptReport> {
       report.authRequests.rewritten++;
     } catch (error) {
       fail(report.authRequests, `xero_auth_requests ${stateHash.slice(0, 12)}…`, error);
+    }
+  }
+
+  const hooks = await db.select({ userId: alertWebhooks.userId, value: alertWebhooks.secretEncrypted }).from(alertWebhooks);
+  for (const { userId, value } of hooks) {
+    if (isCurrent(value)) {
+      report.alertSecrets.current++;
+      continue;
+    }
+    try {
+      const next = encryptSecret(decryptSecret(value, "alert_webhook_secret", userId), "alert_webhook_secret", userId);
+      // Only if still the value read: a rotation meanwhile wrote a new secret under the current key.
+      await db
+        .update(alertWebhooks)
+        .set({ secretEncrypted: next })
+        .where(and(eq(alertWebhooks.userId, userId), eq(alertWebhooks.secretEncrypted, value)));
+      report.alertSecrets.rewritten++;
+    } catch (error) {
+      fail(report.alertSecrets, `alert_webhooks ${userId}`, error);
     }
   }
 

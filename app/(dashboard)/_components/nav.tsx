@@ -16,11 +16,11 @@ const off = "border-transparent text-slate-600 hover:border-slate-300 hover:text
 const isActive = (pathname: string, href: string) => pathname === href || pathname.startsWith(`${href}/`);
 
 /**
- * Overview, the data grouped as an accountant thinks of it, then Sync history. A group of one
+ * Overview, the data grouped as an accountant thinks of it, then Sync history and Alerts (with how many are open). A group of one
  * entity is a plain link; a larger group is a menu (details/summary: keyboard and screen readers
  * work without script), closed again on navigation (the key changes with the path).
  */
-export function MainNav({ groups }: { groups: NavGroup[] }) {
+export function MainNav({ groups, alertCount = 0 }: { groups: NavGroup[]; alertCount?: number }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="-mb-px flex flex-wrap gap-1" key={pathname}>
@@ -63,6 +63,15 @@ export function MainNav({ groups }: { groups: NavGroup[] }) {
       })}
       <Link href="/history" aria-current={isActive(pathname, "/history") ? "page" : undefined} className={`${item} ${isActive(pathname, "/history") ? on : off}`}>
         Sync history
+      </Link>
+      <Link href="/alerts" aria-current={isActive(pathname, "/alerts") ? "page" : undefined} className={`${item} flex items-center gap-1.5 ${isActive(pathname, "/alerts") ? on : off}`}>
+        Alerts
+        {alertCount > 0 ? (
+          <span data-testid="alert-count" className="rounded-full bg-red-600 px-1.5 text-xs font-semibold leading-5 text-white">
+            {alertCount}
+            <span className="sr-only"> open</span>
+          </span>
+        ) : null}
       </Link>
     </nav>
   );

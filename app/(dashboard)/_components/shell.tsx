@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { entitySlug } from "@/lib/entities/registry";
+import { countAlerts } from "@/lib/alerts/conditions";
+import { getDb } from "@/lib/db";
 import { entitiesByGroup } from "./entity";
 import { MainNav, type NavGroup } from "./nav";
 import { requireDashboardUser } from "./user";
@@ -11,6 +13,7 @@ import { UserMenu } from "./user-menu";
  */
 export async function DashboardShell({ returnTo, children }: { returnTo: string; children: React.ReactNode }) {
   const user = await requireDashboardUser(returnTo);
+  const alertCount = await countAlerts(await getDb(), user.id);
   const groups: NavGroup[] = entitiesByGroup().map((g) => ({ label: g.label, links: g.entities.map((e) => ({ href: `/${entitySlug(e)}`, label: e.label })) }));
   return (
     <div className="min-h-screen">
@@ -28,7 +31,7 @@ export async function DashboardShell({ returnTo, children }: { returnTo: string;
           <UserMenu name={user.name} email={user.email} />
         </div>
         <div className="mx-auto max-w-7xl px-2 sm:px-4">
-          <MainNav groups={groups} />
+          <MainNav groups={groups} alertCount={alertCount} />
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">

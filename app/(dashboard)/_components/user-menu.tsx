@@ -34,6 +34,9 @@ export function UserMenu({ name, email }: { name: string | null; email: string |
         <Link href="/settings/usage" className="block rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100">
           Xero usage
         </Link>
+        <Link href="/settings/alerts" className="block rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100">
+          Alert webhook
+        </Link>
         <button
           type="button"
           disabled={pending}
