@@ -6,8 +6,9 @@ import { connectXero, expectAccessible, screenshot, signIn, SIM_URL } from "./fi
 import { E2E_SIM_CONTROL_TOKEN } from "./server-info";
 
 /**
- * Alerts and the alert webhook in the browser, as "dana" (whose state later specs rely on: the
- * organisation connected here is disconnected with its data at the end, the webhook removed). A
+ * Alerts and the alert webhook in the browser, as "dana", after the specs that rely on dana's
+ * organisations (specs run in file order; this one's name puts it last): the organisation
+ * connected here is disconnected with its data at the end, the webhook removed. A
  * receiver started here gets the deliveries; the simulator, driven through its control API, makes
  * the organisation's syncs fail so a real alert opens.
  */
