@@ -13,7 +13,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { JsonText, packPreparedRows, prepareChildRows, prepareMirrorRow, upsertPreparedBatch, type MirrorRow, type MirrorSpec, type PreparedRow } from "@/lib/db/queries/mirror-batch";
 import { markMissingAsDeleted } from "@/lib/db/queries/mirror-reconcile";
-import { advanceSyncCursor, advanceSyncPosition, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess, markSyncUnavailable } from "@/lib/db/queries/sync-cursors";
+import { advanceSyncCursor, advanceSyncPosition, getSyncCursor, listSyncCursorsByTenants, markSyncAttempt, markSyncError, markSyncSuccess, markSyncUnavailable } from "@/lib/db/queries/sync-cursors";
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
 import { xeroConnections, xeroTenants, type XeroTenant } from "@/lib/db/schema";
 import type { EntityDefinition } from "@/lib/entities/definition";
@@ -29,9 +29,11 @@ import { XeroIssuerMismatchError } from "@/lib/xero/issuer";
 import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/tenant-access";
 import { logServerError } from "@/lib/log";
+import { entityCadence, isEntityDue } from "./cadence";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError, XeroScopeError } from "./errors";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
+import { loadTenantSchedule } from "./settings";
 import { sharedLimiterFor } from "./shared-limits";
 import type { SourcePage, XeroSource } from "./source";
 import { DEFAULT_PAGE_SIZE, SKEW_MS, SyncWalk } from "./walk";
@@ -74,7 +76,7 @@ export interface SyncTenantOptions {
   signal?: AbortSignal;
   /** Overall time bound in ms, checked at page boundaries (default SYNC_MAX_MINUTES; 0 = none). */
   maxDurationMs?: number;
-  /** Advanced / tests: the clock the time bound reads (default Date.now). */
+  /** Advanced / tests: the clock the time bound, the due checks and the recorded successes read (default Date.now). */
   now?: () => number;
 }
 
@@ -85,7 +87,7 @@ export interface EntitySyncResult {
    * Advanced plan, would give it); the other entities sync on.
    */
   outcome: "success" | "error" | "rate_limited" | "skipped" | "unavailable";
-  /** A refreshed entity whose last refresh is recent enough: nothing was asked of Xero. */
+  /** Not due (a refresh done recently enough, or a scheduled sync before the entity's cadence): nothing was asked of Xero. */
   notDue?: boolean;
   /** Offset walks: the position (e.g. last JournalNumber) before and after. */
   positionBefore?: number | null;
@@ -136,6 +138,7 @@ interface RunContext {
   leaseLost: () => boolean;
   /** Why to stop at the next page boundary, if so. */
   stopReason: () => SyncInterruptedError | null;
+  clock: () => number;
 }
 
 type Prepared = { rows: PreparedRow[]; serverTime: Date | null; maxPosition: number | null };
@@ -218,11 +221,14 @@ type Started = { run: () => Promise<SyncResult>; sessionId: string };
 
 /** Checks the tenant, takes the lease and opens the session; `run` does the work. */
 export async function startSync(db: Db, options: SyncTenantOptions): Promise<Started | Extract<SyncResult, { status: "already_running" | "skipped" }>> {
-  const enabled = enabledEntityNames();
-  const entities = [...new Set(options.entities ?? enabled)];
   const loaded = await loadTenant(db, options.tenantId);
   if (!loaded) return { status: "skipped", reason: "not_found" };
   const { tenant, connectionStatus, scopes } = loaded;
+  // An entity the organisation turned off is never walked; a scheduled sync walks only what its cadence makes due.
+  const schedule = await loadTenantSchedule(db, tenant, new Date((options.now ?? Date.now)()));
+  const enabled = enabledEntityNames().filter((e) => !schedule.disabled.has(e));
+  const entities = [...new Set(options.entities ?? enabled)].filter((e) => !schedule.disabled.has(e));
+  const notDue = options.trigger === "schedule" && !options.full ? await notDueEntities(db, tenant.id, entities, schedule, options.now ?? Date.now) : new Set<string>();
   if (tenant.status === "disconnected") return { status: "skipped", reason: "disconnected" };
   if (tenant.status === "needs_reconnect" || connectionStatus !== "active") return { status: "skipped", reason: "needs_reconnect" };
   if (tenant.rateLimitedUntil && tenant.rateLimitedUntil.getTime() > Date.now()) {
@@ -240,14 +246,34 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
       trigger: options.trigger,
       detail: { full: Boolean(options.full), entities },
     },
-    { ttlMs: options.leaseTtlMs, owner: options.leaseOwner, everyEntity: enabled.every((e) => entities.includes(e)) },
+    { ttlMs: options.leaseTtlMs, owner: options.leaseOwner, everyEntity: enabled.every((e) => entities.includes(e) && !notDue.has(e)) },
   );
   if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
   const lease = acquired.lease;
-  return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, options) };
+  return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, notDue, options) };
 }
 
-async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease: Lease, entities: SyncEntity[], options: SyncTenantOptions): Promise<SyncResult> {
+/** The entities a scheduled sync leaves alone this time: polled recently enough for their cadence (lib/sync/cadence.ts). */
+async function notDueEntities(db: Db, tenantId: string, entities: readonly SyncEntity[], schedule: Awaited<ReturnType<typeof loadTenantSchedule>>, clock: () => number): Promise<Set<string>> {
+  const cursors = await listSyncCursorsByTenants(db, [tenantId]);
+  const nowMs = clock();
+  const out = new Set<string>();
+  for (const e of entities) {
+    const { everyMinutes } = entityCadence(entityNamed(e), schedule);
+    if (!isEntityDue(cursors.find((c) => c.entity === e)?.lastSuccessAt, everyMinutes, nowMs)) out.add(e);
+  }
+  return out;
+}
+
+async function runSync(
+  db: Db,
+  tenant: XeroTenant,
+  grantedScopes: string,
+  lease: Lease,
+  entities: SyncEntity[],
+  notDue: ReadonlySet<string>,
+  options: SyncTenantOptions,
+): Promise<SyncResult> {
   const sessionId = lease.session.id;
   const pending: XeroSessionProgress = {};
   const bump = (key: keyof XeroSessionProgress, n = 1) => {
@@ -324,6 +350,7 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
         if (maxMs > 0 && clock() - startedMs >= maxMs) return new SyncInterruptedError("time_limit", Math.round(maxMs / 60_000));
         return null;
       },
+      clock,
     };
     for (const entity of entities) {
       if (fatal) {
@@ -332,6 +359,10 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
       }
       const result = emptyResult(entity, "success");
       results.push(result);
+      if (notDue.has(entity)) {
+        result.notDue = true;
+        continue;
+      }
       const def = entityNamed(entity);
       const missing = hasEntityScope(def, ctx.grantedScopes) ? null : missingScopeMessage(def);
       if (missing) {
@@ -343,7 +374,7 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
       }
       try {
         const walked = await syncEntity(ctx, def, result);
-        if (walked) await markSyncSuccess(db, tenant.id, entity, { xeroTime: walked.xeroTime, full: walked.full });
+        if (walked) await markSyncSuccess(db, tenant.id, entity, { at: new Date(clock()), xeroTime: walked.xeroTime, full: walked.full });
       } catch (caught) {
         if (caught instanceof SyncInterruptedError) {
           // Not a failure of the entity: what was walked is committed, the rest comes next time.
@@ -467,18 +498,18 @@ async function syncEntity(ctx: RunContext, def: EntityDefinition, result: Entity
   const spec = writeSpecOf(def);
   const stored = await getSyncCursor(db, tenant.id, def.name);
   const walk = def.walk;
-  if (walk.kind === "refresh" && !ctx.full && !isDue(stored?.lastSuccessAt, walk.everyHours)) {
+  if (walk.kind === "refresh" && !ctx.full && !isEntityDue(stored?.lastSuccessAt, walk.everyHours * 60, ctx.clock())) {
     result.notDue = true;
     return null;
   }
-  await markSyncAttempt(db, tenant.id, def.name);
+  await markSyncAttempt(db, tenant.id, def.name, new Date(ctx.clock()));
   const cursor = stored?.highWaterMark ?? null;
   switch (walk.kind) {
     case "keyset":
       return { xeroTime: await walkKeyset(ctx, def, spec, cursor, result), full: ctx.full };
     case "unpaged": {
       // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
-      const reconcile = def.deletes.hardDeletes && (ctx.full || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
+      const reconcile = def.deletes.hardDeletes && (ctx.full || isEntityDue(stored?.lastFullSyncAt, (def.deletes.reconcileHours ?? 24) * 60, ctx.clock()));
       return walkWhole(ctx, def, spec, ctx.full || reconcile ? null : cursor, reconcile, result);
     }
     case "refresh":
@@ -488,10 +519,6 @@ async function syncEntity(ctx: RunContext, def: EntityDefinition, result: Entity
       result.cursorAfter = result.cursorBefore;
       return walkOffset(ctx, def, spec, ctx.full ? null : (stored?.position ?? null), walk.pageSize, result);
   }
-}
-
-function isDue(last: Date | null | undefined, everyHours: number): boolean {
-  return !last || Date.now() - last.getTime() >= everyHours * 3_600_000;
 }
 
 interface PageWrite {
