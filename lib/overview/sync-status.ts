@@ -18,7 +18,9 @@ import type { Reader } from "@/lib/lists/tenant-scope";
 import { listQueuedTenantIds } from "@/lib/jobs/metrics";
 import { syncJobsUrl } from "@/lib/jobs/mode";
 import { schedulerState, waitingTenantIds } from "@/lib/sync";
-import { entityCadence, nextEntityDueAt, type CadenceBasis } from "@/lib/sync/cadence";
+import { entityCadence, HEALTH_ORDER, nextEntityDueAt, type CadenceBasis, type SyncHealth } from "@/lib/sync/cadence";
+
+export { HEALTH_ORDER, type SyncHealth };
 import { countRecordsByTenant, mirrorTable, type EntityTable } from "./record-counts";
 
 /**
@@ -74,10 +76,6 @@ export interface EntitySyncStatus {
   /** When the schedule polls it next; null when it is off, paused or the schedule is off. */
   nextDueAt: Date | null;
 }
-
-/** How the organisation does against its schedule, most urgent first (the overview sorts by it). */
-export const HEALTH_ORDER = ["action_required", "failing", "late", "paused", "on_time"] as const;
-export type SyncHealth = (typeof HEALTH_ORDER)[number];
 
 /** Late: no successful poll of an entity within this many times its cadence. */
 export const LATE_GRACE_FACTOR = 2;

@@ -36,6 +36,10 @@ export const MAX_STRETCH = 24;
  */
 const DUE_SLACK_MS = 2 * 60_000;
 
+/** How an organisation does against its schedule, most urgent first (lib/overview/sync-status.ts; the overview sorts by it). */
+export const HEALTH_ORDER = ["action_required", "failing", "late", "paused", "on_time"] as const;
+export type SyncHealth = (typeof HEALTH_ORDER)[number];
+
 export interface CadenceContext {
   /** The organisation's interval in minutes (its own, else SYNC_INTERVAL_MINUTES). */
   intervalMinutes: number;
