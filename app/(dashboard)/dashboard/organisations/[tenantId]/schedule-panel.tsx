@@ -53,6 +53,7 @@ export async function SchedulePanel({ org, now }: { org: TenantSyncStatus; now: 
               ? <>Next scheduled sync {formatUtc(org.nextSyncAt)}.</>
               : null}
       </p>
+      {schedule.intervalMinutes <= 0 ? null : (
       <p className={`mt-1 text-sm ${warn ? "font-medium text-amber-800" : "text-slate-700"}`} data-testid="projected-calls" role={warn ? "alert" : undefined}>
         When idle, this schedule uses about <strong>{formatInt(projected)}</strong> calls a day of the {formatInt(schedule.quotaPerDay)} Xero allows each organisation ({share} %).
         {warn ? ` That is more than ${SCHEDULE_QUOTA_SHARE * 100} %: leave room for Sync now and webhooks, or choose a longer interval.` : null}
@@ -60,6 +61,7 @@ export async function SchedulePanel({ org, now }: { org: TenantSyncStatus; now: 
           ? ` Xero reports ${formatInt(schedule.dayLimitRemaining ?? 0)} calls left today, so the schedule polls ${schedule.stretch.toFixed(1)}× less often until the quota recovers.`
           : null}
       </p>
+      )}
       <div className="mt-4">
         <Table caption={`What ${org.name} syncs`}>
           <thead>
