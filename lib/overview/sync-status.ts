@@ -195,7 +195,8 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
     const scheduled = interval > 0 && !t.syncPausedAt && (state === "active" || state === "rate_limited" || state === "syncing");
     const entities: EntitySyncStatus[] = enabledEntityNames().map((entity) => {
       const c = cursors.find((x) => x.tenantId === t.id && x.entity === entity);
-      const cadence = entityCadence(entityNamed(entity), { intervalMinutes: interval || defaultInterval || 60, webhooks });
+      // With the schedule off everywhere, the cadence its chosen interval (or an hour) would give.
+      const cadence = entityCadence(entityNamed(entity), { intervalMinutes: interval || t.syncIntervalMinutes || 60, webhooks });
       const enabled = !c?.disabledAt;
       return {
         entity,

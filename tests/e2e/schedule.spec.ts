@@ -33,7 +33,7 @@ test("schedule: interval, pause and resume, an entity off and on, health badges 
   await expect(panel.getByTestId("projected-calls")).toContainText("calls a day");
   await page.reload();
   await expect(panel.getByLabel("Sync every")).toHaveValue("240");
-  await expect(panel.getByRole("row").filter({ hasText: "Invoices" })).toContainText("every 4 hours");
+  await expect(panel.getByTestId("entity-row-payments")).toContainText("every 4 hours");
 
   // An entity off: its row says so; on again.
   const contacts = panel.getByRole("button", { name: "Sync Contacts" });

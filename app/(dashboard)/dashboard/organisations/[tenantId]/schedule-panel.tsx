@@ -45,10 +45,10 @@ export async function SchedulePanel({ org, now }: { org: TenantSyncStatus; now: 
         <PauseForm tenantId={org.id} paused={org.pausedAt !== null} />
       </div>
       <p className="mt-3 text-sm text-slate-700" data-testid="schedule-summary">
-        {serverOff
-          ? "Scheduled syncs are off on this server (SYNC_INTERVAL_MINUTES=0)."
-          : org.pausedAt
-            ? <>Paused <RelativeTime date={org.pausedAt} now={now} />: no scheduled syncs until resumed (Sync now and webhooks still sync).</>
+        {org.pausedAt
+          ? <>Paused <RelativeTime date={org.pausedAt} now={now} />: no scheduled syncs until resumed (Sync now and webhooks still sync).</>
+          : serverOff
+            ? "Scheduled syncs are off on this server (SYNC_INTERVAL_MINUTES=0)."
             : org.nextSyncAt
               ? <>Next scheduled sync {formatUtc(org.nextSyncAt)}.</>
               : null}
