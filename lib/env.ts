@@ -156,7 +156,8 @@ export const envSchema = z
      * themselves within ~30 minutes of syncing. Remove it afterwards.
      */
     TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional().or(z.literal("").transform(() => undefined)),
-    SYNC_INTERVAL_MINUTES: intFromString(15, 0, 24 * 60),
+    /** Minutes between scheduled syncs of an organisation without its own interval (lib/sync/cadence.ts); 0 = no schedule. */
+    SYNC_INTERVAL_MINUTES: intFromString(60, 0, 24 * 60),
     /** Webhook-started syncs per organisation: at most one per this many seconds; 0 = no debounce. */
     WEBHOOK_SYNC_DEBOUNCE_SECONDS: intFromString(60, 0, 3600),
     /** xero_sessions rows older than this are summarised per day and deleted; 0 keeps them forever. */

@@ -5,6 +5,7 @@ import { apiIdKey } from "@/lib/entities/read-model-export";
 import { entityExtras } from "@/lib/entities/read-model-extras";
 import { columnsOf, idKindOf } from "@/lib/entities/read-model-params";
 import { ERROR_STATUS, type ErrorType } from "@/lib/errors";
+import { HEALTH_ORDER } from "@/lib/sync/cadence";
 
 /**
  * The zod schemas of what the read API answers: every route shapes its answer through one of
@@ -162,6 +163,11 @@ export const tenantStatus = z
     queued: z.boolean(),
     lastRun: syncRun.nullable(),
     nextSyncAt: instant.nullable(),
+    intervalMinutes: count.meta({ description: "Minutes between its scheduled syncs (0: the schedule is off)" }),
+    ownIntervalMinutes: count.nullable().meta({ description: "Its own interval; null: the server's default" }),
+    pausedAt: instant.nullable().meta({ description: "Scheduled syncs paused since then" }),
+    health: z.enum(HEALTH_ORDER).meta({ description: "How it does against its schedule" }),
+    healthReason: z.string(),
     entities: z.array(
       z.strictObject({
         entity: z.string(),
@@ -173,6 +179,10 @@ export const tenantStatus = z
         lastFullSyncAt: instant.nullable(),
         highWaterMark: instant.nullable(),
         unavailableReason: z.string().nullable(),
+        enabled: z.boolean().meta({ description: "Not turned off for this organisation" }),
+        cadenceMinutes: count.meta({ description: "Minutes between the schedule's polls of it" }),
+        cadenceBasis: z.enum(["interval", "rarely_changes", "webhooks"]),
+        nextDueAt: instant.nullable().meta({ description: "The schedule's next poll of it (null: off, paused or no schedule)" }),
       }),
     ),
   })

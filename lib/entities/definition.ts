@@ -29,6 +29,16 @@ export type EntityWalk =
   | { kind: "refresh"; everyHours: number }
   | { kind: "offset"; pageSize: number };
 
+/**
+ * How often the schedule polls an entity that changes rarely (the chart of accounts, items): every
+ * `everyHours`, or the organisation's interval if that is longer. Refresh walks are polled as their
+ * walk's `everyHours` says. Without it the entity is transactional: polled at every interval
+ * (lib/sync/cadence.ts). Sync now and the CLI walk every entity whatever its cadence.
+ */
+export interface EntityCadence {
+  everyHours: number;
+}
+
 /** One request of a walk, as the engine asks it. */
 export interface XeroListQuery {
   ifModifiedSince?: Date;
@@ -211,6 +221,8 @@ export interface EntityDefinition<TTable extends PgTable = PgTable, TRow extends
   group: EntityGroup;
   xero: XeroEndpoint;
   walk: EntityWalk;
+  /** A rarely changing entity's scheduled poll (see EntityCadence); absent: every interval. */
+  cadence?: EntityCadence;
   table: TTable;
   /** The table's id column (with tenant_id, its primary key). */
   idColumn: PgColumn;

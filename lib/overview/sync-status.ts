@@ -10,13 +10,17 @@ import {
   type XeroSession,
 } from "@/lib/db/schema";
 import { enabledEntityNames } from "@/lib/entities/enabled";
-import type { SyncEntity } from "@/lib/entities/registry";
+import { entity as entityNamed, type SyncEntity } from "@/lib/entities/registry";
+import { isPlanRestricted } from "@/lib/entities/scopes";
 import { getEnv } from "@/lib/env";
 import { isInterrupted } from "@/lib/history/read-model";
 import type { Reader } from "@/lib/lists/tenant-scope";
 import { listQueuedTenantIds } from "@/lib/jobs/metrics";
 import { syncJobsUrl } from "@/lib/jobs/mode";
 import { schedulerState, waitingTenantIds } from "@/lib/sync";
+import { entityCadence, HEALTH_ORDER, nextEntityDueAt, type CadenceBasis, type SyncHealth } from "@/lib/sync/cadence";
+
+export { HEALTH_ORDER, type SyncHealth };
 import { countRecordsByTenant, mirrorTable, type EntityTable } from "./record-counts";
 
 /**
@@ -64,7 +68,17 @@ export interface EntitySyncStatus {
   highWaterMark: Date | null;
   /** Why the grant cannot read this entity (a scope it lacks), if so: shown instead of syncing it. */
   unavailableReason: string | null;
+  /** Not turned off for this organisation (sync_cursors.disabled_at). */
+  enabled: boolean;
+  /** Minutes between the schedule's polls of it, and why (lib/sync/cadence.ts). */
+  cadenceMinutes: number;
+  cadenceBasis: CadenceBasis;
+  /** When the schedule polls it next; null when it is off, paused or the schedule is off. */
+  nextDueAt: Date | null;
 }
+
+/** Late: no successful poll of an entity within this many times its cadence. */
+export const LATE_GRACE_FACTOR = 2;
 
 export interface TenantSyncStatus {
   /** xero_tenants.id */
@@ -90,6 +104,15 @@ export interface TenantSyncStatus {
   lastRun: SyncRun | null;
   /** When the scheduler is expected to sync it next; null when scheduling is off or it cannot sync. */
   nextSyncAt: Date | null;
+  /** Minutes between its scheduled syncs (its own, else SYNC_INTERVAL_MINUTES; 0: the schedule is off). */
+  intervalMinutes: number;
+  /** Its own interval; null: SYNC_INTERVAL_MINUTES. */
+  ownIntervalMinutes: number | null;
+  /** Scheduled syncs are paused since then. */
+  pausedAt: Date | null;
+  health: SyncHealth;
+  /** A short sentence saying why. */
+  healthReason: string;
   entities: EntitySyncStatus[];
 }
 
@@ -121,6 +144,8 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
       syncSessionId: xeroTenants.syncSessionId,
       syncLockExpiresAt: xeroTenants.syncLockExpiresAt,
       scheduledAt: xeroTenants.nextSyncAt,
+      syncIntervalMinutes: xeroTenants.syncIntervalMinutes,
+      syncPausedAt: xeroTenants.syncPausedAt,
       connectionStatus: xeroConnections.status,
       connectionStatusReason: xeroConnections.statusReason,
     })
@@ -152,7 +177,8 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
   // With sync workers, queued means a job waits in the queue; else, in this process's pool.
   const jobs = syncJobsUrl() !== null;
   const waiting = jobs ? await listQueuedTenantIds(db, ids) : waitingTenantIds();
-  const interval = opts.intervalMinutes ?? getEnv().SYNC_INTERVAL_MINUTES;
+  const defaultInterval = opts.intervalMinutes ?? getEnv().SYNC_INTERVAL_MINUTES;
+  const webhooks = Boolean(getEnv().XERO_WEBHOOK_KEY);
 
   return tenants.map((t) => {
     const latest = latestRuns.find((s) => s.tenantId === t.id);
@@ -164,6 +190,31 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
     const needsReconnect = t.status === "needs_reconnect" || (t.status !== "disconnected" && t.connectionStatus !== "active");
     const state: OrgState =
       t.status === "disconnected" ? "disconnected" : needsReconnect ? "needs_reconnect" : isRunning || leaseHeld ? "syncing" : rateLimitedUntil ? "rate_limited" : "active";
+    // The schedule is off everywhere when SYNC_INTERVAL_MINUTES is 0, whatever an organisation chose.
+    const interval = defaultInterval > 0 ? (t.syncIntervalMinutes ?? defaultInterval) : 0;
+    const scheduled = interval > 0 && !t.syncPausedAt && (state === "active" || state === "rate_limited" || state === "syncing");
+    const entities: EntitySyncStatus[] = enabledEntityNames().map((entity) => {
+      const c = cursors.find((x) => x.tenantId === t.id && x.entity === entity);
+      // With the schedule off everywhere, the cadence its chosen interval (or an hour) would give.
+      const cadence = entityCadence(entityNamed(entity), { intervalMinutes: interval || t.syncIntervalMinutes || 60, webhooks });
+      const enabled = !c?.disabledAt;
+      return {
+        entity,
+        records: counts.get(entity)?.get(t.id) ?? 0,
+        lastSuccessAt: c?.lastSuccessAt ?? null,
+        lastAttemptAt: c?.lastAttemptAt ?? null,
+        lastError: c?.lastError ?? null,
+        lastErrorAt: c?.lastErrorAt ?? null,
+        lastFullSyncAt: c?.lastFullSyncAt ?? null,
+        highWaterMark: c?.highWaterMark ?? null,
+        unavailableReason: c?.unavailableReason ?? null,
+        enabled,
+        cadenceMinutes: cadence.everyMinutes,
+        cadenceBasis: cadence.basis,
+        nextDueAt: enabled && scheduled && !c?.unavailableReason ? nextEntityDueAt(c?.lastSuccessAt, cadence.everyMinutes, now) : null,
+      };
+    });
+    const health = healthOf({ state, needsReconnect, statusReason: t.statusReason ?? t.connectionStatusReason, rateLimitedUntil, lastRun, pausedAt: t.syncPausedAt, interval, connectedAt: t.connectedAt, entities, now });
     return {
       id: t.id,
       name: t.name,
@@ -179,23 +230,61 @@ export async function getTenantSyncStatuses(db: Db, reader: Reader, opts: SyncSt
       running: isRunning ? lastRun : null,
       queued: !isRunning && waiting.has(t.id),
       lastRun,
-      nextSyncAt: state === "active" || state === "rate_limited" ? nextSyncAt(interval, rateLimitedUntil, latest?.startedAt ?? null, now, jobs ? t.scheduledAt : undefined) : null,
-      entities: enabledEntityNames().map((entity) => {
-        const c = cursors.find((x) => x.tenantId === t.id && x.entity === entity);
-        return {
-          entity,
-          records: counts.get(entity)?.get(t.id) ?? 0,
-          lastSuccessAt: c?.lastSuccessAt ?? null,
-          lastAttemptAt: c?.lastAttemptAt ?? null,
-          lastError: c?.lastError ?? null,
-          lastErrorAt: c?.lastErrorAt ?? null,
-          lastFullSyncAt: c?.lastFullSyncAt ?? null,
-          highWaterMark: c?.highWaterMark ?? null,
-          unavailableReason: c?.unavailableReason ?? null,
-        };
-      }),
+      nextSyncAt:
+        (state === "active" || state === "rate_limited") && !t.syncPausedAt ? nextSyncAt(interval, rateLimitedUntil, latest?.startedAt ?? null, now, t.scheduledAt ?? (jobs ? null : undefined)) : null,
+      intervalMinutes: interval,
+      ownIntervalMinutes: t.syncIntervalMinutes,
+      pausedAt: t.syncPausedAt,
+      health: health.health,
+      healthReason: health.reason,
+      entities,
     };
   });
+}
+
+/** Sorts organisations by what needs attention first (HEALTH_ORDER), then by name. */
+export function byAttention(a: TenantSyncStatus, b: TenantSyncStatus): number {
+  return HEALTH_ORDER.indexOf(a.health) - HEALTH_ORDER.indexOf(b.health) || a.name.localeCompare(b.name);
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/**
+ * The organisation against its schedule. Action required: only its user can fix it (reconnect,
+ * a scope a reconnect adds). Failing: the latest run or an entity's latest attempt failed, or Xero's
+ * daily limit stops it. Late: an entity on the schedule has no success within its cadence ×
+ * LATE_GRACE_FACTOR. Paused: its user paused the schedule.
+ */
+function healthOf(o: {
+  state: OrgState;
+  needsReconnect: boolean;
+  statusReason: string | null;
+  rateLimitedUntil: Date | null;
+  lastRun: SyncRun | null;
+  pausedAt: Date | null;
+  interval: number;
+  connectedAt: Date;
+  entities: EntitySyncStatus[];
+  now: Date;
+}): { health: SyncHealth; reason: string } {
+  if (o.state === "disconnected") return { health: "action_required", reason: "Disconnected: connect it again to sync." };
+  if (o.needsReconnect) return { health: "action_required", reason: o.statusReason ? `Reconnect Xero: ${o.statusReason}` : "Reconnect Xero to sync it again." };
+  const on = o.entities.filter((e) => e.enabled);
+  const fixable = on.filter((e) => e.unavailableReason && !isPlanRestricted(entityNamed(e.entity)));
+  if (fixable.length) return { health: "action_required", reason: fixable[0]!.unavailableReason! };
+  if (o.rateLimitedUntil) return { health: "failing", reason: `Xero's daily limit is reached; syncing resumes at ${o.rateLimitedUntil.toISOString().slice(11, 16)} UTC.` };
+  const erroring = on.filter((e) => e.lastErrorAt && (!e.lastSuccessAt || e.lastErrorAt > e.lastSuccessAt));
+  if (erroring.length) return { health: "failing", reason: `${plural(erroring.length, "kind")} of data failing: ${erroring[0]!.lastError ?? "error"}` };
+  if (o.lastRun && o.lastRun.outcome === "error") return { health: "failing", reason: `The last sync failed: ${o.lastRun.error ?? "error"}` };
+  if (o.pausedAt) return { health: "paused", reason: "Scheduled syncs are paused." };
+  if (o.interval <= 0) return { health: "on_time", reason: "Scheduled syncs are off on this server; Sync now and webhooks sync it." };
+  const late = on.filter((e) => {
+    if (e.unavailableReason) return false;
+    const since = e.lastSuccessAt ?? o.connectedAt;
+    return o.now.getTime() - since.getTime() > e.cadenceMinutes * 60_000 * LATE_GRACE_FACTOR;
+  });
+  if (late.length) return { health: "late", reason: `${plural(late.length, "kind")} of data not synced within ${LATE_GRACE_FACTOR}× its schedule.` };
+  return { health: "on_time", reason: "Synced on schedule." };
 }
 
 function syncRunOf(s: XeroSession, isRunning: boolean): SyncRun {

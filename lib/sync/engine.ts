@@ -13,7 +13,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { JsonText, packPreparedRows, prepareChildRows, prepareMirrorRow, upsertPreparedBatch, type MirrorRow, type MirrorSpec, type PreparedRow } from "@/lib/db/queries/mirror-batch";
 import { markMissingAsDeleted } from "@/lib/db/queries/mirror-reconcile";
-import { advanceSyncCursor, advanceSyncPosition, getSyncCursor, markSyncAttempt, markSyncError, markSyncSuccess, markSyncUnavailable } from "@/lib/db/queries/sync-cursors";
+import { advanceSyncCursor, advanceSyncPosition, getSyncCursor, listSyncCursorsByTenants, markSyncAttempt, markSyncError, markSyncSuccess, markSyncUnavailable } from "@/lib/db/queries/sync-cursors";
 import { addXeroSessionProgress, finishXeroSession, type XeroSessionProgress } from "@/lib/db/queries/xero-sessions";
 import { xeroConnections, xeroTenants, type XeroTenant } from "@/lib/db/schema";
 import type { EntityDefinition } from "@/lib/entities/definition";
@@ -30,10 +30,12 @@ import { getValidAccessToken } from "@/lib/xero/token-store";
 import { recordTenantAccessLost } from "@/lib/xero/tenant-access";
 import { logServerError } from "@/lib/log";
 import { flushUsage } from "@/lib/usage/meter";
+import { alertsAfterSync } from "@/lib/alerts/hook";
+import { entityCadence, isEntityDue } from "./cadence";
 import { XeroCaller, type CallEvents, type CallLayerOptions } from "./call-layer";
 import { DailyRateLimitError, MalformedXeroResponseError, SyncInterruptedError, SyncLeaseLostError, SyncWalkError, TenantForbiddenError, XeroScopeError } from "./errors";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease, type Lease } from "./lease";
-import { alertsAfterSync } from "@/lib/alerts/hook";
+import { loadTenantSchedule } from "./settings";
 import { sharedLimiterFor } from "./shared-limits";
 import type { SourcePage, XeroSource } from "./source";
 import { beginRecovery, finishRecovery, type RecoveryPlan } from "./recovery";
@@ -77,7 +79,7 @@ export interface SyncTenantOptions {
   signal?: AbortSignal;
   /** Overall time bound in ms, checked at page boundaries (default SYNC_MAX_MINUTES; 0 = none). */
   maxDurationMs?: number;
-  /** Advanced / tests: the clock the time bound reads (default Date.now). */
+  /** Advanced / tests: the clock the time bound, the due checks and the recorded successes read (default Date.now). */
   now?: () => number;
 }
 
@@ -88,7 +90,7 @@ export interface EntitySyncResult {
    * Advanced plan, would give it); the other entities sync on.
    */
   outcome: "success" | "error" | "rate_limited" | "skipped" | "unavailable";
-  /** A refreshed entity whose last refresh is recent enough: nothing was asked of Xero. */
+  /** Not due (a refresh done recently enough, or a scheduled sync before the entity's cadence): nothing was asked of Xero. */
   notDue?: boolean;
   /** Offset walks: the position (e.g. last JournalNumber) before and after. */
   positionBefore?: number | null;
@@ -143,6 +145,7 @@ interface RunContext {
   leaseLost: () => boolean;
   /** Why to stop at the next page boundary, if so. */
   stopReason: () => SyncInterruptedError | null;
+  clock: () => number;
 }
 
 type Prepared = { rows: PreparedRow[]; serverTime: Date | null; maxPosition: number | null };
@@ -225,11 +228,14 @@ type Started = { run: () => Promise<SyncResult>; sessionId: string };
 
 /** Checks the tenant, takes the lease and opens the session; `run` does the work. */
 export async function startSync(db: Db, options: SyncTenantOptions): Promise<Started | Extract<SyncResult, { status: "already_running" | "skipped" }>> {
-  const enabled = enabledEntityNames();
-  const entities = [...new Set(options.entities ?? enabled)];
   const loaded = await loadTenant(db, options.tenantId);
   if (!loaded) return { status: "skipped", reason: "not_found" };
   const { tenant, connectionStatus, scopes } = loaded;
+  // An entity the organisation turned off is never walked; a scheduled sync walks only what its cadence makes due.
+  const schedule = await loadTenantSchedule(db, tenant, new Date((options.now ?? Date.now)()));
+  const enabled = enabledEntityNames().filter((e) => !schedule.disabled.has(e));
+  const entities = [...new Set(options.entities ?? enabled)].filter((e) => !schedule.disabled.has(e));
+  const notDue = options.trigger === "schedule" && !options.full ? await notDueEntities(db, tenant.id, entities, schedule, options.now ?? Date.now) : new Set<string>();
   if (tenant.status === "disconnected") return { status: "skipped", reason: "disconnected" };
   if (tenant.status === "needs_reconnect" || connectionStatus !== "active") return { status: "skipped", reason: "needs_reconnect" };
   if (tenant.rateLimitedUntil && tenant.rateLimitedUntil.getTime() > Date.now()) {
@@ -247,14 +253,37 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
       trigger: options.trigger,
       detail: { full: Boolean(options.full), entities },
     },
-    { ttlMs: options.leaseTtlMs, owner: options.leaseOwner, everyEntity: enabled.every((e) => entities.includes(e)) },
+    { ttlMs: options.leaseTtlMs, owner: options.leaseOwner, everyEntity: enabled.every((e) => entities.includes(e) && !notDue.has(e)) },
   );
   if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
   const lease = acquired.lease;
-  return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, options).finally(() => alertsAfterSync(db, tenant.userId)) };
+  return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, notDue, options).finally(() => alertsAfterSync(db, tenant.userId)) };
 }
 
-async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease: Lease, entities: SyncEntity[], options: SyncTenantOptions): Promise<SyncResult> {
+/** The entities a scheduled sync leaves alone this time: polled recently enough for their cadence (lib/sync/cadence.ts). */
+async function notDueEntities(db: Db, tenantId: string, entities: readonly SyncEntity[], schedule: Awaited<ReturnType<typeof loadTenantSchedule>>, clock: () => number): Promise<Set<string>> {
+  const cursors = await listSyncCursorsByTenants(db, [tenantId]);
+  const nowMs = clock();
+  const out = new Set<string>();
+  for (const e of entities) {
+    const cursor = cursors.find((c) => c.entity === e);
+    // A recovery its user asked for is due whatever the cadence.
+    if (cursor?.recovery) continue;
+    const { everyMinutes } = entityCadence(entityNamed(e), schedule);
+    if (!isEntityDue(cursor?.lastSuccessAt, everyMinutes, nowMs)) out.add(e);
+  }
+  return out;
+}
+
+async function runSync(
+  db: Db,
+  tenant: XeroTenant,
+  grantedScopes: string,
+  lease: Lease,
+  entities: SyncEntity[],
+  notDue: ReadonlySet<string>,
+  options: SyncTenantOptions,
+): Promise<SyncResult> {
   const sessionId = lease.session.id;
   const pending: XeroSessionProgress = {};
   const bump = (key: keyof XeroSessionProgress, n = 1) => {
@@ -331,6 +360,7 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
         if (maxMs > 0 && clock() - startedMs >= maxMs) return new SyncInterruptedError("time_limit", Math.round(maxMs / 60_000));
         return null;
       },
+      clock,
     };
     for (const entity of entities) {
       await flushUsage(db, [tenant.xeroTenantId]); // the previous entity's calls: one write per entity, none per call
@@ -340,6 +370,10 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
       }
       const result = emptyResult(entity, "success");
       results.push(result);
+      if (notDue.has(entity)) {
+        result.notDue = true;
+        continue;
+      }
       const def = entityNamed(entity);
       const missing = hasEntityScope(def, ctx.grantedScopes) ? null : missingScopeMessage(def);
       if (missing) {
@@ -351,7 +385,7 @@ async function runSync(db: Db, tenant: XeroTenant, grantedScopes: string, lease:
       }
       try {
         const walked = await syncEntity(ctx, def, result);
-        if (walked) await markSyncSuccess(db, tenant.id, entity, { xeroTime: walked.xeroTime, full: walked.full });
+        if (walked) await markSyncSuccess(db, tenant.id, entity, { at: new Date(clock()), xeroTime: walked.xeroTime, full: walked.full });
       } catch (caught) {
         if (caught instanceof SyncInterruptedError) {
           // Not a failure of the entity: what was walked is committed, the rest comes next time.
@@ -483,11 +517,11 @@ async function syncEntity(runCtx: RunContext, def: EntityDefinition, result: Ent
   if (recovery) result.recovery = recovery.detail;
   const ctx: RunContext = recovery ? { ...runCtx, recovery } : runCtx;
   const whole = ctx.full || Boolean(recovery?.whole);
-  if (walk.kind === "refresh" && !whole && !isDue(stored?.lastSuccessAt, walk.everyHours)) {
+  if (walk.kind === "refresh" && !whole && !isEntityDue(stored?.lastSuccessAt, walk.everyHours * 60, ctx.clock())) {
     result.notDue = true;
     return null;
   }
-  await markSyncAttempt(db, tenant.id, def.name);
+  await markSyncAttempt(db, tenant.id, def.name, new Date(ctx.clock()));
   const cursor = recovery ? recovery.highWaterMark : (stored?.highWaterMark ?? null);
   const walked = await (async () => {
     switch (walk.kind) {
@@ -495,7 +529,7 @@ async function syncEntity(runCtx: RunContext, def: EntityDefinition, result: Ent
         return { xeroTime: await walkKeyset(ctx, def, spec, cursor, result), full: whole };
       case "unpaged": {
         // Only a walk of everything shows hard deletes: one call without If-Modified-Since, now and then.
-        const reconcile = def.deletes.hardDeletes && (whole || isDue(stored?.lastFullSyncAt, def.deletes.reconcileHours ?? 24));
+        const reconcile = def.deletes.hardDeletes && (whole || isEntityDue(stored?.lastFullSyncAt, (def.deletes.reconcileHours ?? 24) * 60, ctx.clock()));
         return walkWhole(ctx, def, spec, whole || reconcile ? null : cursor, reconcile, result);
       }
       case "refresh":
@@ -523,10 +557,6 @@ function writesFull(ctx: RunContext, rows: readonly PreparedRow[], fromPosition?
   let first = Infinity;
   for (const row of rows) if (row.updatedMs < first) first = row.updatedMs;
   return first <= r.replaceThroughMs;
-}
-
-function isDue(last: Date | null | undefined, everyHours: number): boolean {
-  return !last || Date.now() - last.getTime() >= everyHours * 3_600_000;
 }
 
 interface PageWrite {

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { entity, entitySlug } from "@/lib/entities/registry";
 import { getOverview } from "@/lib/overview/read-model";
-import type { TenantSyncStatus } from "@/lib/overview/sync-status";
+import { byAttention, type TenantSyncStatus } from "@/lib/overview/sync-status";
 import type { RawSearchParams } from "@/lib/lists/search-params";
 import { Badge } from "../_components/badges";
 import { formatInt, formatUtc } from "../_components/format";
@@ -21,6 +21,7 @@ import { getJobMetrics } from "@/lib/jobs/metrics";
 import { syncJobsUrl } from "@/lib/jobs/mode";
 import { YourData } from "./your-data";
 import { UsageNotices } from "./usage-notices";
+import { HealthBadge } from "./health-badge";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
@@ -115,15 +116,18 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <ScopeNotices userId={user.id} />
       <UsageNotices reader={user} now={now} />
       <section aria-label="Organisations" className="space-y-4">
-        {orgs.map((org) => (
+        {[...orgs].sort(byAttention).map((org) => (
           <article key={org.id} className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby={`org-${org.id}`}>
             <div className="flex flex-wrap items-start justify-between gap-4 border-b border-slate-100 p-4">
               <div className="min-w-0">
                 <div className="flex flex-wrap items-center gap-2">
                   <h2 id={`org-${org.id}`} className="truncate text-lg font-semibold text-ink">
-                    {org.name}
+                    <Link href={`/dashboard/organisations/${org.id}`} className="hover:underline">
+                      {org.name}
+                    </Link>
                   </h2>
                   <StateBadge org={org} now={now} />
+                  <HealthBadge org={org} />
                 </div>
                 <p className="mt-1 text-xs text-slate-500">
                   Connected <RelativeTime date={org.connectedAt} now={now} />

@@ -44,6 +44,8 @@ export const accountsEntity = defineEntity({
     request: (api, xeroTenantId, q) => api.getAccounts(xeroTenantId, q.ifModifiedSince),
   },
   walk: { kind: "unpaged" },
+  // Edited now and then by the accountant: twice a day keeps an idle organisation's day cheap.
+  cadence: { everyHours: 12 },
   table: ledgerAccounts,
   idColumn: ledgerAccounts.accountId,
   map: (tenantId, wire, raw) => mapAccount(tenantId, wire, raw),

@@ -112,8 +112,8 @@ describe("getTenantSyncStatuses", () => {
     const orgs = await getTenantSyncStatuses(t.db, { id: userId }, { now: NOW, intervalMinutes: 15 });
     const alpha = byName(orgs, "Alpha Ltd");
     expect(alpha.entities.filter((e) => e.entity === "invoices" || e.entity === "contacts")).toEqual([
-      { entity: "invoices", records: 11, lastSuccessAt: ago(10 * MIN), lastAttemptAt: ago(10 * MIN), lastError: null, lastErrorAt: null, lastFullSyncAt: ago(86400_000), highWaterMark: ago(20 * MIN), unavailableReason: null },
-      { entity: "contacts", records: 7, lastSuccessAt: ago(10 * MIN), lastAttemptAt: ago(10 * MIN), lastError: null, lastErrorAt: null, lastFullSyncAt: ago(86400_000), highWaterMark: ago(20 * MIN), unavailableReason: null },
+      { entity: "invoices", records: 11, lastSuccessAt: ago(10 * MIN), lastAttemptAt: ago(10 * MIN), lastError: null, lastErrorAt: null, lastFullSyncAt: ago(86400_000), highWaterMark: ago(20 * MIN), unavailableReason: null, enabled: true, cadenceMinutes: 15, cadenceBasis: "interval", nextDueAt: ago(-5 * MIN) },
+      { entity: "contacts", records: 7, lastSuccessAt: ago(10 * MIN), lastAttemptAt: ago(10 * MIN), lastError: null, lastErrorAt: null, lastFullSyncAt: ago(86400_000), highWaterMark: ago(20 * MIN), unavailableReason: null, enabled: true, cadenceMinutes: 15, cadenceBasis: "interval", nextDueAt: ago(-5 * MIN) },
     ]);
     expect(alpha.lastRun).toMatchObject({ outcome: "success", recordsFetched: 18, startedAt: ago(10 * MIN) });
     expect(alpha.running).toBeNull();
@@ -148,6 +148,7 @@ describe("getTenantSyncStatuses", () => {
     const delta = byName(orgs, "Delta Ltd");
     expect(delta).toMatchObject({ status: "active", connectionStatus: "needs_reconnect", needsReconnect: true, statusReason: "Xero refused the refresh token; reconnect.", nextSyncAt: null, lastRun: null });
     expect(orgs.filter((o) => o.needsReconnect).map((o) => o.name)).toEqual(["Delta Ltd"]);
+    expect([gamma.health, delta.health]).toEqual(["failing", "action_required"]);
     // Once the limit has passed it is active again, with no stale limit shown.
     const later = byName(await getTenantSyncStatuses(t.db, { id: userId }, { now: new Date(NOW.getTime() + 3 * 3600_000), intervalMinutes: 15 }), "Gamma Ltd");
     expect(later).toMatchObject({ state: "active", rateLimitedUntil: null });
