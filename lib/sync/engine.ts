@@ -253,11 +253,16 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
       trigger: options.trigger,
       detail: { full: Boolean(options.full), entities },
     },
-    { ttlMs: options.leaseTtlMs, owner: options.leaseOwner, everyEntity: enabled.every((e) => entities.includes(e) && !notDue.has(e)) },
+    { ttlMs: options.leaseTtlMs, owner: options.leaseOwner, coversAnnounced: announcedEntities(enabled).every((e) => entities.includes(e) && !notDue.has(e)) },
   );
   if (!acquired.acquired) return { status: "already_running", sessionId: acquired.sessionId };
   const lease = acquired.lease;
   return { sessionId: lease.session.id, run: () => runSync(db, tenant, scopes, lease, entities, notDue, options).finally(() => alertsAfterSync(db, tenant.userId)) };
+}
+
+/** The enabled entities whose changes Xero announces by webhook (their definitions' webhook category). */
+export function announcedEntities(enabled: readonly SyncEntity[]): SyncEntity[] {
+  return enabled.filter((e) => entityNamed(e).xero.webhookCategory !== undefined);
 }
 
 /** The entities a scheduled sync leaves alone this time: polled recently enough for their cadence (lib/sync/cadence.ts). */

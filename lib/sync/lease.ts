@@ -44,15 +44,15 @@ export async function acquireSyncLease(
   db: Db,
   tenantId: string,
   session: StartXeroSession,
-  options: { ttlMs?: number; owner?: string; everyEntity?: boolean } = {},
+  options: { ttlMs?: number; owner?: string; coversAnnounced?: boolean } = {},
 ): Promise<AcquireResult> {
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const owner = options.owner ?? `${process.pid}:${randomUUID()}`;
   return db.transaction(async (tx) => {
     const [taken] = await tx
       .update(xeroTenants)
-      // A sync of every entity covers what webhooks announced before it: no webhook sync is due.
-      .set({ syncLockOwner: owner, syncLockExpiresAt: expiry(ttlMs), syncRequestedAt: null, ...(options.everyEntity ? { webhookSyncDueAt: null } : {}) })
+      // A sync of every entity Xero announces covers what webhooks announced before it: no webhook sync is due.
+      .set({ syncLockOwner: owner, syncLockExpiresAt: expiry(ttlMs), syncRequestedAt: null, ...(options.coversAnnounced ? { webhookSyncDueAt: null } : {}) })
       .where(
         and(
           eq(xeroTenants.id, tenantId),

@@ -7,8 +7,9 @@
  *   with the database's clock) and starts a sync of the announced entities at once.
  * - A delivery inside the window only records that a sync is due at the window's end
  *   (webhook_sync_due_at). The scheduler's short tick runs due syncs (runDueWebhookSyncs), of
- *   every entity, since the due time does not say which entities changed.
- * - The due time is cleared only when a sync of every entity takes the tenant's lease
+ *   every entity Xero announces (the due time does not say which of them changed; the others are
+ *   never announced, and their schedule polls them).
+ * - The due time is cleared only when a sync of every announced entity takes the tenant's lease
  *   (acquireSyncLease): that sync started after the changes, so it covers them. A process that
  *   dies after claiming a due sync leaves it due, and the next tick after the window claims it again.
  */
@@ -17,6 +18,8 @@ import type { Db } from "@/lib/db";
 import { xeroConnections, xeroTenants } from "@/lib/db/schema";
 import type { SyncEntity } from "@/lib/entities/registry";
 import { logServerError } from "@/lib/log";
+import { enabledEntityNames } from "@/lib/entities/enabled";
+import { announcedEntities } from "./engine";
 import { requestSync, type RequestSyncResult } from "./service";
 
 /** How often the scheduler looks for due webhook syncs (one small query on xero_tenants). */
@@ -117,7 +120,7 @@ export async function runDueWebhookSyncs(db: Db, windowSeconds: number): Promise
       .returning({ id: xeroTenants.id });
     if (!claimed) continue;
     try {
-      const result = await requestSync(db, { userId: t.userId, tenantId: t.id, trigger: "webhook", followUpIfRunning: true });
+      const result = await requestSync(db, { userId: t.userId, tenantId: t.id, entities: announcedEntities(enabledEntityNames()), trigger: "webhook", followUpIfRunning: true });
       out.push({ tenantId: t.id, outcome: await afterRequest(db, t.id, result, windowSeconds) });
     } catch (error) {
       logServerError(`webhooks: due sync of tenant ${t.id}`, error);

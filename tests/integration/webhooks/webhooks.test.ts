@@ -5,6 +5,8 @@ import { xeroSessions, xeroTenants, xeroWebhookDeliveries } from "@/lib/db/schem
 import { listHistory, parseHistoryQuery } from "@/lib/history/read-model";
 import { runHousekeeping, syncTenant, waitForBackgroundSyncs } from "@/lib/sync";
 import { runDueWebhookSyncs } from "@/lib/sync/webhook-syncs";
+import { announcedEntities } from "@/lib/sync/engine";
+import { enabledEntityNames } from "@/lib/entities/enabled";
 import { planWebhookSyncs, receiveXeroWebhook, verifyWebhookSignature, WEBHOOK_MAX_BODY_BYTES, webhookResponse } from "@/lib/xero/webhooks";
 import { testDbKind } from "@/tests/helpers/db";
 import { postStreaming, serveRoute, type RouteServer } from "@/tests/helpers/route-server";
@@ -178,7 +180,13 @@ describe(`webhooks on ${testDbKind()}`, () => {
     // Another process's tick right after finds it taken.
     expect(await runDueWebhookSyncs(world.db.db, WINDOW_SECONDS)).toEqual([]);
     await waitForBackgroundSyncs();
-    expect(await webhookSyncs(tenant.id)).toHaveLength(2);
+    const runs = (await webhookSyncs(tenant.id)).sort((x, y) => x.startedAt.getTime() - y.startedAt.getTime());
+    expect(runs).toHaveLength(2);
+    // The due sync walks what Xero announces (invoices, contacts, credit notes), not every entity:
+    // the others are never announced, and the schedule polls them.
+    expect(runs[1]!.entity!.split(",").sort()).toEqual(announcedEntities(enabledEntityNames()).sort());
+    expect(runs[1]!.entity!.split(",")).toEqual(expect.arrayContaining(["invoices", "contacts"]));
+    expect(runs[1]!.entity!.split(",")).not.toContain("payments");
     await expectMirrorsSimulator(world, tenant);
     const [after] = await world.db.db.select().from(xeroTenants).where(eq(xeroTenants.id, tenant.id));
     expect(after!.webhookSyncDueAt).toBeNull();
