@@ -114,7 +114,8 @@ export interface EntitySyncResult {
 
 export type SyncResult =
   | { status: "already_running"; sessionId: string | null }
-  | { status: "skipped"; reason: "rate_limited" | "needs_reconnect" | "disconnected" | "not_found"; rateLimitedUntil?: Date }
+  /** not_due: a scheduled sync whose every entity was polled recently enough for its cadence (no session, no call). */
+  | { status: "skipped"; reason: "rate_limited" | "needs_reconnect" | "disconnected" | "not_found" | "not_due"; rateLimitedUntil?: Date }
   | {
       /** interrupted: stopped between pages (shutdown, time bound); the next sync resumes. */
       status: "success" | "error" | "rate_limited" | "interrupted";
@@ -235,12 +236,14 @@ export async function startSync(db: Db, options: SyncTenantOptions): Promise<Sta
   const schedule = await loadTenantSchedule(db, tenant, new Date((options.now ?? Date.now)()));
   const enabled = enabledEntityNames().filter((e) => !schedule.disabled.has(e));
   const entities = [...new Set(options.entities ?? enabled)].filter((e) => !schedule.disabled.has(e));
-  const notDue = options.trigger === "schedule" && !options.full ? await notDueEntities(db, tenant.id, entities, schedule, options.now ?? Date.now) : new Set<string>();
+  const notDue = options.trigger === "schedule" && !options.full ? await notDueEntities(db, tenant.id, entities, schedule, scopes, options.now ?? Date.now) : new Set<string>();
   if (tenant.status === "disconnected") return { status: "skipped", reason: "disconnected" };
   if (tenant.status === "needs_reconnect" || connectionStatus !== "active") return { status: "skipped", reason: "needs_reconnect" };
   if (tenant.rateLimitedUntil && tenant.rateLimitedUntil.getTime() > Date.now()) {
     return { status: "skipped", reason: "rate_limited", rateLimitedUntil: tenant.rateLimitedUntil };
   }
+  // Nothing to ask Xero: no lease, and no empty run in the sessions log in place of the last real one.
+  if (entities.length > 0 && entities.every((e) => notDue.has(e))) return { status: "skipped", reason: "not_due" };
   const acquired = await acquireSyncLease(
     db,
     tenant.id,
@@ -266,7 +269,14 @@ export function announcedEntities(enabled: readonly SyncEntity[]): SyncEntity[] 
 }
 
 /** The entities a scheduled sync leaves alone this time: polled recently enough for their cadence (lib/sync/cadence.ts). */
-async function notDueEntities(db: Db, tenantId: string, entities: readonly SyncEntity[], schedule: Awaited<ReturnType<typeof loadTenantSchedule>>, clock: () => number): Promise<Set<string>> {
+async function notDueEntities(
+  db: Db,
+  tenantId: string,
+  entities: readonly SyncEntity[],
+  schedule: Awaited<ReturnType<typeof loadTenantSchedule>>,
+  grantedScopes: string,
+  clock: () => number,
+): Promise<Set<string>> {
   const cursors = await listSyncCursorsByTenants(db, [tenantId]);
   const nowMs = clock();
   const out = new Set<string>();
@@ -274,6 +284,11 @@ async function notDueEntities(db: Db, tenantId: string, entities: readonly SyncE
     const cursor = cursors.find((c) => c.entity === e);
     // A recovery its user asked for is due whatever the cadence.
     if (cursor?.recovery) continue;
+    // One the grant cannot read waits for a reconnect (Sync now and the reconnect say so), not for the schedule.
+    if (!hasEntityScope(entityNamed(e), grantedScopes)) {
+      out.add(e);
+      continue;
+    }
     const { everyMinutes } = entityCadence(entityNamed(e), schedule);
     if (!isEntityDue(cursor?.lastSuccessAt, everyMinutes, nowMs)) out.add(e);
   }

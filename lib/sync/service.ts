@@ -36,7 +36,7 @@ export type RequestSyncResult =
   | { status: "queued"; sessionId: null }
   | {
       status: "skipped";
-      reason: "rate_limited" | "needs_reconnect" | "disconnected" | "not_found" | "busy" | "shutting_down";
+      reason: "rate_limited" | "needs_reconnect" | "disconnected" | "not_found" | "not_due" | "busy" | "shutting_down";
       rateLimitedUntil?: Date;
     };
 

@@ -124,9 +124,11 @@ describe("sync: one at a time per tenant, background requests, status, scheduler
 
   it("the scheduler syncs every tenant that can sync and skips rate-limited and reconnect-needed ones", async () => {
     const [alpha, beta, gamma] = world.user.tenants;
-    await world.db.db.update(xeroTenants).set({ rateLimitedUntil: new Date(Date.now() + 3_600_000) }).where(eq(xeroTenants.id, beta!.id));
+    await world.db.db.update(xeroTenants).set({ rateLimitedUntil: new Date(Date.now() + 6 * 3_600_000) }).where(eq(xeroTenants.id, beta!.id));
     await world.db.db.update(xeroTenants).set({ status: "needs_reconnect", statusReason: "test" }).where(eq(xeroTenants.id, alpha!.id));
-    const all = await runScheduledSyncs(world.db.db);
+    // Two hours on: every organisation's slot has come and its entities are due again (this file synced them minutes ago).
+    const later = Date.now() + 2 * 3_600_000;
+    const all = await runScheduledSyncs(world.db.db, { now: () => later });
     const mine = new Set(world.user.tenants.map((t) => t.id));
     const ran = all.filter((r) => mine.has(r.tenantId)); // the other test's user has tenants too
     expect(ran.map((r) => r.tenantId)).toEqual([gamma!.id]);
