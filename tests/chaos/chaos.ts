@@ -486,7 +486,7 @@ class ChaosRun {
   private async inProcessSync(tenantId: string, spec: ChaosTenant, full: boolean): Promise<string> {
     this.report.syncs.total++;
     this.report.syncs.inProcess++;
-    const r = await syncTenant(this.db.db, { tenantId, trigger: "schedule", pageSize: spec.pageSize, full, callOptions: CALL_OPTIONS });
+    const r = await syncTenant(this.db.db, { tenantId, trigger: "cli", pageSize: spec.pageSize, full, callOptions: CALL_OPTIONS });
     if (r.status === "error") this.log(`sync error: ${r.entities.map((e) => `${e.entity} ${e.outcome}${e.error ? ` (${e.error})` : ""}`).join(", ")}`);
     return this.count(r.status === "skipped" ? `skipped-${r.reason}` : r.status);
   }
