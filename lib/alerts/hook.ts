@@ -19,12 +19,23 @@ const queued = new Set<string>();
 export function alertsAfterSync(db: Db, userId: string): void {
   if (queued.has(userId)) return;
   queued.add(userId);
-  setImmediate(() => {
-    queued.delete(userId);
-    void evaluateAlerts(db, userId)
-      .then(() => deliverDue(db, { userId }))
-      .catch((error: unknown) => logServerError(`alerts after sync (user ${userId})`, error));
-  });
+  const p: Promise<void> = new Promise<void>((r) => setImmediate(r))
+    .then(() => {
+      queued.delete(userId);
+      return evaluateAlerts(db, userId);
+    })
+    .then(() => deliverDue(db, { userId }))
+    .then(() => undefined)
+    .catch((error: unknown) => logServerError(`alerts after sync (user ${userId})`, error))
+    .finally(() => pending.delete(p));
+  pending.add(p);
+}
+
+const pending = new Set<Promise<void>>();
+
+/** Resolves once every evaluation alertsAfterSync started has ended (shutdown, tests between cases). */
+export async function alertsAfterSyncSettled(): Promise<void> {
+  while (pending.size) await Promise.allSettled([...pending]);
 }
 
 /** The tick: every user's alerts, then every due delivery. */

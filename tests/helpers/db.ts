@@ -54,6 +54,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 async function truncateAll(handle: DatabaseHandle): Promise<void> {
   const { sql } = await import("drizzle-orm");
+  // A sync's alert evaluation runs just after it returns: let the previous test's finish first, or
+  // its reads and the truncate's locks can deadlock.
+  await (await import("@/lib/alerts/hook")).alertsAfterSyncSettled();
   await handle.db.execute(
     sql.raw(
       "truncate table encryption_canaries, xero_limit_calls, xero_limit_scopes, invoices, contacts, sync_cursors, xero_sessions, xero_session_summaries, xero_webhook_deliveries, xero_auth_requests, xero_tenants, xero_connections, sessions, accounts, verification_tokens, users cascade",
