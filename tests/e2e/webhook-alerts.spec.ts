@@ -97,9 +97,12 @@ test("alerts list a failing sync with how to fix it; the webhook is saved, teste
     await connectXero(page, "dana", [ORG]);
     await page.goto("/alerts");
     const alert = page.getByTestId("alert").filter({ hasText: `Syncs of ${ORG} are failing` });
+    // The list is computed as the page loads; the menu's count is of the alerts an evaluation has
+    // opened, which runs just after the failing sync returns: reload until both show it.
     await expect(async () => {
       await page.reload();
       await expect(alert).toBeVisible({ timeout: 1_000 });
+      await expect(page.getByTestId("alert-count")).toContainText(/[1-9]/, { timeout: 1_000 });
     }).toPass({ timeout: 90_000, intervals: [2_000] });
     await expect(alert).toContainText("Error");
     await expect(alert).toContainText("How to fix:");
